@@ -1,0 +1,11 @@
+package io.herald.broker;
+
+import io.herald.HeraldException;
+
+/** A topic or subscription setting out of its allowed range; the message names the setting and the value. */
+public final class InvalidSpecException extends HeraldException {
+
+    public InvalidSpecException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,15 @@
+package io.herald.broker;
+
+import io.herald.HeraldException;
+
+/** The storage failed (a disk error, a full disk, a data directory in use); carries the cause. */
+public final class StorageException extends HeraldException {
+
+    public StorageException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    public StorageException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,29 @@
+package io.herald.broker;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A subscription as it is now: its spec, its members and each partition's cursor. */
+public record SubscriptionInfo(String topic, String name, SubscriptionSpec spec, List<String> members,
+                               List<PartitionCursor> cursors) {
+
+    public SubscriptionInfo {
+        members = List.copyOf(members);
+        cursors = List.copyOf(cursors);
+    }
+
+    /** Events published but not yet committed by this subscription, over all partitions. */
+    public long lag() {
+        return cursors.stream().mapToLong(PartitionCursor::lag).sum();
+    }
+
+    /**
+     * One partition: {@code committed} is the next offset the subscription will consume,
+     * {@code end} the partition's end offset, {@code owner} the member that holds it now.
+     */
+    public record PartitionCursor(int partition, long committed, long end, Optional<String> owner) {
+        public long lag() {
+            return Math.max(0, end - committed);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.herald.broker;
+
+import io.herald.HeraldException;
+
+/** A topic created under a name already taken. */
+public final class TopicExistsException extends HeraldException {
+
+    private final String topic;
+
+    public TopicExistsException(String topic) {
+        super("topic '" + topic + "' already exists");
+        this.topic = topic;
+    }
+
+    public String topic() {
+        return topic;
+    }
+}

@@ -1,0 +1,336 @@
+package io.herald.event;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An immutable CloudEvents 1.0 event: the required attributes {@code id}, {@code source},
+ * {@code type} and {@code specversion}, the optional {@code time}, {@code subject},
+ * {@code datacontenttype}, {@code dataschema} and {@code data}, and string-valued extensions,
+ * among them the four Herald reads itself: {@code partitionkey}, {@code traceparent},
+ * {@code correlationid} and {@code causationid}.
+ *
+ * <p>Every instance has passed {@link EventValidation}: building an invalid event throws
+ * {@link InvalidEventException} naming the attribute and the problem. Build one with
+ * {@link #builder()} or {@link #of(String, String, String)}.
+ *
+ * <p>Extension values are kept as strings. A CloudEvents JSON extension given as a number or a
+ * boolean is stored in its canonical string form.
+ */
+public final class Event {
+
+    public static final String SPEC_VERSION = "1.0";
+
+    public static final String PARTITION_KEY = "partitionkey";
+    public static final String TRACEPARENT = "traceparent";
+    public static final String CORRELATION_ID = "correlationid";
+    public static final String CAUSATION_ID = "causationid";
+
+    public static final String APPLICATION_JSON = "application/json";
+
+    private final String id;
+    private final String source;
+    private final String type;
+    private final Instant time;
+    private final String subject;
+    private final String dataContentType;
+    private final String dataSchema;
+    private final byte[] data;
+    private final Map<String, String> extensions;
+
+    private Event(Builder b, boolean validate) {
+        this.id = b.id != null ? b.id : EventIds.next();
+        this.source = b.source;
+        this.type = b.type;
+        this.time = b.time;
+        this.subject = b.subject;
+        this.dataContentType = b.dataContentType;
+        this.dataSchema = b.dataSchema;
+        this.data = b.data;
+        this.extensions = b.extensions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.extensions));
+        if (validate) {
+            EventValidation.validate(this);
+        }
+    }
+
+    /** A builder with a fresh time-ordered id and the current time; set at least type and source. */
+    public static Builder builder() {
+        return new Builder().time(Instant.now());
+    }
+
+    /** An event of the given type and source carrying a JSON document as data. */
+    public static Event of(String type, String source, String json) {
+        return builder().type(type).source(source).json(json).build();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String specVersion() {
+        return SPEC_VERSION;
+    }
+
+    public Optional<Instant> time() {
+        return Optional.ofNullable(time);
+    }
+
+    public Optional<String> subject() {
+        return Optional.ofNullable(subject);
+    }
+
+    public Optional<String> dataContentType() {
+        return Optional.ofNullable(dataContentType);
+    }
+
+    public Optional<String> dataSchema() {
+        return Optional.ofNullable(dataSchema);
+    }
+
+    public boolean hasData() {
+        return data != null;
+    }
+
+    /** A copy of the data, or an empty array when the event has none. */
+    public byte[] data() {
+        return data == null ? new byte[0] : data.clone();
+    }
+
+    /** The data decoded as UTF-8, or an empty string when the event has none. */
+    public String dataAsString() {
+        return data == null ? "" : new String(data, StandardCharsets.UTF_8);
+    }
+
+    public int dataLength() {
+        return data == null ? 0 : data.length;
+    }
+
+    /** All extensions, in the order they were set; never null. */
+    public Map<String, String> extensions() {
+        return extensions;
+    }
+
+    public Optional<String> extension(String name) {
+        return Optional.ofNullable(extensions.get(name));
+    }
+
+    public Optional<String> partitionKey() {
+        return extension(PARTITION_KEY);
+    }
+
+    public Optional<String> traceparent() {
+        return extension(TRACEPARENT);
+    }
+
+    public Optional<String> correlationId() {
+        return extension(CORRELATION_ID);
+    }
+
+    public Optional<String> causationId() {
+        return extension(CAUSATION_ID);
+    }
+
+    /** A builder holding this event's attributes, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.id = id;
+        b.source = source;
+        b.type = type;
+        b.time = time;
+        b.subject = subject;
+        b.dataContentType = dataContentType;
+        b.dataSchema = dataSchema;
+        b.data = data;
+        if (!extensions.isEmpty()) {
+            b.extensions = new LinkedHashMap<>(extensions);
+        }
+        return b;
+    }
+
+    /** This event with the given partition key. */
+    public Event withPartitionKey(String key) {
+        return toBuilder().partitionKey(key).build();
+    }
+
+    // The codec reads the data without a copy; it never writes to it.
+    byte[] rawData() {
+        return data;
+    }
+
+    Instant rawInstant() {
+        return time;
+    }
+
+    String rawSubject() {
+        return subject;
+    }
+
+    String rawDataContentType() {
+        return dataContentType;
+    }
+
+    String rawDataSchema() {
+        return dataSchema;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Event e
+                && id.equals(e.id)
+                && source.equals(e.source)
+                && type.equals(e.type)
+                && Objects.equals(time, e.time)
+                && Objects.equals(subject, e.subject)
+                && Objects.equals(dataContentType, e.dataContentType)
+                && Objects.equals(dataSchema, e.dataSchema)
+                && Arrays.equals(data, e.data)
+                && extensions.equals(e.extensions);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, source, type);
+    }
+
+    @Override
+    public String toString() {
+        return "Event{id=" + id + ", source=" + source + ", type=" + type
+                + (time != null ? ", time=" + time : "")
+                + (subject != null ? ", subject=" + subject : "")
+                + (extensions.isEmpty() ? "" : ", extensions=" + extensions)
+                + ", data=" + dataLength() + " bytes}";
+    }
+
+    /** Collects attributes; {@link #build()} validates them. Not thread-safe. */
+    public static final class Builder {
+        private String id;
+        private String source;
+        private String type;
+        private Instant time;
+        private String subject;
+        private String dataContentType;
+        private String dataSchema;
+        private byte[] data;
+        private Map<String, String> extensions;
+
+        Builder() {
+        }
+
+        /** The id; when never set, {@link #build()} assigns a time-ordered UUID (version 7). */
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        public Builder source(String source) {
+            this.source = source;
+            return this;
+        }
+
+        public Builder type(String type) {
+            this.type = type;
+            return this;
+        }
+
+        /** The occurrence time; {@code null} leaves the optional attribute out. */
+        public Builder time(Instant time) {
+            this.time = time;
+            return this;
+        }
+
+        public Builder subject(String subject) {
+            this.subject = subject;
+            return this;
+        }
+
+        public Builder dataContentType(String dataContentType) {
+            this.dataContentType = dataContentType;
+            return this;
+        }
+
+        public Builder dataSchema(String dataSchema) {
+            this.dataSchema = dataSchema;
+            return this;
+        }
+
+        /** The data as bytes (copied). */
+        public Builder data(byte[] data) {
+            this.data = data == null ? null : data.clone();
+            return this;
+        }
+
+        /** The data as UTF-8 text; the content type is left as it is. */
+        public Builder data(String text) {
+            this.data = text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        /** A JSON document as data, with {@code datacontenttype} {@value #APPLICATION_JSON}. */
+        public Builder json(String json) {
+            data(json);
+            this.dataContentType = APPLICATION_JSON;
+            return this;
+        }
+
+        public Builder partitionKey(String key) {
+            return extension(PARTITION_KEY, key);
+        }
+
+        public Builder traceparent(String traceparent) {
+            return extension(TRACEPARENT, traceparent);
+        }
+
+        public Builder correlationId(String correlationId) {
+            return extension(CORRELATION_ID, correlationId);
+        }
+
+        public Builder causationId(String causationId) {
+            return extension(CAUSATION_ID, causationId);
+        }
+
+        /** An extension attribute; a {@code null} value removes it. */
+        public Builder extension(String name, String value) {
+            if (value == null) {
+                if (extensions != null) {
+                    extensions.remove(name);
+                }
+                return this;
+            }
+            if (extensions == null) {
+                extensions = new LinkedHashMap<>(4);
+            }
+            extensions.put(name, value);
+            return this;
+        }
+
+        // For the codec, which owns the array it decoded.
+        Builder dataWithoutCopy(byte[] data) {
+            this.data = data;
+            return this;
+        }
+
+        /** The event; throws {@link InvalidEventException} naming the first invalid attribute. */
+        public Event build() {
+            return new Event(this, true);
+        }
+
+        // For the codec: the bytes were validated when the event was built and are CRC-protected since.
+        Event buildValidated() {
+            return new Event(this, false);
+        }
+    }
+}

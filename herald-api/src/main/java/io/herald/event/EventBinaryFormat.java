@@ -1,0 +1,296 @@
+package io.herald.event;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The compact binary form of an {@link Event}, used wherever Herald stores events (the embedded
+ * log, outbox rows). CloudEvents JSON is for the edges; this is for disk.
+ *
+ * <pre>
+ * byte     format version                  = 1
+ * byte     flags                           bit 0 id is a lower-case canonical UUID
+ *                                          bit 1 time, 2 subject, 3 datacontenttype,
+ *                                          4 dataschema, 5 extensions, 6 data present
+ * id       16 bytes (UUID msb, lsb) if bit 0, else string
+ * string   source
+ * string   type
+ * [varlong epoch second (zig-zag), varint nano]   if bit 1
+ * [string  subject]                               if bit 2
+ * [string  datacontenttype]                       if bit 3
+ * [string  dataschema]                            if bit 4
+ * [varint  count, count x (string name, string value)]  if bit 5
+ * [varint  length, length bytes of data]          if bit 6
+ *
+ * string = varint byte length, UTF-8 bytes; varint = unsigned LEB128
+ * </pre>
+ *
+ * The version byte lets a reader refuse a layout it does not know rather than misread it. Readers
+ * and writers share this class; it is stateless and thread-safe.
+ */
+public final class EventBinaryFormat {
+
+    public static final byte VERSION = 1;
+
+    private static final int ID_IS_UUID = 1;
+    private static final int HAS_TIME = 1 << 1;
+    private static final int HAS_SUBJECT = 1 << 2;
+    private static final int HAS_CONTENT_TYPE = 1 << 3;
+    private static final int HAS_SCHEMA = 1 << 4;
+    private static final int HAS_EXTENSIONS = 1 << 5;
+    private static final int HAS_DATA = 1 << 6;
+
+    private EventBinaryFormat() {
+    }
+
+    /** The event's encoded form in a new array. */
+    public static byte[] encode(Event event) {
+        byte[] buffer = new byte[maxEncodedSize(event)];
+        int end = encode(event, buffer, 0);
+        return end == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, end);
+    }
+
+    /**
+     * An upper bound of the encoded size, cheap to compute: the caller sizes a buffer with it
+     * before {@link #encode(Event, byte[], int)}.
+     */
+    public static int maxEncodedSize(Event event) {
+        int size = 2 + 5 + 36 * 3;
+        size += stringBound(event.id()) + stringBound(event.source()) + stringBound(event.type());
+        size += 10 + 5;
+        size += stringBound(event.rawSubject()) + stringBound(event.rawDataContentType()) + stringBound(event.rawDataSchema());
+        if (!event.extensions().isEmpty()) {
+            size += 5;
+            for (var e : event.extensions().entrySet()) {
+                size += stringBound(e.getKey()) + stringBound(e.getValue());
+            }
+        }
+        size += 5 + event.dataLength();
+        return size;
+    }
+
+    private static int stringBound(String s) {
+        return s == null ? 0 : 5 + s.length() * 3;
+    }
+
+    /**
+     * Writes the event at {@code offset}; the array must have {@link #maxEncodedSize(Event)} bytes
+     * free there. Returns the offset after the last byte written.
+     */
+    public static int encode(Event event, byte[] dst, int offset) {
+        int p = offset;
+        boolean uuid = isCanonicalUuid(event.id());
+        Instant time = event.rawInstant();
+        String subject = event.rawSubject();
+        String contentType = event.rawDataContentType();
+        String schema = event.rawDataSchema();
+        byte[] data = event.rawData();
+        int flags = (uuid ? ID_IS_UUID : 0)
+                | (time != null ? HAS_TIME : 0)
+                | (subject != null ? HAS_SUBJECT : 0)
+                | (contentType != null ? HAS_CONTENT_TYPE : 0)
+                | (schema != null ? HAS_SCHEMA : 0)
+                | (!event.extensions().isEmpty() ? HAS_EXTENSIONS : 0)
+                | (data != null ? HAS_DATA : 0);
+        dst[p++] = VERSION;
+        dst[p++] = (byte) flags;
+        if (uuid) {
+            UUID u = UUID.fromString(event.id());
+            p = putLong(dst, p, u.getMostSignificantBits());
+            p = putLong(dst, p, u.getLeastSignificantBits());
+        } else {
+            p = putString(dst, p, event.id());
+        }
+        p = putString(dst, p, event.source());
+        p = putString(dst, p, event.type());
+        if (time != null) {
+            p = putVarLong(dst, p, zigZag(time.getEpochSecond()));
+            p = putVarLong(dst, p, time.getNano());
+        }
+        if (subject != null) {
+            p = putString(dst, p, subject);
+        }
+        if (contentType != null) {
+            p = putString(dst, p, contentType);
+        }
+        if (schema != null) {
+            p = putString(dst, p, schema);
+        }
+        if (!event.extensions().isEmpty()) {
+            p = putVarLong(dst, p, event.extensions().size());
+            for (var e : event.extensions().entrySet()) {
+                p = putString(dst, p, e.getKey());
+                p = putString(dst, p, e.getValue());
+            }
+        }
+        if (data != null) {
+            p = putVarLong(dst, p, data.length);
+            System.arraycopy(data, 0, dst, p, data.length);
+            p += data.length;
+        }
+        return p;
+    }
+
+    /** Decodes one event from {@code length} bytes at {@code offset}. */
+    public static Event decode(byte[] src, int offset, int length) {
+        Reader r = new Reader(src, offset, offset + length);
+        byte version = r.readByte();
+        if (version != VERSION) {
+            throw new MalformedEventException("unknown event format version " + version + " (this reader knows " + VERSION + ")");
+        }
+        int flags = r.readByte() & 0xFF;
+        Event.Builder b = new Event.Builder();
+        if ((flags & ID_IS_UUID) != 0) {
+            b.id(new UUID(r.readLong(), r.readLong()).toString());
+        } else {
+            b.id(r.readString());
+        }
+        b.source(r.readString());
+        b.type(r.readString());
+        if ((flags & HAS_TIME) != 0) {
+            long second = unZigZag(r.readVarLong());
+            int nano = (int) r.readVarLong();
+            b.time(Instant.ofEpochSecond(second, nano));
+        }
+        if ((flags & HAS_SUBJECT) != 0) {
+            b.subject(r.readString());
+        }
+        if ((flags & HAS_CONTENT_TYPE) != 0) {
+            b.dataContentType(r.readString());
+        }
+        if ((flags & HAS_SCHEMA) != 0) {
+            b.dataSchema(r.readString());
+        }
+        if ((flags & HAS_EXTENSIONS) != 0) {
+            int count = r.readLength();
+            for (int i = 0; i < count; i++) {
+                b.extension(r.readString(), r.readString());
+            }
+        }
+        if ((flags & HAS_DATA) != 0) {
+            b.dataWithoutCopy(r.readBytes(r.readLength()));
+        }
+        if (r.position != r.end) {
+            throw new MalformedEventException((r.end - r.position) + " trailing bytes after the event");
+        }
+        return b.buildValidated();
+    }
+
+    static boolean isCanonicalUuid(String id) {
+        if (id.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = id.charAt(i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return false;
+                }
+            } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int putLong(byte[] dst, int p, long v) {
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            dst[p++] = (byte) (v >>> shift);
+        }
+        return p;
+    }
+
+    private static int putString(byte[] dst, int p, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        p = putVarLong(dst, p, bytes.length);
+        System.arraycopy(bytes, 0, dst, p, bytes.length);
+        return p + bytes.length;
+    }
+
+    private static int putVarLong(byte[] dst, int p, long v) {
+        while ((v & ~0x7FL) != 0) {
+            dst[p++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        dst[p++] = (byte) v;
+        return p;
+    }
+
+    private static long zigZag(long v) {
+        return (v << 1) ^ (v >> 63);
+    }
+
+    private static long unZigZag(long v) {
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    /** Bounds-checked cursor: a truncated or garbled record fails with a message, never reads past its end. */
+    private static final class Reader {
+        private final byte[] src;
+        private final int end;
+        private int position;
+
+        Reader(byte[] src, int offset, int end) {
+            if (offset < 0 || end > src.length || offset > end) {
+                throw new MalformedEventException("record bounds [" + offset + ", " + end + ") outside a buffer of " + src.length);
+            }
+            this.src = src;
+            this.position = offset;
+            this.end = end;
+        }
+
+        byte readByte() {
+            need(1);
+            return src[position++];
+        }
+
+        long readLong() {
+            need(8);
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (src[position++] & 0xFF);
+            }
+            return v;
+        }
+
+        long readVarLong() {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                byte b = readByte();
+                v |= (long) (b & 0x7F) << shift;
+                if (b >= 0) {
+                    return v;
+                }
+            }
+            throw new MalformedEventException("varint longer than 10 bytes at byte " + position);
+        }
+
+        int readLength() {
+            long v = readVarLong();
+            if (v > end - position) {
+                throw new MalformedEventException("length " + v + " exceeds the " + (end - position) + " bytes left");
+            }
+            return (int) v;
+        }
+
+        String readString() {
+            int length = readLength();
+            String s = new String(src, position, length, StandardCharsets.UTF_8);
+            position += length;
+            return s;
+        }
+
+        byte[] readBytes(int length) {
+            byte[] bytes = java.util.Arrays.copyOfRange(src, position, position + length);
+            position += length;
+            return bytes;
+        }
+
+        private void need(int n) {
+            if (end - position < n) {
+                throw new MalformedEventException("record ends after " + (position) + " bytes, needed " + n + " more");
+            }
+        }
+    }
+}
