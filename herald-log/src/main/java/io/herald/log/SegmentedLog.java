@@ -1,0 +1,362 @@
+package io.herald.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * A partition's log on disk: a directory of {@link LogSegment}s, the last of which takes appends.
+ *
+ * <p>On open, every segment file is opened in offset order; sealed segments with a matching index
+ * are trusted, the last one (and any without a matching index) is scanned and its torn or corrupt
+ * tail cut ({@link SegmentRecovery}). If a cut leaves a gap before the next segment, the later
+ * segments are deleted: a log has no holes. Stray temporary files are removed.
+ *
+ * <p>Threading: see {@link Log}. The owner thread is enforced once {@link #bindOwner} is called.
+ */
+public final class SegmentedLog implements Log {
+
+    private final Path dir;
+    private final LogConfig config;
+    private final Clock clock;
+    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private volatile LogSegment active;
+    private volatile long startOffset;
+    private volatile long endOffset;
+    private long writtenOffset;
+    private long lastAppendTime;
+    private boolean unflushed;
+    private volatile Thread owner;
+
+    private SegmentedLog(Path dir, LogConfig config, Clock clock) {
+        this.dir = dir;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Opens (recovering) or creates the log in {@code dir}. */
+    public static SegmentedLog open(Path dir, LogConfig config, Clock clock, RecoveryListener listener) throws IOException {
+        Files.createDirectories(dir);
+        SegmentedLog log = new SegmentedLog(dir, config, clock);
+        log.load(listener);
+        return log;
+    }
+
+    public static SegmentedLog open(Path dir, LogConfig config) throws IOException {
+        return open(dir, config, Clock.systemUTC(), RecoveryListener.IGNORE);
+    }
+
+    private void load(RecoveryListener listener) throws IOException {
+        List<Path> logFiles = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".tmp")) {
+                    Files.delete(file);
+                } else if (name.endsWith(LogSegment.LOG_SUFFIX)) {
+                    logFiles.add(file);
+                }
+            }
+        }
+        logFiles.sort(Comparator.comparingLong(LogSegment::baseOffsetOf));
+        for (int i = 0; i < logFiles.size(); i++) {
+            boolean last = i == logFiles.size() - 1;
+            LogSegment segment = LogSegment.open(logFiles.get(i), last, config.indexIntervalBytes(), listener);
+            segments.put(segment.baseOffset(), segment);
+            if (!last && segment.nextOffset() != LogSegment.baseOffsetOf(logFiles.get(i + 1))) {
+                // recovery cut this segment short: what follows it would leave a hole, so it goes
+                for (Path later : logFiles.subList(i + 1, logFiles.size())) {
+                    listener.truncated(later, 0, "follows a segment cut at offset " + segment.nextOffset());
+                    Files.delete(later);
+                    Files.deleteIfExists(later.resolveSibling(LogSegment.fileName(LogSegment.baseOffsetOf(later), LogSegment.INDEX_SUFFIX)));
+                }
+                break;
+            }
+        }
+        if (segments.isEmpty()) {
+            segments.put(0L, LogSegment.create(dir, 0, config.indexIntervalBytes()));
+            syncDirectory();
+        }
+        active = segments.lastEntry().getValue();
+        startOffset = segments.firstKey();
+        writtenOffset = active.nextOffset();
+        endOffset = writtenOffset;
+        lastAppendTime = active.lastAppendTime();
+        for (LogSegment s : segments.values()) {
+            lastAppendTime = Math.max(lastAppendTime, s.lastAppendTime());
+        }
+    }
+
+    /** From now on, only {@code thread} may call the mutating methods. */
+    public void bindOwner(Thread thread) {
+        this.owner = thread;
+    }
+
+    private void checkOwner() {
+        Thread o = owner;
+        if (o != null && o != Thread.currentThread()) {
+            throw new IllegalStateException("log " + name() + " is written only by its writer thread " + o.getName()
+                    + ", not by " + Thread.currentThread().getName() + "; go through its LogWriter");
+        }
+    }
+
+    @Override
+    public String name() {
+        return dir.toString();
+    }
+
+    @Override
+    public long startOffset() {
+        return startOffset;
+    }
+
+    @Override
+    public long endOffset() {
+        return endOffset;
+    }
+
+    @Override
+    public long sizeInBytes() {
+        long size = 0;
+        for (LogSegment s : segments.values()) {
+            size += s.visibleSize();
+        }
+        return size;
+    }
+
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    @Override
+    public long append(ByteBuffer batch, int recordCount) throws IOException {
+        checkOwner();
+        int start = batch.position();
+        int end = batch.limit();
+        long base = writtenOffset;
+        long appendTime = Math.max(clock.millis(), lastAppendTime);
+        RecordBatchFormat.writeHeader(batch, start, end, base, recordCount, appendTime);
+        if (active.size() > 0 && (long) active.size() + (end - start) > config.segmentBytes()) {
+            roll();
+        }
+        active.append(batch, base, recordCount, appendTime);
+        writtenOffset = base + recordCount;
+        lastAppendTime = appendTime;
+        unflushed = true;
+        return base;
+    }
+
+    @Override
+    public void flush() throws IOException {
+        checkOwner();
+        if (unflushed) {
+            active.flush();
+            unflushed = false;
+        }
+    }
+
+    @Override
+    public boolean hasUnflushed() {
+        return unflushed;
+    }
+
+    @Override
+    public void publish() {
+        checkOwner();
+        active.publish();
+        endOffset = writtenOffset;
+    }
+
+    @Override
+    public void roll() throws IOException {
+        checkOwner();
+        if (active.isEmpty()) {
+            return;
+        }
+        active.seal();
+        active.publish();
+        unflushed = false;
+        LogSegment next = LogSegment.create(dir, writtenOffset, config.indexIntervalBytes());
+        syncDirectory();
+        segments.put(next.baseOffset(), next);
+        active = next;
+    }
+
+    @Override
+    public LogFetch read(long offset, int maxBytes) throws IOException {
+        while (true) {
+            long end = endOffset;
+            long start = startOffset;
+            if (offset < start || offset > end) {
+                throw new OffsetOutOfRangeException(name(), offset, start, end);
+            }
+            if (offset == end) {
+                return LogFetch.empty(offset);
+            }
+            Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+            if (entry == null) {
+                continue; // retention moved the start meanwhile; check again
+            }
+            LogSegment segment = entry.getValue();
+            if (offset >= segment.nextOffset()) {
+                // the offset is the first of the next segment
+                Map.Entry<Long, LogSegment> next = segments.higherEntry(segment.baseOffset());
+                if (next == null) {
+                    return LogFetch.empty(offset);
+                }
+                segment = next.getValue();
+            }
+            try {
+                return readSegment(segment, offset, maxBytes);
+            } catch (SegmentDeletedException e) {
+                // retention deleted the segment under us; the start offset has moved, look again
+            }
+        }
+    }
+
+    private LogFetch readSegment(LogSegment segment, long offset, int maxBytes) throws IOException {
+        int limit = segment.visibleSize();
+        int position = segment.index().positionForOffset(offset);
+        ByteBuffer buf = segment.read(position, Math.max(maxBytes, RecordBatchFormat.HEADER_SIZE), limit);
+        int p = 0;
+        long next = offset;
+        while (buf.limit() - p >= RecordBatchFormat.HEADER_SIZE) {
+            int size = RecordBatchFormat.totalSize(buf, p);
+            if (size < RecordBatchFormat.HEADER_SIZE || size > limit - position - p) {
+                throw new CorruptLogException(segment.logFile() + " at byte " + (position + p) + ": batch length "
+                        + size + " does not fit the " + (limit - position - p) + " bytes written after it");
+            }
+            if (size > buf.limit() - p) {
+                if (next > offset) {
+                    break; // a later batch that did not fit: the next read gets it
+                }
+                // the wanted batch is larger than maxBytes: read it whole
+                buf = segment.read(position + p, size, limit);
+                position += p;
+                p = 0;
+                continue;
+            }
+            RecordBatchFormat.Check check = RecordBatchFormat.check(buf, p, size, -1);
+            if (!check.valid()) {
+                throw new CorruptLogException(segment.logFile() + " at byte " + (position + p) + ": " + check.problem());
+            }
+            long batchEnd = RecordBatchFormat.baseOffset(buf, p) + RecordBatchFormat.recordCount(buf, p);
+            if (batchEnd > next) {
+                next = batchEnd;
+            }
+            p += size;
+        }
+        buf.limit(p);
+        return new LogFetch(buf.slice(0, p), offset, Math.max(next, offset));
+    }
+
+    @Override
+    public long offsetForTime(long epochMillis) throws IOException {
+        for (LogSegment segment : segments.values()) {
+            if (segment.isEmpty() || segment.lastAppendTime() < epochMillis) {
+                continue;
+            }
+            int limit = segment.visibleSize();
+            int position = segment.index().positionForTime(epochMillis);
+            ByteBuffer header = ByteBuffer.allocate(RecordBatchFormat.HEADER_SIZE);
+            while (position + RecordBatchFormat.HEADER_SIZE <= limit) {
+                header.clear();
+                segment.readFully(header, position);
+                if (RecordBatchFormat.appendTime(header, 0) >= epochMillis) {
+                    return Math.max(RecordBatchFormat.baseOffset(header, 0), startOffset);
+                }
+                position += RecordBatchFormat.totalSize(header, 0);
+            }
+        }
+        return endOffset;
+    }
+
+    @Override
+    public long applyRetention(long nowMillis) throws IOException {
+        checkOwner();
+        long before = startOffset;
+        while (segments.size() > 0) {
+            LogSegment first = segments.firstEntry().getValue();
+            boolean expired = config.retentionTime().isPresent() && !first.isEmpty()
+                    && first.lastAppendTime() < nowMillis - config.retentionTime().get().toMillis();
+            boolean oversize = config.retentionBytes().isPresent() && first != active
+                    && sizeInBytes() - first.size() >= config.retentionBytes().get();
+            if (!expired && !oversize) {
+                break;
+            }
+            if (first == active) {
+                roll(); // everything held is expired: start an empty segment so the old one can go
+                continue;
+            }
+            deleteSegment(first);
+        }
+        return startOffset - before;
+    }
+
+    @Override
+    public void deleteBefore(long offset) throws IOException {
+        checkOwner();
+        while (segments.size() > 1) {
+            LogSegment first = segments.firstEntry().getValue();
+            if (first == active || first.nextOffset() > offset) {
+                return;
+            }
+            deleteSegment(first);
+        }
+    }
+
+    private void deleteSegment(LogSegment segment) throws IOException {
+        segments.remove(segment.baseOffset());
+        startOffset = segments.firstKey();
+        segment.delete();
+    }
+
+    private void syncDirectory() throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException failure = null;
+        for (LogSegment segment : segments.values()) {
+            try {
+                if (segment == active && unflushed && !(config.flushPolicy() instanceof FlushPolicy.Never)) {
+                    segment.flush();
+                }
+                segment.close();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public void delete() throws IOException {
+        close();
+        for (LogSegment segment : segments.values()) {
+            segment.delete();
+        }
+        segments.clear();
+        Files.deleteIfExists(dir);
+    }
+
+    @Override
+    public String toString() {
+        return "SegmentedLog[" + dir + ", offsets " + startOffset + ".." + endOffset + "]";
+    }
+}
