@@ -22,6 +22,7 @@ public final class MemoryLog implements Log {
     private volatile long size;
     private long writtenOffset;
     private long lastAppendTime;
+    private volatile boolean closed;
 
     /** @param maxBytes what the log may hold; the oldest batches go first when it is passed */
     public MemoryLog(String name, LogConfig config, long maxBytes, Clock clock) {
@@ -94,6 +95,9 @@ public final class MemoryLog implements Log {
 
     @Override
     public LogFetch read(long offset, int maxBytes) {
+        if (closed) {
+            throw new LogClosedException(name);
+        }
         long end = endOffset;
         long start = startOffset;
         if (offset < start || offset > end) {
@@ -168,6 +172,7 @@ public final class MemoryLog implements Log {
 
     @Override
     public void close() {
+        closed = true;
         batches.clear();
     }
 

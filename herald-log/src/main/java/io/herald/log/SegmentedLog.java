@@ -37,6 +37,7 @@ public final class SegmentedLog implements Log {
     private long lastAppendTime;
     private boolean unflushed;
     private volatile Thread owner;
+    private volatile boolean closed;
 
     private SegmentedLog(Path dir, LogConfig config, Clock clock) {
         this.dir = dir;
@@ -195,6 +196,9 @@ public final class SegmentedLog implements Log {
     @Override
     public LogFetch read(long offset, int maxBytes) throws IOException {
         while (true) {
+            if (closed) {
+                throw new LogClosedException(name());
+            }
             long end = endOffset;
             long start = startOffset;
             if (offset < start || offset > end) {
@@ -329,6 +333,7 @@ public final class SegmentedLog implements Log {
 
     @Override
     public void close() throws IOException {
+        closed = true;
         IOException failure = null;
         for (LogSegment segment : segments.values()) {
             try {

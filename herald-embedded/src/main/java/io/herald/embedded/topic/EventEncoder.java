@@ -1,0 +1,36 @@
+package io.herald.embedded.topic;
+
+import io.herald.broker.EventTooLargeException;
+import io.herald.event.Event;
+import io.herald.event.EventBinaryFormat;
+import io.herald.log.RecordSet;
+
+/**
+ * Encodes events for the log on the publishing thread, checking the size limit, so that the
+ * partition's writer only copies bytes. Thread-safe (a scratch buffer per thread).
+ */
+final class EventEncoder {
+
+    private static final int SCRATCH_BYTES = 64 * 1024;
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
+
+    private final int maxEventBytes;
+
+    EventEncoder(int maxEventBytes) {
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /** Adds the event's encoded form to {@code records}; throws {@link EventTooLargeException} past the limit. */
+    void encodeInto(Event event, RecordSet.Builder records) {
+        if (event.dataLength() > maxEventBytes) {
+            throw new EventTooLargeException(event.id(), event.dataLength(), maxEventBytes);
+        }
+        int bound = EventBinaryFormat.maxEncodedSize(event);
+        byte[] scratch = bound <= SCRATCH_BYTES ? SCRATCH.get() : new byte[bound];
+        int length = EventBinaryFormat.encode(event, scratch, 0);
+        if (length > maxEventBytes) {
+            throw new EventTooLargeException(event.id(), length, maxEventBytes);
+        }
+        records.add(scratch, 0, length);
+    }
+}

@@ -1,0 +1,80 @@
+package io.herald.embedded.topic;
+
+import io.herald.broker.Position;
+import io.herald.broker.StoredEvent;
+import io.herald.event.EventBinaryFormat;
+import io.herald.log.LogFetch;
+import io.herald.log.OffsetOutOfRangeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+
+/**
+ * Reads one partition forward from a position, a fetch at a time, and hands out its events one
+ * by one. A position that retention deleted moves to the oldest event still held (as Kafka's
+ * {@code auto.offset.reset=earliest} does for an out-of-range cursor). Not thread-safe: owned
+ * by one consumer.
+ */
+public final class PartitionFetcher {
+
+    static final int FETCH_BYTES = 256 * 1024;
+
+    private final Partition partition;
+    private final ArrayDeque<StoredEvent> buffered = new ArrayDeque<>();
+    private long fetchPosition;
+
+    public PartitionFetcher(Partition partition, long position) {
+        this.partition = partition;
+        this.fetchPosition = position;
+    }
+
+    public Partition partition() {
+        return partition;
+    }
+
+    /** The offset of the next event {@link #next()} returns. */
+    public long position() {
+        StoredEvent head = buffered.peekFirst();
+        return head != null ? head.position().offset() : fetchPosition;
+    }
+
+    /** Moves to {@code offset}, dropping anything fetched. */
+    public void seek(long offset) {
+        buffered.clear();
+        fetchPosition = offset;
+    }
+
+    /** The next event, or null when the partition has nothing more now. */
+    public StoredEvent next() {
+        if (buffered.isEmpty()) {
+            fill();
+        }
+        return buffered.pollFirst();
+    }
+
+    public boolean hasBuffered() {
+        return !buffered.isEmpty();
+    }
+
+    private void fill() {
+        var log = partition.log();
+        if (fetchPosition >= log.endOffset()) {
+            return;
+        }
+        LogFetch fetch;
+        try {
+            fetch = log.read(fetchPosition, FETCH_BYTES);
+        } catch (OffsetOutOfRangeException e) {
+            fetchPosition = e.offset() < e.startOffset() ? e.startOffset() : e.endOffset();
+            return;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + partition + " at offset " + fetchPosition, e);
+        }
+        String topic = partition.topic();
+        int index = partition.index();
+        fetch.forEach((offset, appendTime, array, start, length) -> buffered.addLast(new StoredEvent(topic,
+                new Position(index, offset), Instant.ofEpochMilli(appendTime), EventBinaryFormat.decode(array, start, length))));
+        fetchPosition = fetch.nextOffset();
+    }
+}
