@@ -53,7 +53,10 @@ public final class Event {
         this.dataContentType = b.dataContentType;
         this.dataSchema = b.dataSchema;
         this.data = b.data;
-        this.extensions = b.extensions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.extensions));
+        // a validated build may be followed by more use of the builder, so it copies; the codec's
+        // builders are used once, so their map is taken as it is
+        this.extensions = b.extensions == null ? Map.of()
+                : Collections.unmodifiableMap(validate ? new LinkedHashMap<>(b.extensions) : b.extensions);
         if (validate) {
             EventValidation.validate(this);
         }

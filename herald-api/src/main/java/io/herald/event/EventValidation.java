@@ -75,20 +75,28 @@ final class EventValidation {
     }
 
     private static void validateExtension(String name, String value) {
-        if (name == null || !EXTENSION_NAME.matcher(name).matches()) {
+        switch (name) {
+            case Event.PARTITION_KEY, Event.CORRELATION_ID, Event.CAUSATION_ID -> {
+                requireNonEmpty(name, value);
+                return;
+            }
+            case Event.TRACEPARENT -> {
+                validateTraceparent(value);
+                return;
+            }
+            case null -> throw new InvalidEventException("null", "is not a valid extension name");
+            default -> {
+                // any other extension: check the name below
+            }
+        }
+        if (!EXTENSION_NAME.matcher(name).matches()) {
             throw new InvalidEventException(String.valueOf(name),
                     "is not a valid extension name: CloudEvents allows only lower-case letters a-z and digits 0-9");
         }
         if (CORE_ATTRIBUTES.contains(name)) {
             throw new InvalidEventException(name, "is a core attribute and cannot be set as an extension");
         }
-        switch (name) {
-            case Event.PARTITION_KEY, Event.CORRELATION_ID, Event.CAUSATION_ID -> requireNonEmpty(name, value);
-            case Event.TRACEPARENT -> validateTraceparent(value);
-            default -> {
-                // other extensions: any string, the spec places no further rule on them
-            }
-        }
+        // other extensions: any string value; the spec places no further rule on them
     }
 
     private static void validateTraceparent(String value) {

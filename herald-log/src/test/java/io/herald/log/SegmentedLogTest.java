@@ -177,6 +177,26 @@ class SegmentedLogTest {
         assertThat(indexes.get(0)).exists();
     }
 
+    @Test
+    void anInterruptedReaderDoesNotBreakTheLogForOthers() throws Exception {
+        try (SegmentedLog log = open(LogConfig.defaults())) {
+            appendBatch(log, "a", "b");
+            Thread.currentThread().interrupt(); // a FileChannel closes itself when an interrupted thread uses it
+            assertThatThrownBy(() -> log.read(0, 100)).isInstanceOf(java.nio.channels.ClosedByInterruptException.class);
+            assertThat(Thread.interrupted()).as("the interrupt stays visible to its thread").isTrue();
+            java.util.concurrent.CompletableFuture<List<String>> other = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return values(readAll(log, 0));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(other.get()).containsExactly("a", "b");
+            appendBatch(log, "c");
+            assertThat(values(readAll(log, 0))).containsExactly("a", "b", "c");
+        }
+    }
+
     private static void append(Log log, String value) {
         try {
             appendBatch(log, value);

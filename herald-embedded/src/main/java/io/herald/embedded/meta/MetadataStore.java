@@ -70,10 +70,11 @@ public final class MetadataStore implements AutoCloseable {
         subscriptions.computeIfAbsent(s.topic(), k -> new LinkedHashMap<>()).put(s.name(), s);
     }
 
+    /** Writes the change, then applies it: a change that did not reach the disk does not happen. */
     private void change(Change change) {
-        apply(change);
         try {
             log.append(Json.write(change)).join();
+            apply(change);
             if (log.changesSinceSnapshot() >= COMPACT_AFTER_CHANGES) {
                 log.compact(Json.write(new Snapshot(List.copyOf(topics.values()), allSubscriptions()))).join();
             }
