@@ -36,6 +36,7 @@ public final class LogWriter implements AutoCloseable {
 
     private final Log log;
     private final FlushPolicy flushPolicy;
+    private final int maxBatchBytes;
     private final ConcurrentLinkedQueue<Work> queue = new ConcurrentLinkedQueue<>();
     private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
@@ -47,8 +48,21 @@ public final class LogWriter implements AutoCloseable {
     private long lastFlushNanos = System.nanoTime();
 
     public LogWriter(Log log, FlushPolicy flushPolicy, String threadName) {
+        this(log, flushPolicy, MAX_BATCH_BYTES, threadName);
+    }
+
+    /**
+     * @param maxBatchBytes drain appends into batches of about this size (an append larger than
+     *                      this is a batch of its own); small segments want small batches, since a
+     *                      batch never spans two segments
+     */
+    public LogWriter(Log log, FlushPolicy flushPolicy, int maxBatchBytes, String threadName) {
+        if (maxBatchBytes < 1) {
+            throw new IllegalArgumentException("max batch bytes must be positive, got " + maxBatchBytes);
+        }
         this.log = log;
         this.flushPolicy = flushPolicy;
+        this.maxBatchBytes = maxBatchBytes;
         this.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::run);
         if (log instanceof SegmentedLog segmented) {
             segmented.bindOwner(thread);
@@ -143,7 +157,7 @@ public final class LogWriter implements AutoCloseable {
         inFlight.add(first);
         int bytes = first.records.sizeInBytes();
         int count = first.records.count();
-        while (queue.peek() instanceof Append more && bytes + more.records.sizeInBytes() <= MAX_BATCH_BYTES) {
+        while (queue.peek() instanceof Append more && bytes + more.records.sizeInBytes() <= maxBatchBytes) {
             queue.poll();
             inFlight.add(more);
             bytes += more.records.sizeInBytes();

@@ -3,6 +3,7 @@ package io.herald.embedded.topic;
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.KeyPartitioner;
 import io.herald.broker.StorageException;
+import io.herald.broker.TopicNotFoundException;
 import io.herald.broker.Position;
 import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicSpec;
@@ -25,6 +26,7 @@ public final class Topic {
     private final List<Partition> partitions;
     private final EventEncoder encoder;
     private final AtomicInteger roundRobin = new AtomicInteger();
+    private volatile boolean deleted;
 
     Topic(String name, TopicSpec spec, List<Partition> partitions, EventEncoder encoder) {
         this.name = name;
@@ -122,12 +124,17 @@ public final class Topic {
     private RuntimeException translate(Throwable failure, int partition) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         return switch (cause) {
-            case LogClosedException e -> new BrokerClosedException("topic '" + name + "' partition " + partition);
+            case LogClosedException e -> deleted ? new TopicNotFoundException(name)
+                    : new BrokerClosedException("topic '" + name + "' partition " + partition);
             case LogFailedException e -> new StorageException("write to topic '" + name + "' partition " + partition
                     + " failed: " + e.getCause(), e.getCause());
             case RuntimeException e -> e;
             default -> new StorageException("write to topic '" + name + "' partition " + partition + " failed: " + cause, cause);
         };
+    }
+
+    void markDeleted() {
+        deleted = true;
     }
 
     void close() {

@@ -37,6 +37,9 @@ public final class TopicRegistry implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicRegistry.class);
 
+    /** Marks a directory being deleted; '~' cannot appear in a topic name, so no topic is ever mistaken for one. */
+    static final String DELETED_SUFFIX = "~deleted";
+
     private final Path topicsDir;
     private final MetadataStore metadata;
     private final EventEncoder encoder;
@@ -58,8 +61,13 @@ public final class TopicRegistry implements AutoCloseable {
         }
         try (Stream<Path> dirs = Files.list(topicsDir)) {
             for (Path dir : dirs.toList()) {
-                if (!registry.topics.containsKey(dir.getFileName().toString())) {
-                    deleteRecursively(dir); // a topic deleted before a crash finished removing its files
+                String name = dir.getFileName().toString();
+                if (name.endsWith(DELETED_SUFFIX)) {
+                    deleteRecursively(dir); // a deletion that a crash interrupted
+                } else if (!registry.topics.containsKey(name)) {
+                    // never delete data on a guess: a directory without a definition stays until the
+                    // topic is created again (which moves it aside) or someone removes it
+                    LOG.warn("{} has no topic definition; it is left as it is", dir);
                 }
             }
         }
@@ -84,7 +92,7 @@ public final class TopicRegistry implements AutoCloseable {
             throw new TopicExistsException(name);
         }
         try {
-            deleteRecursively(topicsDir.resolve(name));
+            moveAsideAndDelete(topicsDir.resolve(name));
             metadata.createTopic(TopicRecord.of(name, spec, clock.millis()));
             Topic topic = openTopic(name, spec);
             topics.put(name, topic);
@@ -99,9 +107,10 @@ public final class TopicRegistry implements AutoCloseable {
         Topic topic = get(name);
         metadata.deleteTopic(name);
         topics.remove(name);
+        topic.markDeleted();
         topic.close();
         try {
-            deleteRecursively(topicsDir.resolve(name));
+            moveAsideAndDelete(topicsDir.resolve(name));
         } catch (IOException e) {
             LOG.warn("topic {} is deleted but its files are not; the next open removes them", name, e);
         }
@@ -129,7 +138,7 @@ public final class TopicRegistry implements AutoCloseable {
                 Log log = spec.ephemeral()
                         ? new MemoryLog(name + "/" + p, config, spec.retentionBytes().orElse(TopicSpec.DEFAULT_EPHEMERAL_BYTES), clock)
                         : SegmentedLog.open(topicsDir.resolve(name).resolve(Integer.toString(p)), config, clock, recoveryLogger());
-                partitions.add(new Partition(name, p, new LogWriter(log, flush, "herald-" + name + "-" + p)));
+                partitions.add(new Partition(name, p, new LogWriter(log, flush, maxBatchBytes(spec), "herald-" + name + "-" + p)));
             }
         } catch (IOException | RuntimeException e) {
             partitions.forEach(Partition::close);
@@ -140,6 +149,11 @@ public final class TopicRegistry implements AutoCloseable {
 
     private static RecoveryListener recoveryLogger() {
         return (file, position, problem) -> LOG.warn("recovery cut {} at byte {}: {}", file, position, problem);
+    }
+
+    /** A quarter of a segment, so that a busy writer's batches still fill several segments (retention deletes whole ones). */
+    static int maxBatchBytes(TopicSpec spec) {
+        return (int) Math.min(LogWriter.MAX_BATCH_BYTES, Math.max(1024, spec.segmentBytes() / 4));
     }
 
     static LogConfig logConfig(TopicSpec spec) {
@@ -159,6 +173,16 @@ public final class TopicRegistry implements AutoCloseable {
             case FsyncPolicy.Interval i -> FlushPolicy.interval(i.interval());
             case FsyncPolicy.Never n -> FlushPolicy.NEVER;
         };
+    }
+
+    /** Renames the directory first (one atomic step), so a crash mid-delete never leaves a half topic under its name. */
+    private static void moveAsideAndDelete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Path aside = dir.resolveSibling(dir.getFileName() + "." + System.nanoTime() + DELETED_SUFFIX);
+        Files.move(dir, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        deleteRecursively(aside);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -1,0 +1,95 @@
+package io.herald.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.herald.Herald;
+import io.herald.broker.Broker;
+import io.herald.broker.StorageException;
+import io.herald.broker.TopicNotFoundException;
+import io.herald.broker.TopicSpec;
+import io.herald.event.Event;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What is particular to the embedded backend: its data directory. */
+class EmbeddedBrokerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void heraldFindsTheEmbeddedBackendThroughTheServiceLoader() {
+        try (Broker broker = Herald.embedded(dir)) {
+            assertThat(broker).isInstanceOf(EmbeddedBroker.class);
+        }
+    }
+
+    @Test
+    void aDataDirectoryOpensOnlyOnceInAProcess() {
+        try (Broker ignored = EmbeddedBroker.open(dir)) {
+            assertThatThrownBy(() -> EmbeddedBroker.open(dir))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining(dir.toAbsolutePath().toString())
+                    .hasMessageContaining("already open");
+        }
+        EmbeddedBroker.open(dir).close(); // and again once it was closed
+    }
+
+    @Test
+    void aDataDirectoryHeldByAnotherProcessIsRefused() throws Exception {
+        AtomicBoolean publishing = new AtomicBoolean();
+        try (ChildJvm holder = ChildJvm.start(CrashPublisher.class, line -> publishing.set(true), dir.toString(), "g")) {
+            await().atMost(Duration.ofSeconds(60)).untilTrue(publishing);
+            assertThatThrownBy(() -> EmbeddedBroker.open(dir))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("in use by another Herald process");
+        }
+    }
+
+    @Test
+    void aDirectoryWithoutATopicDefinitionIsLeftAloneAndAnInterruptedDeletionIsFinished() throws Exception {
+        Path stray = Files.createDirectories(dir.resolve("topics/unknown/0"));
+        Path halfDeleted = Files.createDirectories(dir.resolve("topics/old.123~deleted/0"));
+        try (Broker broker = EmbeddedBroker.open(dir)) {
+            assertThat(broker.listTopics()).isEmpty();
+        }
+        assertThat(stray).exists();
+        assertThat(halfDeleted.getParent()).doesNotExist();
+    }
+
+    @Test
+    void creatingATopicOverAStrayDirectoryStartsEmpty() throws Exception {
+        Files.createDirectories(dir.resolve("topics/orders/0"));
+        Files.write(dir.resolve("topics/orders/0/00000000000000000000.log"), new byte[] {1, 2, 3});
+        try (Broker broker = EmbeddedBroker.open(dir)) {
+            broker.createTopic("orders", TopicSpec.partitions(1));
+            assertThat(broker.describeTopic("orders").eventCount()).isZero();
+        }
+    }
+
+    @Test
+    void publishingWhileTheTopicIsDeletedEndsInTopicNotFound() {
+        try (Broker broker = EmbeddedBroker.open(dir)) {
+            broker.createTopic("short-lived", TopicSpec.partitions(2));
+            Event event = Event.builder().type("t").source("/s").data("x").build();
+            Thread deleter = Thread.ofPlatform().start(() -> broker.deleteTopic("short-lived"));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThatThrownBy(() -> {
+                try {
+                    broker.publish("short-lived", event).join();
+                } catch (CompletionException e) {
+                    throw e.getCause();
+                }
+            }).isInstanceOf(TopicNotFoundException.class));
+            deleter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
