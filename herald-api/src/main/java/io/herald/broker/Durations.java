@@ -17,14 +17,18 @@ public final class Durations {
         String t = text.trim();
         Matcher m = SHORT.matcher(t);
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
+            try {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new InvalidSpecException("duration '" + text + "' is too long");
+            }
         }
         try {
             return Duration.parse(t);
@@ -33,8 +37,15 @@ public final class Durations {
         }
     }
 
+    /** The short form when the duration is a whole, non-negative number of milliseconds; ISO-8601 otherwise. Parses back. */
     public static String format(Duration d) {
+        if (d.isNegative() || d.toNanosPart() % 1_000_000 != 0) {
+            return d.toString();
+        }
         long ms = d.toMillis();
+        if (ms == 0) {
+            return "0ms";
+        }
         if (ms % 86_400_000 == 0) {
             return ms / 86_400_000 + "d";
         }

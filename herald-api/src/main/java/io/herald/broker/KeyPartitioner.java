@@ -13,6 +13,9 @@ public final class KeyPartitioner {
     }
 
     public static int partition(String key, int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
+        }
         return (murmur2(key.getBytes(StandardCharsets.UTF_8)) & 0x7fffffff) % partitions;
     }
 

@@ -39,7 +39,7 @@ public sealed interface StartPosition {
         if (t.equalsIgnoreCase("latest")) {
             return LATEST;
         }
-        if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+        if (!t.isEmpty() && t.chars().allMatch(c -> c >= '0' && c <= '9')) {
             try {
                 return offset(Long.parseLong(t));
             } catch (NumberFormatException e) {

@@ -1,34 +1,74 @@
 package io.herald.event;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The CloudEvents JSON event format (structured mode) at Herald's edges: the CLI, the HTTP API.
- * Parsing and writing are done by the CloudEvents Java SDK; this class maps its {@link CloudEvent}
- * to and from {@link Event}, so that Herald's own validation (and its error messages) applies to
- * everything that enters. Thread-safe.
+ * The CloudEvents Java SDK parses and writes the envelope; this class maps its
+ * {@link CloudEvent} to and from {@link Event}, so that Herald's own validation (and its error
+ * messages) applies to everything that enters. Thread-safe.
+ *
+ * <p>Where the format asks more than the SDK does, this class does it:
+ * <ul>
+ *   <li>data is written inline as JSON only when the content type is JSON (or absent) and the
+ *       bytes are valid JSON; text that is not JSON is written as a JSON string, anything else as
+ *       {@code data_base64} — so the output always parses back;
+ *   <li>an attribute given as JSON {@code null} is treated as absent (format spec section 2.2).
+ * </ul>
  */
 public final class CloudEventsJson {
 
     public static final String CONTENT_TYPE = JsonFormat.CONTENT_TYPE;
 
     private static final JsonFormat FORMAT = new JsonFormat();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Exactly one JSON value, nothing after it. */
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private CloudEventsJson() {
     }
 
     /** Parses one event; throws {@link MalformedEventException} or {@link InvalidEventException} naming the problem. */
     public static Event parse(byte[] json) {
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new MalformedEventException("not JSON: " + firstLine(e.getMessage()), e);
+        }
+        if (!(tree instanceof ObjectNode object)) {
+            throw new MalformedEventException("a CloudEvents JSON event is a JSON object, got "
+                    + (tree == null || tree.isMissingNode() ? "nothing" : tree.getNodeType()));
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (field.getValue().isNull() && !field.getKey().equals("data")) {
+                it.remove();
+            }
+        }
         CloudEvent cloudEvent;
         try {
-            cloudEvent = FORMAT.deserialize(json);
-        } catch (RuntimeException e) {
+            cloudEvent = FORMAT.deserialize(MAPPER.writeValueAsBytes(object));
+        } catch (RuntimeException | JsonProcessingException e) {
             throw new MalformedEventException("not a CloudEvents 1.0 JSON event: " + rootMessage(e), e);
         }
         return fromCloudEvent(cloudEvent);
@@ -39,7 +79,22 @@ public final class CloudEventsJson {
     }
 
     public static byte[] write(Event event) {
-        return FORMAT.serialize(toCloudEvent(event));
+        if (!event.hasData() || isJsonData(event)) {
+            return FORMAT.serialize(toCloudEvent(event));
+        }
+        // the SDK would paste these bytes in as JSON: write the data member here instead
+        try {
+            ObjectNode object = (ObjectNode) MAPPER.readTree(FORMAT.serialize(toCloudEvent(event.toBuilder().data((byte[]) null).build())));
+            String text = isText(event) ? utf8(event.rawData()) : null;
+            if (text != null) {
+                object.put("data", text);
+            } else {
+                object.put("data_base64", Base64.getEncoder().encodeToString(event.rawData()));
+            }
+            return MAPPER.writeValueAsBytes(object);
+        } catch (IOException e) {
+            throw new MalformedEventException("cannot write event " + event.id() + " as JSON: " + e.getMessage(), e);
+        }
     }
 
     public static String writeString(Event event) {
@@ -82,12 +137,53 @@ public final class CloudEventsJson {
         for (String name : ce.getExtensionNames()) {
             Object value = ce.getExtension(name);
             if (value != null) {
-                b.extension(name, value instanceof byte[] bytes
-                        ? java.util.Base64.getEncoder().encodeToString(bytes)
-                        : value.toString());
+                b.extension(name, value instanceof byte[] bytes ? Base64.getEncoder().encodeToString(bytes) : value.toString());
             }
         }
         return b.build();
+    }
+
+    /** JSON the SDK may write inline: a JSON (or absent) content type, and bytes that really are JSON. */
+    private static boolean isJsonData(Event event) {
+        String type = event.rawDataContentType();
+        if (type != null && !isJsonContentType(type)) {
+            return false;
+        }
+        try {
+            JsonNode node = STRICT.readTree(event.rawData());
+            return node != null && !node.isMissingNode();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isJsonContentType(String contentType) {
+        String t = contentType.toLowerCase(Locale.ROOT);
+        int semicolon = t.indexOf(';');
+        String mediaType = (semicolon < 0 ? t : t.substring(0, semicolon)).trim();
+        return mediaType.equals("application/json") || mediaType.equals("text/json") || mediaType.endsWith("+json");
+    }
+
+    private static boolean isText(Event event) {
+        String type = event.rawDataContentType();
+        if (type == null) {
+            return false;
+        }
+        String t = type.toLowerCase(Locale.ROOT);
+        // JSON types are left out: a JSON string there would read back as JSON text, quotes and all
+        return (t.startsWith("text/") || t.contains("xml")) && !isJsonContentType(t);
+    }
+
+    /** The bytes as a string if they are valid UTF-8, else null. */
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     private static String rootMessage(Throwable e) {
@@ -95,8 +191,14 @@ public final class CloudEventsJson {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        // Jackson appends the parser location on new lines; the first line names the problem.
+        return firstLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+    }
+
+    /** Jackson appends the parser location on new lines; the first line names the problem. */
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
     }

@@ -40,6 +40,7 @@ public final class EventBinaryFormat {
     private static final int HAS_SCHEMA = 1 << 4;
     private static final int HAS_EXTENSIONS = 1 << 5;
     private static final int HAS_DATA = 1 << 6;
+    private static final int KNOWN_FLAGS = (1 << 7) - 1;
 
     private EventBinaryFormat() {
     }
@@ -140,6 +141,9 @@ public final class EventBinaryFormat {
             throw new MalformedEventException("unknown event format version " + version + " (this reader knows " + VERSION + ")");
         }
         int flags = r.readByte() & 0xFF;
+        if ((flags & ~KNOWN_FLAGS) != 0) {
+            throw new MalformedEventException(String.format("unknown flag bits %02x in a version %d event", flags & ~KNOWN_FLAGS, VERSION));
+        }
         Event.Builder b = new Event.Builder();
         if ((flags & ID_IS_UUID) != 0) {
             b.id(new UUID(r.readLong(), r.readLong()).toString());
@@ -150,7 +154,10 @@ public final class EventBinaryFormat {
         b.type(r.readString());
         if ((flags & HAS_TIME) != 0) {
             long second = unZigZag(r.readVarLong());
-            int nano = (int) r.readVarLong();
+            long nano = r.readVarLong();
+            if (nano < 0 || nano > 999_999_999 || second < Instant.MIN.getEpochSecond() || second > Instant.MAX.getEpochSecond()) {
+                throw new MalformedEventException("time " + second + "s + " + nano + "ns is not a valid instant");
+            }
             b.time(Instant.ofEpochSecond(second, nano));
         }
         if ((flags & HAS_SUBJECT) != 0) {
@@ -231,11 +238,14 @@ public final class EventBinaryFormat {
         private final int end;
         private int position;
 
+        private final int start;
+
         Reader(byte[] src, int offset, int end) {
             if (offset < 0 || end > src.length || offset > end) {
                 throw new MalformedEventException("record bounds [" + offset + ", " + end + ") outside a buffer of " + src.length);
             }
             this.src = src;
+            this.start = offset;
             this.position = offset;
             this.end = end;
         }
@@ -268,7 +278,7 @@ public final class EventBinaryFormat {
 
         int readLength() {
             long v = readVarLong();
-            if (v > end - position) {
+            if (v < 0 || v > end - position) {
                 throw new MalformedEventException("length " + v + " exceeds the " + (end - position) + " bytes left");
             }
             return (int) v;
@@ -289,7 +299,7 @@ public final class EventBinaryFormat {
 
         private void need(int n) {
             if (end - position < n) {
-                throw new MalformedEventException("record ends after " + (position) + " bytes, needed " + n + " more");
+                throw new MalformedEventException("record ends after " + (position - start) + " bytes, needed " + n + " more");
             }
         }
     }

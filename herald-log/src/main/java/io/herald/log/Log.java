@@ -8,9 +8,11 @@ import java.nio.ByteBuffer;
  * {@link SegmentedLog} keeps it on disk, {@link MemoryLog} in memory (ephemeral topics).
  *
  * <p>Threading: one owner thread (the partition's {@link LogWriter}) calls the mutating
- * methods ({@link #append}, {@link #flush}, {@link #publish}, {@link #applyRetention},
- * {@link #roll}, {@link #deleteBefore}, {@link #close}); any thread reads. Readers see records up
- * to {@link #endOffset()}, which moves only on {@link #publish()}.
+ * methods ({@link #append}, {@link #flush}, {@link #applyRetention}, {@link #roll},
+ * {@link #deleteBefore}, {@link #close}). One publishing thread (the owner, or the writer's
+ * syncer when every batch is fsynced) calls {@link #sync} and {@link #publish}, concurrently with
+ * appends. Any thread reads. Readers see records up to {@link #endOffset()}, which moves only on
+ * {@link #publish}.
  */
 public interface Log extends AutoCloseable {
 
@@ -28,18 +30,24 @@ public interface Log extends AutoCloseable {
      * Appends the records in {@code batch}, which holds {@link RecordBatchFormat#HEADER_SIZE}
      * free bytes followed by {@code recordCount} framed records from its position to its limit.
      * The log fills in the header. Returns the offset of the first record. Not visible to readers
-     * until {@link #publish()}.
+     * until {@link #publish}.
      */
     long append(ByteBuffer batch, int recordCount) throws IOException;
 
-    /** Forces everything appended to stable storage. */
+    /** Forces everything appended to stable storage, if anything is unforced. Owner thread. */
     void flush() throws IOException;
+
+    /**
+     * Forces everything appended before the call to stable storage. Publishing thread; may run
+     * while the owner appends (an fsync covers every write completed before it started).
+     */
+    void sync() throws IOException;
 
     /** Whether anything appended has not been flushed. */
     boolean hasUnflushed();
 
-    /** Makes everything appended visible to readers. */
-    void publish();
+    /** Makes the records below {@code endOffset}, the end of an appended batch, visible to readers. Publishing thread. */
+    void publish(long endOffset);
 
     /** Reads whole batches from the one holding {@code offset}, about {@code maxBytes} (at least one batch). */
     LogFetch read(long offset, int maxBytes) throws IOException;

@@ -146,9 +146,9 @@ final class LogSegment {
         lastAppendTime = appendTime;
     }
 
-    /** Lets readers see everything written so far. Writer thread only. */
-    void publish() {
-        visibleSize = size;
+    /** Lets readers see the bytes below {@code position}, a batch boundary. */
+    void publishTo(int position) {
+        visibleSize = position;
     }
 
     void flush() throws IOException {
@@ -181,7 +181,7 @@ final class LogSegment {
         lastAppendTime = recoveredLastAppendTime;
     }
 
-    /** Flushes the log and writes its index file: after this the segment is never written again. */
+    /** Flushes the log and writes its index file: after this the segment is never written again (its visibility still moves). */
     void seal() throws IOException {
         flush();
         index.writeTo(indexFile, size, nextOffset, lastAppendTime);

@@ -14,11 +14,23 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one thread that writes a partition's {@link Log}: it drains every append that concurrent
- * publishers queued into one batch, writes it, forces it to disk if the {@link FlushPolicy}
- * asks, makes it visible and only then completes the publishers' futures (group commit: while one
- * fsync runs, the next batch gathers, so sixty-four synchronous publishers share one fsync).
+ * publishers queued into one batch and writes it. What happens next depends on the
+ * {@link FlushPolicy}:
  *
- * <p>Maintenance that changes the log (retention, rolls) runs on the same thread through
+ * <pre>
+ *  publishers ──queue──▶ writer: batch, write ──▶ INTERVAL / NEVER: publish, complete futures
+ *                                   │
+ *                                   └─ EVERY_BATCH ──▶ syncer: fsync, publish, complete futures
+ * </pre>
+ *
+ * With {@code EVERY_BATCH} a second thread, the syncer, forces the log while the writer goes on
+ * writing the next batches: one fsync covers every batch written before it started (group
+ * commit, pipelined). So sixty-four synchronous publishers, woken by one fsync, are written while
+ * the next fsync runs and share the one after it; and a pipelined publisher is never slowed to
+ * one fsync per batch. A batch becomes visible to readers and its publishers are acknowledged
+ * only once it is as durable as the policy asks.
+ *
+ * <p>Maintenance that changes the log (retention, rolls) runs on the writer thread through
  * {@link #submit}, so the log has a single writer and needs no lock.
  *
  * <p>An I/O error fails the batch in flight and every later call with {@link LogFailedException}:
@@ -41,7 +53,7 @@ public final class LogWriter implements AutoCloseable {
     private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private final Thread thread;
-    private final List<Append> inFlight = new ArrayList<>();
+    private final Syncer syncer;
     private volatile boolean sleeping;
     private volatile Throwable failure;
     private ByteBuffer batch = ByteBuffer.allocateDirect(MAX_BATCH_BYTES);
@@ -64,6 +76,7 @@ public final class LogWriter implements AutoCloseable {
         this.flushPolicy = flushPolicy;
         this.maxBatchBytes = maxBatchBytes;
         this.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::run);
+        this.syncer = flushPolicy instanceof FlushPolicy.EveryBatch ? new Syncer(threadName + "-sync") : null;
         if (log instanceof SegmentedLog segmented) {
             segmented.bindOwner(thread);
         }
@@ -91,7 +104,7 @@ public final class LogWriter implements AutoCloseable {
         return t.future;
     }
 
-    /** Called on the writer thread after each batch becomes visible; keep it short. */
+    /** Called after each batch becomes visible (on the writer or syncer thread); keep it short. */
     public void addListener(Runnable listener) {
         listeners.add(listener);
     }
@@ -100,10 +113,14 @@ public final class LogWriter implements AutoCloseable {
         listeners.remove(listener);
     }
 
+    public boolean isFailed() {
+        return state.get() == State.FAILED;
+    }
+
     private void enqueue(Work work) {
         State s = state.get();
         if (s != State.RUNNING) {
-            work.fail(s == State.FAILED ? new LogFailedException(log.name(), failure) : new LogClosedException(log.name()));
+            work.fail(stoppedError(s));
             return;
         }
         queue.offer(work);
@@ -112,13 +129,17 @@ public final class LogWriter implements AutoCloseable {
         }
         // closed between the check and the offer: the writer may have drained already
         if (state.get() != State.RUNNING && queue.remove(work)) {
-            work.fail(new LogClosedException(log.name()));
+            work.fail(stoppedError(state.get()));
         }
+    }
+
+    private RuntimeException stoppedError(State s) {
+        return s == State.FAILED ? new LogFailedException(log.name(), failure) : new LogClosedException(log.name());
     }
 
     private void run() {
         try {
-            while (true) {
+            while (state.get() != State.FAILED) {
                 Work next = queue.poll();
                 if (next == null) {
                     if (state.get() != State.RUNNING) {
@@ -134,11 +155,17 @@ public final class LogWriter implements AutoCloseable {
                     writeBatch((Append) next);
                 }
             }
+            if (syncer != null) {
+                syncer.finish();
+            }
             if (log.hasUnflushed() && !(flushPolicy instanceof FlushPolicy.Never)) {
                 log.flush();
             }
         } catch (IOException | RuntimeException | Error e) {
             fail(e);
+            if (syncer != null) {
+                syncer.finish();
+            }
         } finally {
             try {
                 log.close();
@@ -153,47 +180,59 @@ public final class LogWriter implements AutoCloseable {
     }
 
     private void writeBatch(Append first) throws IOException {
-        inFlight.clear();
-        inFlight.add(first);
+        List<Append> appends = new ArrayList<>();
+        appends.add(first);
         int bytes = first.records.sizeInBytes();
         int count = first.records.count();
         while (queue.peek() instanceof Append more && bytes + more.records.sizeInBytes() <= maxBatchBytes) {
             queue.poll();
-            inFlight.add(more);
+            appends.add(more);
             bytes += more.records.sizeInBytes();
             count += more.records.count();
         }
         ByteBuffer buf = bufferFor(RecordBatchFormat.HEADER_SIZE + bytes);
         buf.clear().position(RecordBatchFormat.HEADER_SIZE);
-        for (Append a : inFlight) {
+        for (Append a : appends) {
             buf.put(a.records.bytes(), 0, a.records.sizeInBytes());
         }
         buf.flip();
         long base;
         try {
             base = log.append(buf, count);
-            if (flushPolicy instanceof FlushPolicy.EveryBatch) {
-                log.flush();
-                lastFlushNanos = System.nanoTime();
-            }
-            log.publish();
         } catch (IOException | RuntimeException e) {
-            for (Append a : inFlight) {
-                a.future.completeExceptionally(new LogFailedException(log.name(), e));
-            }
-            inFlight.clear();
+            failAll(appends, e);
             throw e;
         }
-        long offset = base;
-        for (Append a : inFlight) {
+        Written written = new Written(base, base + count, appends);
+        if (syncer != null) {
+            syncer.handOff(written);
+        } else {
+            log.publish(written.end());
+            acknowledge(written);
+            notifyListeners();
+            flushIfDue();
+        }
+    }
+
+    /** Completes each publisher's future with the offset of its first record. */
+    private void acknowledge(Written written) {
+        long offset = written.base();
+        for (Append a : written.appends()) {
             a.future.complete(offset);
             offset += a.records.count();
         }
-        inFlight.clear();
+    }
+
+    private void notifyListeners() {
         for (Runnable listener : listeners) {
             listener.run();
         }
-        flushIfDue();
+    }
+
+    private void failAll(List<Append> appends, Throwable e) {
+        for (Append a : appends) {
+            a.future.completeExceptionally(new LogFailedException(log.name(), e));
+        }
     }
 
     private ByteBuffer bufferFor(int size) {
@@ -241,12 +280,8 @@ public final class LogWriter implements AutoCloseable {
     private void failQueued() {
         Work w;
         while ((w = queue.poll()) != null) {
-            w.fail(state.get() == State.FAILED ? new LogFailedException(log.name(), failure) : new LogClosedException(log.name()));
+            w.fail(stoppedError(state.get()));
         }
-    }
-
-    public boolean isFailed() {
-        return state.get() == State.FAILED;
     }
 
     /** Writes what is queued, flushes per policy, closes the log; waits for all of it. */
@@ -254,10 +289,14 @@ public final class LogWriter implements AutoCloseable {
     public void close() {
         state.compareAndSet(State.RUNNING, State.CLOSING);
         LockSupport.unpark(thread);
+        joinUninterruptibly(thread);
+    }
+
+    private static void joinUninterruptibly(Thread t) {
         boolean interrupted = false;
-        while (thread.isAlive()) {
+        while (t.isAlive()) {
             try {
-                thread.join();
+                t.join();
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -265,6 +304,74 @@ public final class LogWriter implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The thread that makes written batches durable under {@code EVERY_BATCH}: it takes every
+     * batch written so far, forces the log once, then publishes and acknowledges them all.
+     */
+    private final class Syncer {
+        private final ConcurrentLinkedQueue<Written> written = new ConcurrentLinkedQueue<>();
+        private final Thread thread;
+        private volatile boolean sleeping;
+        private volatile boolean finishing;
+
+        Syncer(String name) {
+            this.thread = Thread.ofPlatform().name(name).daemon(true).start(this::run);
+        }
+
+        void handOff(Written w) {
+            written.offer(w);
+            if (sleeping) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        /** Syncs what was handed off, then stops; called by the writer thread as it ends. */
+        void finish() {
+            finishing = true;
+            LockSupport.unpark(thread);
+            joinUninterruptibly(thread);
+        }
+
+        private void run() {
+            List<Written> group = new ArrayList<>();
+            while (true) {
+                Written w;
+                while ((w = written.poll()) != null) {
+                    group.add(w);
+                }
+                if (group.isEmpty()) {
+                    if (finishing) {
+                        return;
+                    }
+                    sleeping = true;
+                    if (written.isEmpty() && !finishing) {
+                        LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                    }
+                    sleeping = false;
+                    continue;
+                }
+                if (state.get() == State.FAILED) {
+                    group.forEach(g -> failAll(g.appends(), failure));
+                } else {
+                    try {
+                        log.sync();
+                        log.publish(group.getLast().end());
+                        group.forEach(LogWriter.this::acknowledge);
+                        notifyListeners();
+                    } catch (IOException | RuntimeException e) {
+                        fail(e);
+                        group.forEach(g -> failAll(g.appends(), e));
+                    }
+                }
+                group.clear();
+            }
+        }
+    }
+
+    /** A batch written to the log and the appends it holds. */
+    private record Written(long base, long end, List<Append> appends) {
     }
 
     private sealed interface Work permits Append, Task {

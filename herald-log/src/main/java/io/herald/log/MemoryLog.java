@@ -89,8 +89,13 @@ public final class MemoryLog implements Log {
     }
 
     @Override
-    public void publish() {
-        endOffset = writtenOffset;
+    public void sync() {
+        // nothing to force
+    }
+
+    @Override
+    public void publish(long upTo) {
+        endOffset = upTo;
     }
 
     @Override

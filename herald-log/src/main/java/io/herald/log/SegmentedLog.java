@@ -38,6 +38,8 @@ public final class SegmentedLog implements Log {
     private boolean unflushed;
     private volatile Thread owner;
     private volatile boolean closed;
+    /** Appended batches not yet visible, in order: where each ends, in which segment. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Mark> unpublished = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private SegmentedLog(Path dir, LogConfig config, Clock clock) {
         this.dir = dir;
@@ -152,6 +154,7 @@ public final class SegmentedLog implements Log {
         }
         active.append(batch, base, recordCount, appendTime);
         writtenOffset = base + recordCount;
+        unpublished.add(new Mark(writtenOffset, active, active.size()));
         lastAppendTime = appendTime;
         unflushed = true;
         return base;
@@ -172,10 +175,18 @@ public final class SegmentedLog implements Log {
     }
 
     @Override
-    public void publish() {
-        checkOwner();
-        active.publish();
-        endOffset = writtenOffset;
+    public void sync() throws IOException {
+        active.flush(); // earlier segments were forced when they were sealed
+    }
+
+    @Override
+    public void publish(long upTo) {
+        Mark mark;
+        while ((mark = unpublished.peek()) != null && mark.end() <= upTo) {
+            unpublished.poll();
+            mark.segment().publishTo(mark.size());
+        }
+        endOffset = upTo;
     }
 
     @Override
@@ -185,7 +196,6 @@ public final class SegmentedLog implements Log {
             return;
         }
         active.seal();
-        active.publish();
         unflushed = false;
         LogSegment next = LogSegment.create(dir, writtenOffset, config.indexIntervalBytes());
         syncDirectory();
@@ -221,47 +231,80 @@ public final class SegmentedLog implements Log {
                 segment = next.getValue();
             }
             try {
-                return readSegment(segment, offset, maxBytes);
+                return readSegment(segment, offset, maxBytes, end);
             } catch (SegmentDeletedException e) {
                 // retention deleted the segment under us; the start offset has moved, look again
             }
         }
     }
 
-    private LogFetch readSegment(LogSegment segment, long offset, int maxBytes) throws IOException {
+    /**
+     * Reads whole batches of the segment, from the one holding {@code offset}, none at or past
+     * {@code end}. The index points a little before the offset; the batches in between are
+     * skipped by their headers. Every pass either moves forward or returns, and the first batch
+     * returned always holds {@code offset}, so a reader always makes progress.
+     */
+    private LogFetch readSegment(LogSegment segment, long offset, int maxBytes, long end) throws IOException {
         int limit = segment.visibleSize();
+        int want = Math.max(maxBytes, RecordBatchFormat.HEADER_SIZE);
         int position = segment.index().positionForOffset(offset);
-        ByteBuffer buf = segment.read(position, Math.max(maxBytes, RecordBatchFormat.HEADER_SIZE), limit);
+        ByteBuffer buf = segment.read(position, want, limit);
         int p = 0;
-        long next = offset;
-        while (buf.limit() - p >= RecordBatchFormat.HEADER_SIZE) {
-            int size = RecordBatchFormat.totalSize(buf, p);
-            if (size < RecordBatchFormat.HEADER_SIZE || size > limit - position - p) {
-                throw new CorruptLogException(segment.logFile() + " at byte " + (position + p) + ": batch length "
-                        + size + " does not fit the " + (limit - position - p) + " bytes written after it");
-            }
-            if (size > buf.limit() - p) {
-                if (next > offset) {
-                    break; // a later batch that did not fit: the next read gets it
+        while (true) {
+            if (buf.limit() - p < RecordBatchFormat.HEADER_SIZE) {
+                if (position + p >= limit) {
+                    return LogFetch.empty(offset); // not visible in this segment yet
                 }
-                // the wanted batch is larger than maxBytes: read it whole
-                buf = segment.read(position + p, size, limit);
                 position += p;
                 p = 0;
+                buf = segment.read(position, want, limit);
+                if (buf.limit() < RecordBatchFormat.HEADER_SIZE) {
+                    throw corrupt(segment, position, "a partial batch header below the visible end " + limit);
+                }
                 continue;
             }
-            RecordBatchFormat.Check check = RecordBatchFormat.check(buf, p, size, -1);
-            if (!check.valid()) {
-                throw new CorruptLogException(segment.logFile() + " at byte " + (position + p) + ": " + check.problem());
+            int size = RecordBatchFormat.totalSize(buf, p);
+            if (size < RecordBatchFormat.HEADER_SIZE || size > limit - position - p) {
+                throw corrupt(segment, position + p, "batch length " + size + " does not fit the "
+                        + (limit - position - p) + " bytes written after it");
             }
-            long batchEnd = RecordBatchFormat.baseOffset(buf, p) + RecordBatchFormat.recordCount(buf, p);
-            if (batchEnd > next) {
-                next = batchEnd;
+            long base = RecordBatchFormat.baseOffset(buf, p);
+            if (base >= end) {
+                return LogFetch.empty(offset);
+            }
+            if (base + RecordBatchFormat.recordCount(buf, p) > offset) {
+                if (size > buf.limit() - p) {
+                    position += p;
+                    p = 0;
+                    buf = segment.read(position, Math.max(want, size), limit);
+                }
+                break;
             }
             p += size;
         }
-        buf.limit(p);
-        return new LogFetch(buf.slice(0, p), offset, Math.max(next, offset));
+        int first = p;
+        long next = offset;
+        while (buf.limit() - p >= RecordBatchFormat.HEADER_SIZE) {
+            int size = RecordBatchFormat.totalSize(buf, p);
+            if (size < RecordBatchFormat.HEADER_SIZE || size > buf.limit() - p) {
+                break; // cut off by the read size: the next read gets it
+            }
+            long base = RecordBatchFormat.baseOffset(buf, p);
+            if (base >= end) {
+                break; // made visible after this read began: the next read gets it
+            }
+            RecordBatchFormat.Check check = RecordBatchFormat.check(buf, p, size, -1);
+            if (!check.valid()) {
+                throw corrupt(segment, position + p, check.problem());
+            }
+            next = base + RecordBatchFormat.recordCount(buf, p);
+            p += size;
+        }
+        return new LogFetch(buf.slice(first, p - first), offset, next);
+    }
+
+    private static CorruptLogException corrupt(LogSegment segment, long position, String problem) {
+        return new CorruptLogException(segment.logFile() + " at byte " + position + ": " + problem);
     }
 
     @Override
@@ -277,7 +320,7 @@ public final class SegmentedLog implements Log {
                 header.clear();
                 segment.readFully(header, position);
                 if (RecordBatchFormat.appendTime(header, 0) >= epochMillis) {
-                    return Math.max(RecordBatchFormat.baseOffset(header, 0), startOffset);
+                    return Math.min(Math.max(RecordBatchFormat.baseOffset(header, 0), startOffset), endOffset);
                 }
                 position += RecordBatchFormat.totalSize(header, 0);
             }
@@ -358,6 +401,9 @@ public final class SegmentedLog implements Log {
         }
         segments.clear();
         Files.deleteIfExists(dir);
+    }
+
+    private record Mark(long end, LogSegment segment, int size) {
     }
 
     @Override

@@ -29,7 +29,7 @@ final class LogTestSupport {
         buf.flip();
         long base = log.append(buf, set.count());
         log.flush();
-        log.publish();
+        log.publish(base + set.count());
         return base;
     }
 

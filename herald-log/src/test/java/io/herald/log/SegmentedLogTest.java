@@ -92,6 +92,34 @@ class SegmentedLogTest {
     }
 
     @Test
+    void aSmallReadFarFromTheLastIndexEntryStillMakesProgress() throws IOException {
+        // one index entry for the whole segment: each read starts at byte 0 and must skip
+        // batches larger than the read size before it reaches the one it wants
+        try (SegmentedLog log = open(LogConfig.defaults().withIndexIntervalBytes(1 << 20))) {
+            List<String> written = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String a = i + "a" + "x".repeat(400);
+                String b = i + "b" + "y".repeat(400);
+                appendBatch(log, a, b);
+                written.add(a);
+                written.add(b);
+            }
+            for (int from = 0; from < written.size(); from++) {
+                LogFetch fetch = log.read(from, 64);
+                assertThat(fetch.nextOffset()).as("progress from %d", from).isGreaterThan(from);
+            }
+            List<String> read = new ArrayList<>();
+            long offset = 0;
+            while (offset < log.endOffset()) {
+                LogFetch fetch = log.read(offset, 64);
+                fetch.forEach((o, t, array, off, len) -> read.add(new String(array, off, len, java.nio.charset.StandardCharsets.UTF_8)));
+                offset = fetch.nextOffset();
+            }
+            assertThat(read).containsExactlyElementsOf(written);
+        }
+    }
+
+    @Test
     void findsOffsetsByAppendTime() throws IOException {
         try (SegmentedLog log = open(small())) {
             for (int i = 0; i < 100; i++) {

@@ -1,0 +1,551 @@
+package io.herald.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EventTest {
+
+    static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    static final Instant TIME = Instant.parse("2026-03-14T15:09:26.535897932Z");
+
+    /** A valid event with every attribute set, to change one attribute at a time. */
+    static Event.Builder full() {
+        return Event.builder()
+                .id("order-1042-placed")
+                .source("https://shop.example.com/orders")
+                .type("com.example.order.placed")
+                .time(TIME)
+                .subject("order-1042")
+                .json("{\"orderId\":1042}")
+                .dataSchema("https://shop.example.com/schemas/order-placed.json")
+                .partitionKey("customer-7")
+                .traceparent(TRACEPARENT)
+                .correlationId("corr-1")
+                .causationId("cause-1")
+                .extension("region", "eu-west-1");
+    }
+
+    static Event.Builder minimal() {
+        return Event.builder().source("/orders").type("order.placed");
+    }
+
+    /** Building must fail naming the attribute, both in {@code attribute()} and in the message. */
+    static InvalidEventException assertRefused(Event.Builder builder, String attribute, String problem) {
+        InvalidEventException e = catchThrowableOfType(InvalidEventException.class, builder::build);
+        assertThat(e).as("building should have been refused for '%s'", attribute).isNotNull();
+        assertThat(e.attribute()).isEqualTo(attribute);
+        assertThat(e.getMessage())
+                .startsWith("invalid event: attribute '" + attribute + "' ")
+                .contains(problem);
+        return e;
+    }
+
+    @Nested
+    class Defaults {
+
+        @Test
+        void anIdIsAssignedAsALowerCaseUuidVersion7CarryingTheCreationMillis() {
+            long before = System.currentTimeMillis();
+            Event event = minimal().build();
+            long after = System.currentTimeMillis();
+
+            UUID uuid = UUID.fromString(event.id());
+            assertThat(uuid.toString()).isEqualTo(event.id());
+            assertThat(uuid.version()).isEqualTo(7);
+            assertThat(uuid.variant()).isEqualTo(2);
+            long millis = uuid.getMostSignificantBits() >>> 16;
+            assertThat(millis).isBetween(before, after);
+        }
+
+        @Test
+        void everyBuiltEventGetsItsOwnId() {
+            List<String> ids = Stream.generate(() -> minimal().build().id()).limit(10_000).toList();
+
+            assertThat(ids).doesNotHaveDuplicates();
+        }
+
+        @Test
+        void anIdLeftNullIsAssignedRatherThanRefused() {
+            Event event = minimal().id(null).build();
+
+            assertThat(UUID.fromString(event.id()).version()).isEqualTo(7);
+        }
+
+        @Test
+        void anExplicitIdIsKeptAsGiven() {
+            assertThat(minimal().id("Order#42").build().id()).isEqualTo("Order#42");
+        }
+
+        @Test
+        void theBuilderSetsTheTimeToNow() {
+            Instant before = Instant.now();
+            Event event = minimal().build();
+            Instant after = Instant.now();
+
+            assertThat(event.time()).hasValueSatisfying(t -> assertThat(t).isBetween(before, after));
+        }
+
+        @Test
+        void aTimeSetToNullLeavesTheAttributeOut() {
+            assertThat(minimal().time(null).build().time()).isEmpty();
+        }
+
+        @Test
+        void optionalAttributesAreAbsentUnlessSet() {
+            Event event = minimal().build();
+
+            assertThat(event.specVersion()).isEqualTo("1.0");
+            assertThat(event.subject()).isEmpty();
+            assertThat(event.dataContentType()).isEmpty();
+            assertThat(event.dataSchema()).isEmpty();
+            assertThat(event.extensions()).isEmpty();
+            assertThat(event.partitionKey()).isEmpty();
+            assertThat(event.traceparent()).isEmpty();
+            assertThat(event.correlationId()).isEmpty();
+            assertThat(event.causationId()).isEmpty();
+            assertThat(event.hasData()).isFalse();
+            assertThat(event.data()).isEmpty();
+            assertThat(event.dataAsString()).isEmpty();
+            assertThat(event.dataLength()).isZero();
+        }
+
+        @Test
+        void ofMakesAJsonEventOfTheGivenTypeAndSource() {
+            Event event = Event.of("order.placed", "/orders", "{\"id\":1}");
+
+            assertThat(event.type()).isEqualTo("order.placed");
+            assertThat(event.source()).isEqualTo("/orders");
+            assertThat(event.dataContentType()).contains(Event.APPLICATION_JSON);
+            assertThat(event.dataAsString()).isEqualTo("{\"id\":1}");
+            assertThat(event.time()).isPresent();
+            assertThat(UUID.fromString(event.id()).version()).isEqualTo(7);
+        }
+
+        @Test
+        void theNamedExtensionsAreReadBackThroughTheirAccessors() {
+            Event event = full().build();
+
+            assertThat(event.partitionKey()).contains("customer-7");
+            assertThat(event.traceparent()).contains(TRACEPARENT);
+            assertThat(event.correlationId()).contains("corr-1");
+            assertThat(event.causationId()).contains("cause-1");
+            assertThat(event.extension("region")).contains("eu-west-1");
+            assertThat(event.extension("absent")).isEmpty();
+        }
+
+        @Test
+        void extensionsKeepTheOrderTheyWereSetIn() {
+            Event event = minimal().extension("zeta", "1").extension("alpha", "2").extension("mid", "3").build();
+
+            assertThat(event.extensions().keySet()).containsExactly("zeta", "alpha", "mid");
+        }
+
+        @Test
+        void anExtensionSetToNullIsRemoved() {
+            Event event = minimal().extension("region", "eu").partitionKey("k").extension("region", null).build();
+
+            assertThat(event.extensions()).containsOnlyKeys(Event.PARTITION_KEY);
+        }
+
+        @Test
+        void theExtensionMapCannotBeChanged() {
+            Event event = full().build();
+
+            assertThatThrownBy(() -> event.extensions().put("region", "us"))
+                    .isInstanceOf(UnsupportedOperationException.class);
+        }
+
+        @Test
+        void textDataIsStoredAsUtf8AndLeavesTheContentTypeAlone() {
+            Event event = minimal().data("grüße 🦉").build();
+
+            assertThat(event.data()).isEqualTo("grüße 🦉".getBytes(StandardCharsets.UTF_8));
+            assertThat(event.dataAsString()).isEqualTo("grüße 🦉");
+            assertThat(event.dataContentType()).isEmpty();
+        }
+
+        @Test
+        void toStringNamesTheEventButNotItsData() {
+            Event event = full().data("secret-payload").build();
+
+            assertThat(event.toString())
+                    .contains("order-1042-placed", "com.example.order.placed", "14 bytes")
+                    .doesNotContain("secret-payload");
+        }
+    }
+
+    @Nested
+    class RequiredAttributes {
+
+        @Test
+        void aMissingSourceIsRefused() {
+            assertRefused(Event.builder().type("t"), "source", "is required");
+        }
+
+        @Test
+        void anEmptySourceIsRefused() {
+            assertRefused(minimal().source(""), "source", "must be a non-empty string");
+        }
+
+        @Test
+        void aMissingTypeIsRefused() {
+            assertRefused(Event.builder().source("/s"), "type", "is required");
+        }
+
+        @Test
+        void anEmptyTypeIsRefused() {
+            assertRefused(minimal().type(""), "type", "must be a non-empty string");
+        }
+
+        @Test
+        void anEmptyIdIsRefused() {
+            assertRefused(minimal().id(""), "id", "must be a non-empty string");
+        }
+
+        @Test
+        void theFirstInvalidAttributeIsTheOneNamed() {
+            assertRefused(Event.builder().id("").type(""), "id", "must be a non-empty string");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"a b", "/orders with space", "/a%zz", "http://", "://x", "/a\"b", "/a<b>", "/tab\there"})
+        void aSourceThatIsNotAUriReferenceIsRefused(String source) {
+            assertRefused(minimal().source(source), "source", "must be a URI-reference (RFC 3986), got '" + source + "'");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"/orders", "orders", "urn:example:orders", "https://shop.example.com/orders?tenant=7#x",
+                "mailto:ops@example.com", "//host/path", "/a%20b", "../relative/path", "1-2_3.4~5", "/bücher"})
+        void aUriReferenceIsAcceptedAsSource(String source) {
+            assertThat(minimal().source(source).build().source()).isEqualTo(source);
+        }
+    }
+
+    @Nested
+    class OptionalAttributes {
+
+        @Test
+        void anEmptySubjectIsRefused() {
+            assertRefused(minimal().subject(""), "subject", "must not be empty when present");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "json", "application", "application/", "/json", "text / plain", "text/plain/extra",
+                "application/json,text/plain", " application/json"})
+        void aDataContentTypeThatIsNotAMediaTypeIsRefused(String contentType) {
+            assertRefused(minimal().dataContentType(contentType), "datacontenttype",
+                    "must be an RFC 2046 media type such as 'application/json', got '" + contentType + "'");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"application/json", "text/plain", "text/plain; charset=utf-8", "text/plain;charset=utf-8",
+                "application/vnd.example.order+json", "application/cloudevents+json", "application/octet-stream",
+                "image/svg+xml"})
+        void aMediaTypeIsAcceptedAsDataContentType(String contentType) {
+            assertThat(minimal().dataContentType(contentType).build().dataContentType()).contains(contentType);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"schemas/order.json", "/schemas/order.json", "//host/schema", "#fragment"})
+        void aRelativeDataSchemaIsRefused(String schema) {
+            assertRefused(minimal().dataSchema(schema), "dataschema", "must be an absolute URI, got '" + schema + "'");
+        }
+
+        @Test
+        void aDataSchemaThatIsNoUriIsRefusedWithTheParserReason() {
+            assertRefused(minimal().dataSchema("http://a b/schema"), "dataschema",
+                    "must be an absolute URI, got 'http://a b/schema': Illegal character");
+        }
+
+        @Test
+        void anEmptyDataSchemaIsRefused() {
+            assertRefused(minimal().dataSchema(""), "dataschema", "must be a non-empty absolute URI when present");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"https://example.com/schemas/order.json", "urn:example:schema:order:v1", "file:///schemas/x.json"})
+        void anAbsoluteUriIsAcceptedAsDataSchema(String schema) {
+            assertThat(minimal().dataSchema(schema).build().dataSchema()).contains(schema);
+        }
+    }
+
+    @Nested
+    class Extensions {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"Region", "REGION", "my-ext", "my_ext", "my.ext", "my ext", "", "région"})
+        void anExtensionNameOutsideLowerCaseLettersAndDigitsIsRefused(String name) {
+            assertRefused(minimal().extension(name, "v"), name,
+                    "is not a valid extension name: CloudEvents allows only lower-case letters a-z and digits 0-9");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"id", "source", "specversion", "type", "datacontenttype", "dataschema", "subject", "time", "data"})
+        void aCoreAttributeNameCannotBeAnExtension(String name) {
+            assertRefused(minimal().extension(name, "v"), name, "is a core attribute and cannot be set as an extension");
+        }
+
+        @Test
+        void dataBase64CannotBeAnExtension() {
+            // refused by the name rule already: '_' is not allowed in an extension name
+            assertRefused(minimal().extension("data_base64", "AA=="), "data_base64", "is not a valid extension name");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"region", "x", "ext1", "0", "averyveryverylongextensionname"})
+        void aLowerCaseAlphanumericNameIsAValidExtension(String name) {
+            assertThat(minimal().extension(name, "v").build().extension(name)).contains("v");
+        }
+
+        @Test
+        void anOrdinaryExtensionMayHaveAnEmptyValue() {
+            assertThat(minimal().extension("region", "").build().extension("region")).contains("");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {Event.PARTITION_KEY, Event.CORRELATION_ID, Event.CAUSATION_ID})
+        void anEmptyHeraldIdentifierExtensionIsRefused(String name) {
+            assertRefused(minimal().extension(name, ""), name, "must be a non-empty string");
+        }
+
+        @Test
+        void anEmptyPartitionKeyIsRefused() {
+            assertRefused(minimal().partitionKey(""), "partitionkey", "must be a non-empty string");
+        }
+
+        @Test
+        void anEmptyCorrelationIdIsRefused() {
+            assertRefused(minimal().correlationId(""), "correlationid", "must be a non-empty string");
+        }
+
+        @Test
+        void anEmptyCausationIdIsRefused() {
+            assertRefused(minimal().causationId(""), "causationid", "must be a non-empty string");
+        }
+    }
+
+    @Nested
+    class Traceparent {
+
+        @Test
+        void aW3cTraceparentIsAccepted() {
+            assertThat(minimal().traceparent(TRACEPARENT).build().traceparent()).contains(TRACEPARENT);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "garbage", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+                "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b-01",
+                "0-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                "00_4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7_01",
+                "00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01 ",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0g"})
+        void aTraceparentOfTheWrongFormatIsRefused(String traceparent) {
+            assertRefused(minimal().traceparent(traceparent), "traceparent",
+                    "must be a W3C trace context 'version-traceid-parentid-flags' such as "
+                            + "'00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', got '" + traceparent + "'");
+        }
+
+        @Test
+        void aTraceparentWithVersionFfIsRefused() {
+            String value = "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+            assertRefused(minimal().traceparent(value), "traceparent", "has the forbidden version 'ff': '" + value + "'");
+        }
+
+        @Test
+        void aTraceparentWithAllZeroTraceIdIsRefused() {
+            String value = "00-00000000000000000000000000000000-00f067aa0ba902b7-01";
+            assertRefused(minimal().traceparent(value), "traceparent", "has an all-zero trace id: '" + value + "'");
+        }
+
+        @Test
+        void aTraceparentWithAllZeroParentIdIsRefused() {
+            String value = "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01";
+            assertRefused(minimal().traceparent(value), "traceparent", "has an all-zero parent id: '" + value + "'");
+        }
+
+        @Test
+        void aTraceparentSetThroughTheGenericExtensionIsValidatedToo() {
+            assertRefused(minimal().extension("traceparent", "nonsense"), "traceparent", "must be a W3C trace context");
+        }
+    }
+
+    @Nested
+    class Equality {
+
+        @Test
+        void eventsWithTheSameAttributesAreEqualAndHashAlike() {
+            Event a = full().build();
+            Event b = full().build();
+
+            assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+            assertThat(a).isNotSameAs(b);
+        }
+
+        @Test
+        void dataIsComparedByContent() {
+            Event a = minimal().id("x").time(TIME).data(new byte[] {1, 2, 3}).build();
+            Event b = minimal().id("x").time(TIME).data(new byte[] {1, 2, 3}).build();
+
+            assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+        }
+
+        @Test
+        void anEventIsNotEqualToNullOrAnotherType() {
+            Event event = full().build();
+
+            assertThat(event).isNotEqualTo(null).isNotEqualTo("an event");
+        }
+
+        static Stream<Arguments> oneAttributeChanged() {
+            return Stream.of(
+                    Arguments.of("id", (UnaryOperator<Event.Builder>) b -> b.id("other")),
+                    Arguments.of("source", (UnaryOperator<Event.Builder>) b -> b.source("/other")),
+                    Arguments.of("type", (UnaryOperator<Event.Builder>) b -> b.type("other")),
+                    Arguments.of("time", (UnaryOperator<Event.Builder>) b -> b.time(TIME.plusNanos(1))),
+                    Arguments.of("time absent", (UnaryOperator<Event.Builder>) b -> b.time(null)),
+                    Arguments.of("subject", (UnaryOperator<Event.Builder>) b -> b.subject("other")),
+                    Arguments.of("subject absent", (UnaryOperator<Event.Builder>) b -> b.subject(null)),
+                    Arguments.of("datacontenttype", (UnaryOperator<Event.Builder>) b -> b.dataContentType("text/plain")),
+                    Arguments.of("dataschema", (UnaryOperator<Event.Builder>) b -> b.dataSchema("urn:other")),
+                    Arguments.of("data", (UnaryOperator<Event.Builder>) b -> b.data("{\"orderId\":1043}")),
+                    Arguments.of("data absent", (UnaryOperator<Event.Builder>) b -> b.data((byte[]) null)),
+                    Arguments.of("empty data", (UnaryOperator<Event.Builder>) b -> b.data(new byte[0])),
+                    Arguments.of("extension value", (UnaryOperator<Event.Builder>) b -> b.extension("region", "us")),
+                    Arguments.of("extension added", (UnaryOperator<Event.Builder>) b -> b.extension("tenant", "7")),
+                    Arguments.of("extension removed", (UnaryOperator<Event.Builder>) b -> b.extension("region", null)));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("oneAttributeChanged")
+        void eventsThatDifferInOneAttributeAreNotEqual(String attribute, UnaryOperator<Event.Builder> change) {
+            Event original = full().build();
+            Event changed = change.apply(full()).build();
+
+            assertThat(changed).isNotEqualTo(original);
+            assertThat(original).isNotEqualTo(changed);
+        }
+
+        @Test
+        void noDataAndEmptyDataAreDifferentEvents() {
+            Event none = minimal().id("x").time(TIME).build();
+            Event empty = minimal().id("x").time(TIME).data(new byte[0]).build();
+
+            assertThat(empty.hasData()).isTrue();
+            assertThat(none.hasData()).isFalse();
+            assertThat(none).isNotEqualTo(empty);
+        }
+    }
+
+    @Nested
+    class Copies {
+
+        @Test
+        void toBuilderBuildsAnEqualEvent() {
+            Event event = full().build();
+
+            assertThat(event.toBuilder().build()).isEqualTo(event);
+        }
+
+        @Test
+        void toBuilderKeepsAnAbsentTimeAbsent() {
+            Event event = minimal().time(null).build();
+
+            assertThat(event.toBuilder().build().time()).isEmpty();
+        }
+
+        @Test
+        void aCopyChangedThroughToBuilderLeavesTheOriginalAlone() {
+            Event event = full().build();
+
+            Event changed = event.toBuilder().type("com.example.order.cancelled").extension("region", "us").build();
+
+            assertThat(changed.type()).isEqualTo("com.example.order.cancelled");
+            assertThat(changed.extension("region")).contains("us");
+            assertThat(changed.id()).isEqualTo(event.id());
+            assertThat(event.type()).isEqualTo("com.example.order.placed");
+            assertThat(event.extension("region")).contains("eu-west-1");
+        }
+
+        @Test
+        void toBuilderValidatesTheChangedCopy() {
+            assertRefused(full().build().toBuilder().subject(""), "subject", "must not be empty");
+        }
+
+        @Test
+        void withPartitionKeySetsTheKeyAndKeepsEverythingElse() {
+            Event event = minimal().id("x").time(TIME).json("{}").build();
+
+            Event keyed = event.withPartitionKey("customer-9");
+
+            assertThat(keyed.partitionKey()).contains("customer-9");
+            assertThat(keyed.toBuilder().extension(Event.PARTITION_KEY, null).build()).isEqualTo(event);
+            assertThat(event.partitionKey()).isEmpty();
+        }
+
+        @Test
+        void withPartitionKeyReplacesAnExistingKeyInPlace() {
+            Event event = full().build();
+
+            Event rekeyed = event.withPartitionKey("customer-8");
+
+            assertThat(rekeyed.partitionKey()).contains("customer-8");
+            assertThat(rekeyed.extensions().keySet()).containsExactlyElementsOf(event.extensions().keySet());
+            assertThat(event.partitionKey()).contains("customer-7");
+        }
+
+        @Test
+        void withAnEmptyPartitionKeyIsRefused() {
+            Event event = full().build();
+
+            InvalidEventException e = catchThrowableOfType(InvalidEventException.class, () -> event.withPartitionKey(""));
+
+            assertThat(e.attribute()).isEqualTo("partitionkey");
+        }
+
+        @Test
+        void dataReturnsACopyThatTheCallerMayChange() {
+            Event event = minimal().data(new byte[] {1, 2, 3}).build();
+
+            event.data()[0] = 99;
+
+            assertThat(event.data()).containsExactly(1, 2, 3);
+        }
+
+        @Test
+        void theBuilderCopiesTheDataItIsGiven() {
+            byte[] bytes = {1, 2, 3};
+            Event event = minimal().data(bytes).build();
+
+            bytes[0] = 99;
+
+            assertThat(event.data()).containsExactly(1, 2, 3);
+        }
+
+        @Test
+        void aBuilderCanBeReusedWithoutChangingEventsAlreadyBuilt() {
+            Event.Builder builder = full();
+            Event first = builder.build();
+
+            Event second = builder.extension("region", "us").build();
+
+            assertThat(first.extension("region")).contains("eu-west-1");
+            assertThat(second.extension("region")).contains("us");
+        }
+    }
+}
