@@ -1,0 +1,74 @@
+package io.herald.cli;
+
+import io.herald.broker.Broker;
+import io.herald.broker.Position;
+import io.herald.event.Event;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Publishes a stream of events in batches, parsing the next batch while the previous one is
+ * written (and fsynced). At most one batch is in flight and a batch is only sent once the one
+ * before it is acknowledged, so events are appended in the order they were added.
+ *
+ * <p>Not thread-safe: one thread adds, sends and finishes.
+ */
+final class BatchPublisher {
+
+    private final Broker broker;
+    private final String topic;
+    private final int batchSize;
+    private final Consumer<List<Position>> acknowledged;
+    private List<Event> pending;
+    private CompletableFuture<List<Position>> inFlight;
+    private long acknowledgedCount;
+
+    /** {@code acknowledged} gets each batch's positions, in order, once the batch is durable. */
+    BatchPublisher(Broker broker, String topic, int batchSize, Consumer<List<Position>> acknowledged) {
+        this.broker = broker;
+        this.topic = topic;
+        this.batchSize = batchSize;
+        this.acknowledged = acknowledged;
+        this.pending = new ArrayList<>(batchSize);
+    }
+
+    /** Adds an event; a full batch is sent. */
+    void add(Event event) {
+        pending.add(event);
+        if (pending.size() >= batchSize) {
+            send();
+        }
+    }
+
+    /** Sends what is pending and waits until everything sent is acknowledged. */
+    void flush() {
+        send();
+        awaitInFlight();
+    }
+
+    /** Flushes; returns how many events were acknowledged in all. */
+    long finish() {
+        flush();
+        return acknowledgedCount;
+    }
+
+    private void send() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        awaitInFlight();
+        inFlight = broker.publish(topic, pending);
+        pending = new ArrayList<>(batchSize);
+    }
+
+    private void awaitInFlight() {
+        if (inFlight != null) {
+            List<Position> positions = inFlight.join();
+            inFlight = null;
+            acknowledgedCount += positions.size();
+            acknowledged.accept(positions);
+        }
+    }
+}

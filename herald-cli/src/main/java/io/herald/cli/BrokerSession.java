@@ -1,0 +1,66 @@
+package io.herald.cli;
+
+import io.herald.Herald;
+import io.herald.broker.Broker;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broker one command works with, from open to close, closed cleanly on Ctrl-C too: the
+ * shutdown hook asks the command to stop, gives it {@value #STOP_GRACE_SECONDS} s to return (a
+ * following read polls at least that often), then closes the broker so cursors are committed and
+ * the directory lock is released.
+ *
+ * <p>The command thread uses the broker; the hook thread only sets the stop flag and closes it.
+ */
+final class BrokerSession implements AutoCloseable {
+
+    static final long STOP_GRACE_SECONDS = 1;
+
+    private final Broker broker;
+    private final Thread shutdownHook;
+    private final CountDownLatch commandReturned = new CountDownLatch(1);
+    private volatile boolean stopRequested;
+
+    private BrokerSession(Broker broker) {
+        this.broker = broker;
+        this.shutdownHook = Thread.ofPlatform().name("herald-shutdown").unstarted(this::stopOnSignal);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Opens the data directory; throws {@link io.herald.broker.StorageException} if another process holds it. */
+    static BrokerSession open(Path dataDirectory) {
+        return new BrokerSession(Herald.embedded(dataDirectory));
+    }
+
+    Broker broker() {
+        return broker;
+    }
+
+    /** True once the process was asked to stop (Ctrl-C, SIGTERM): loops end at their next turn. */
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
+    private void stopOnSignal() {
+        stopRequested = true;
+        try {
+            commandReturned.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        broker.close();
+    }
+
+    @Override
+    public void close() {
+        commandReturned.countDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running and closes the broker as well; closing twice is harmless
+        }
+        broker.close();
+    }
+}

@@ -1,0 +1,161 @@
+package io.herald.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.broker.KeyPartitioner;
+import io.herald.broker.StartPosition;
+import io.herald.broker.StoredEvent;
+import io.herald.embedded.EmbeddedBroker;
+import io.herald.event.Event;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PublishCommandTest {
+
+    @TempDir
+    Path data;
+    Cli cli;
+
+    @BeforeEach
+    void setUp() {
+        cli = new Cli(data);
+        cli.run("topics", "create", "orders", "--partitions", "4");
+    }
+
+    @Test
+    void publishesPlainTextFromTheArgument() {
+        var result = cli.run("publish", "orders", "hello world", "--key", "customer-7", "--subject", "greeting");
+
+        int partition = KeyPartitioner.partition("customer-7", 4);
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).isEqualTo(partition + "@0\n");
+        Event event = stored().getFirst().event();
+        assertThat(event.type()).isEqualTo("herald.cli");
+        assertThat(event.source()).isEqualTo("/herald/cli");
+        assertThat(event.dataAsString()).isEqualTo("hello world");
+        assertThat(event.dataContentType()).contains("text/plain");
+        assertThat(event.partitionKey()).contains("customer-7");
+        assertThat(event.subject()).contains("greeting");
+        assertThat(event.time()).isPresent();
+    }
+
+    @Test
+    void jsonDataIsTypedApplicationJsonAndOptionsApply() {
+        cli.run("publish", "orders", "{\"total\": 42}", "--type", "order.placed", "--source", "/shop");
+        cli.run("publish", "orders", "<total>42</total>", "--content-type", "application/xml");
+
+        List<Event> events = stored().stream().map(StoredEvent::event).toList();
+        assertThat(events).extracting(Event::type).containsExactlyInAnyOrder("order.placed", "herald.cli");
+        Event json = events.stream().filter(e -> e.type().equals("order.placed")).findFirst().orElseThrow();
+        assertThat(json.source()).isEqualTo("/shop");
+        assertThat(json.dataContentType()).contains("application/json");
+        assertThat(json.dataAsString()).isEqualTo("{\"total\": 42}");
+        Event xml = events.stream().filter(e -> e.type().equals("herald.cli")).findFirst().orElseThrow();
+        assertThat(xml.dataContentType()).contains("application/xml");
+    }
+
+    @Test
+    void publishesACloudEventsJsonEventAsItIs() {
+        String json = "{\"specversion\":\"1.0\",\"id\":\"order-1\",\"source\":\"/shop\",\"type\":\"order.placed\","
+                + "\"subject\":\"o-1\",\"datacontenttype\":\"application/json\",\"partitionkey\":\"c-1\",\"data\":{\"total\":42}}";
+
+        var result = cli.run("publish", "orders", json, "--type", "ignored.for.cloudevents");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).isEqualTo(KeyPartitioner.partition("c-1", 4) + "@0\n");
+        Event event = stored().getFirst().event();
+        assertThat(event.id()).isEqualTo("order-1");
+        assertThat(event.type()).isEqualTo("order.placed");
+        assertThat(event.subject()).contains("o-1");
+        assertThat(event.partitionKey()).contains("c-1");
+        assertThat(event.dataAsString()).isEqualTo("{\"total\":42}");
+    }
+
+    @Test
+    void theKeyOptionOverridesACloudEventsPartitionKey() {
+        String json = "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"partitionkey\":\"old\"}";
+
+        cli.run("publish", "orders", json, "--key", "new");
+
+        assertThat(stored().getFirst().event().partitionKey()).contains("new");
+    }
+
+    @Test
+    void publishesEachLineOfStdinInOrderSkippingBlankLines() {
+        String cloudEvent = "{\"specversion\":\"1.0\",\"id\":\"ce-1\",\"source\":\"/s\",\"type\":\"from.json\"}";
+        String stdin = "first\n\n{\"n\": 2}\n" + cloudEvent + "\r\n  \nlast\n";
+
+        var result = cli.runWithStdin(stdin, "publish", "orders", "--key", "same");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        int p = KeyPartitioner.partition("same", 4);
+        assertThat(result.outLines()).containsExactly(p + "@0", p + "@1", p + "@2", p + "@3");
+        List<Event> events = stored().stream().map(StoredEvent::event).toList();
+        assertThat(events).extracting(Event::dataAsString).containsExactly("first", "{\"n\": 2}", "", "last");
+        assertThat(events).extracting(Event::type).containsExactly("herald.cli", "herald.cli", "from.json", "herald.cli");
+        assertThat(events.get(1).dataContentType()).contains("application/json");
+        assertThat(events.get(2).id()).isEqualTo("ce-1");
+    }
+
+    @Test
+    void publishesManyLinesInBatchesAndSummarizesWithQuiet() {
+        int count = 2 * PublishCommand.BATCH_SIZE + 123;
+        String stdin = IntStream.range(0, count).mapToObj(i -> "{\"n\":" + i + "}").collect(Collectors.joining("\n"));
+
+        var result = cli.runWithStdin(stdin, "publish", "orders", "--quiet");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).isEqualTo("published " + count + " events to 'orders'\n");
+        assertThat(stored()).hasSize(count);
+    }
+
+    @Test
+    void aMalformedLineStopsWithItsLineNumberAfterPublishingTheLinesBeforeIt() {
+        String stdin = "one\ntwo\n{\"specversion\":\"1.0\",\"id\":\"x\"}\nfour\n";
+
+        var result = cli.runWithStdin(stdin, "publish", "orders", "-q");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines()).hasSize(1);
+        assertThat(result.err()).startsWith("herald: stdin line 3: ").contains("(the 2 events before it were published)");
+        assertThat(stored()).extracting(e -> e.event().dataAsString()).containsExactlyInAnyOrder("one", "two");
+    }
+
+    @Test
+    void anUnknownTopicFailsBeforeReadingStdin() {
+        var result = cli.runWithStdin("x\n", "publish", "nope");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo("herald: topic 'nope' does not exist\n");
+    }
+
+    @Test
+    void anInvalidAttributeIsReportedByName() {
+        var result = cli.run("publish", "orders", "x", "--type", "");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines()).hasSize(1);
+        assertThat(result.err()).startsWith("herald: invalid event: attribute 'type'");
+    }
+
+    private List<StoredEvent> stored() {
+        try (EmbeddedBroker broker = EmbeddedBroker.open(data);
+             var reader = broker.reader("orders", StartPosition.EARLIEST)) {
+            List<StoredEvent> all = new ArrayList<>();
+            List<StoredEvent> batch;
+            while (!(batch = reader.poll(1000, Duration.ofMillis(50))).isEmpty()) {
+                all.addAll(batch);
+            }
+            // by partition, then offset: the order of the lines when they share a key
+            all.sort((a, b) -> a.position().compareTo(b.position()));
+            return all;
+        }
+    }
+}
