@@ -38,7 +38,11 @@ public interface Broker extends AutoCloseable {
      * Appends one event. The partition is chosen by the hash of the event's partition key (the
      * same hash as Kafka's default partitioner), round robin when it has none. The future
      * completes with the event's position once the write is as durable as the topic's
-     * {@link FsyncPolicy} asks, or fails with a {@link io.herald.HeraldException}.
+     * {@link FsyncPolicy} asks, or fails with a {@link io.herald.HeraldException}. Bad input
+     * (unknown topic, oversized event, closed broker) throws at once instead.
+     *
+     * <p>Publishes to one partition from one thread are appended in call order, even when a call
+     * is made before the previous one completed: a publisher may keep many in flight.
      */
     CompletableFuture<Position> publish(String topic, Event event);
 

@@ -82,7 +82,8 @@ public final class EmbeddedBroker implements Broker {
         maintenance.scheduleWithFixedDelay(guarded("cursor flush", cursors::flush), CURSOR_FLUSH_MILLIS, CURSOR_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(guarded("session check", groups::expireSilentMembers), SESSION_CHECK_MILLIS, SESSION_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         long retention = config.retentionInterval().toMillis();
-        maintenance.scheduleWithFixedDelay(guarded("retention", topics::applyRetention), retention, retention, TimeUnit.MILLISECONDS);
+        // retention runs once at open too, so that short-lived processes (the CLI) also trim
+        maintenance.scheduleWithFixedDelay(guarded("retention", topics::applyRetention), 0, retention, TimeUnit.MILLISECONDS);
     }
 
     /** Opens (recovering) or creates the data directory; throws {@link StorageException} if another process holds it. */

@@ -65,7 +65,7 @@ public final class GroupCoordinator implements AutoCloseable {
         Names.requireValidSubscription(name);
         Topic topic = topics.get(topicName);
         if (spec.ordering() != Ordering.PARTITION) {
-            throw new UnsupportedOperationException("ordering " + spec.ordering() + " is not available on the embedded "
+            throw new InvalidSpecException("ordering " + spec.ordering() + " is not available on the embedded "
                     + "backend yet; use ordering PARTITION");
         }
         var existing = metadata.subscription(topicName, name);
