@@ -43,6 +43,7 @@ public final class LogWriter implements AutoCloseable {
     public static final int MAX_BATCH_BYTES = 1 << 20;
     private static final int SPINS_BEFORE_PARK = 200;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MAX_GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 
     private enum State { RUNNING, CLOSING, CLOSED, FAILED }
 
@@ -336,10 +337,15 @@ public final class LogWriter implements AutoCloseable {
 
         private void run() {
             List<Written> group = new ArrayList<>();
+            int lastGroupAppends = 0;
+            long lastSyncNanos = 0;
             while (true) {
                 Written w;
                 while ((w = written.poll()) != null) {
                     group.add(w);
+                }
+                if (!group.isEmpty() && !finishing) {
+                    gatherStragglers(group, lastGroupAppends, lastSyncNanos);
                 }
                 if (group.isEmpty()) {
                     if (finishing) {
@@ -356,7 +362,10 @@ public final class LogWriter implements AutoCloseable {
                     group.forEach(g -> failAll(g.appends(), failure));
                 } else {
                     try {
+                        long start = System.nanoTime();
                         log.sync();
+                        lastSyncNanos = System.nanoTime() - start;
+                        lastGroupAppends = appendsIn(group);
                         log.publish(group.getLast().end());
                         group.forEach(LogWriter.this::acknowledge);
                         notifyListeners();
@@ -368,6 +377,33 @@ public final class LogWriter implements AutoCloseable {
                 group.clear();
             }
         }
+    }
+
+    /**
+     * Waits a little for the publishers the last fsync released: synchronous publishers come
+     * back one by one, and an fsync started on the first few would leave the rest for the next
+     * one. So while fewer appends are waiting than the last fsync covered, gather for up to half
+     * an fsync's time (PostgreSQL's commit_delay, sized by measurement instead of by hand). A
+     * pipelined publisher always has more waiting and never waits; a lone one never waits either.
+     */
+    private void gatherStragglers(List<Written> group, int lastGroupAppends, long lastSyncNanos) {
+        long deadline = System.nanoTime() + Math.min(lastSyncNanos / 2, MAX_GATHER_NANOS);
+        while (appendsIn(group) < lastGroupAppends && System.nanoTime() < deadline) {
+            Written w = syncer.written.poll();
+            if (w != null) {
+                group.add(w);
+            } else {
+                Thread.yield(); // the publishers need the core more than this loop does
+            }
+        }
+    }
+
+    private static int appendsIn(List<Written> group) {
+        int n = 0;
+        for (Written w : group) {
+            n += w.appends().size();
+        }
+        return n;
     }
 
     /** A batch written to the log and the appends it holds. */

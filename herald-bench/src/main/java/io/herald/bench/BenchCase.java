@@ -1,0 +1,34 @@
+package io.herald.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One row group of the result table: a workload in one configuration, run once per repetition
+ * against each system, each time on a fresh topic.
+ */
+interface BenchCase {
+
+    /** The workload it belongs to, as {@code --workloads} names it. */
+    String workload();
+
+    /** The configuration, e.g. {@code 100 B, 1 p, never, batch, 1 thr}. */
+    String label();
+
+    /** Identifies the measurement: two workloads that list the same case run it once. */
+    default String key() {
+        return workload() + ": " + label();
+    }
+
+    List<Metric> metrics();
+
+    Map<Metric, Target> targets();
+
+    /** Runs only against Herald (there is no Kafka peer of the measurement). */
+    default boolean heraldOnly() {
+        return false;
+    }
+
+    /** One measurement: warm-up included, on the fresh topic {@code run.topic()}. */
+    Map<Metric, Double> run(BrokerUnderTest system, RunContext run) throws Exception;
+}

@@ -1,0 +1,62 @@
+package io.herald.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The driver end to end in its smoke configuration (--quick --no-kafka): every selected case
+ * yields a measured row for each of its metrics. Speed is not asserted: this machine's numbers
+ * are for BENCHMARKS.md, not for a test.
+ */
+class DriverSmokeTest {
+
+    @Test
+    @Timeout(60)
+    void quickRunWithoutKafkaProducesARowPerCaseAndMetric(@TempDir Path dir) throws Exception {
+        BenchOptions options = BenchOptions.parse("--quick", "--no-kafka", "--workloads", "publish,consume,reopen",
+                "--dir", dir.toString(), "--out", dir.resolve("results.md").toString());
+        List<BenchCase> cases = Driver.selectCases(options);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+        ResultTable table = Driver.run(options, new PrintStream(log, true, StandardCharsets.UTF_8));
+
+        int expectedRows = cases.stream().mapToInt(c -> c.metrics().size()).sum();
+        assertThat(table.rows()).hasSize(expectedRows);
+        assertThat(table.rows()).extracting(ResultTable.Row::workload).contains("publish", "consume", "reopen");
+        for (ResultTable.Row row : table.rows()) {
+            assertThat(row.failure()).as("failure of %s", row.label()).isNull();
+            assertThat(row.heraldRuns()).as("Herald runs of %s %s", row.label(), row.metric()).hasSize(1);
+            assertThat(row.herald()).isPresent();
+            assertThat(row.herald().getAsDouble()).isPositive();
+            assertThat(row.kafkaRuns()).isEmpty();
+        }
+        assertThat(dir.resolve("results.md")).content().contains("| publish | 100 B, 1 p, never, batch, 1 thr |");
+    }
+
+    @Test
+    void optionsGivenAfterQuickWin() {
+        BenchOptions options = BenchOptions.parse("--quick", "--repetitions", "2", "--sizes", "100,1024");
+        assertThat(options.repetitions()).isEqualTo(2);
+        assertThat(options.sizes()).containsExactly(100, 1024);
+        assertThat(options.measure().toMillis()).isEqualTo(500);
+        assertThat(options.kafka()).isTrue();
+    }
+
+    @Test
+    void standardMatrixPairsPartitionsWithThreadsAndFullMatrixCrossesThem() {
+        String[] dims = {"--sizes", "100", "--fsync", "never", "--modes", "batch", "--partitions", "1,8", "--threads", "1,8"};
+        assertThat(PublishWorkload.cases(BenchOptions.parse(dims))).extracting(BenchCase::label)
+                .containsExactly("100 B, 1 p, never, batch, 1 thr", "100 B, 8 p, never, batch, 8 thr");
+        String[] full = java.util.stream.Stream.concat(java.util.Arrays.stream(dims), java.util.stream.Stream.of("--full-matrix"))
+                .toArray(String[]::new);
+        assertThat(PublishWorkload.cases(BenchOptions.parse(full))).hasSize(4);
+    }
+}
