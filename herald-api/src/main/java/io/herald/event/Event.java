@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * An immutable CloudEvents 1.0 event: the required attributes {@code id}, {@code source},
@@ -34,7 +35,11 @@ public final class Event {
 
     public static final String APPLICATION_JSON = "application/json";
 
-    private final String id;
+    /** The id as text; made from {@link #idHigh}/{@link #idLow} on first use when the id is a generated UUID. */
+    private volatile String id;
+    private final boolean uuidId;
+    private final long idHigh;
+    private final long idLow;
     private final String source;
     private final String type;
     private final Instant time;
@@ -45,7 +50,24 @@ public final class Event {
     private final Map<String, String> extensions;
 
     private Event(Builder b, boolean validate) {
-        this.id = b.id != null ? b.id : EventIds.next();
+        if (b.id != null) {
+            this.id = b.id;
+            this.uuidId = false;
+            this.idHigh = 0;
+            this.idLow = 0;
+        } else {
+            // a generated id stays two longs until someone asks for its text: the publish path
+            // encodes the longs and never formats or parses a UUID string
+            if (!b.hasUuid) {
+                UUID u = EventIds.nextUuid();
+                b.uuidHigh = u.getMostSignificantBits();
+                b.uuidLow = u.getLeastSignificantBits();
+                b.hasUuid = true;
+            }
+            this.uuidId = true;
+            this.idHigh = b.uuidHigh;
+            this.idLow = b.uuidLow;
+        }
         this.source = b.source;
         this.type = b.type;
         this.time = b.time;
@@ -73,7 +95,25 @@ public final class Event {
     }
 
     public String id() {
-        return id;
+        String text = id;
+        if (text == null) {
+            text = new UUID(idHigh, idLow).toString();
+            id = text;
+        }
+        return text;
+    }
+
+    /** Whether the id is a UUID held as two longs (see {@link #idHigh()}), as generated ids are. */
+    boolean hasUuidId() {
+        return uuidId;
+    }
+
+    long idHigh() {
+        return idHigh;
+    }
+
+    long idLow() {
+        return idLow;
     }
 
     public String source() {
@@ -150,7 +190,11 @@ public final class Event {
     /** A builder holding this event's attributes, to derive a changed copy. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.id = id;
+        if (uuidId) {
+            b.uuid(idHigh, idLow);
+        } else {
+            b.id = id;
+        }
         b.source = source;
         b.type = type;
         b.time = time;
@@ -193,7 +237,7 @@ public final class Event {
     @Override
     public boolean equals(Object o) {
         return o instanceof Event e
-                && id.equals(e.id)
+                && id().equals(e.id())
                 && source.equals(e.source)
                 && type.equals(e.type)
                 && Objects.equals(time, e.time)
@@ -206,12 +250,12 @@ public final class Event {
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, source, type);
+        return Objects.hash(id(), source, type);
     }
 
     @Override
     public String toString() {
-        return "Event{id=" + id + ", source=" + source + ", type=" + type
+        return "Event{id=" + id() + ", source=" + source + ", type=" + type
                 + (time != null ? ", time=" + time : "")
                 + (subject != null ? ", subject=" + subject : "")
                 + (extensions.isEmpty() ? "" : ", extensions=" + extensions)
@@ -221,6 +265,9 @@ public final class Event {
     /** Collects attributes; {@link #build()} validates them. Not thread-safe. */
     public static final class Builder {
         private String id;
+        private boolean hasUuid;
+        private long uuidHigh;
+        private long uuidLow;
         private String source;
         private String type;
         private Instant time;
@@ -236,6 +283,16 @@ public final class Event {
         /** The id; when never set, {@link #build()} assigns a time-ordered UUID (version 7). */
         public Builder id(String id) {
             this.id = id;
+            this.hasUuid = false;
+            return this;
+        }
+
+        // For the codec and toBuilder: a UUID id as its two longs.
+        Builder uuid(long high, long low) {
+            this.id = null;
+            this.hasUuid = true;
+            this.uuidHigh = high;
+            this.uuidLow = low;
             return this;
         }
 

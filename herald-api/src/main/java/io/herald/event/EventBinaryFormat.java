@@ -58,7 +58,7 @@ public final class EventBinaryFormat {
      */
     public static int maxEncodedSize(Event event) {
         int size = 2 + 5 + 36 * 3;
-        size += stringBound(event.id()) + stringBound(event.source()) + stringBound(event.type());
+        size += (event.hasUuidId() ? 16 : stringBound(event.id())) + stringBound(event.source()) + stringBound(event.type());
         size += 10 + 5;
         size += stringBound(event.rawSubject()) + stringBound(event.rawDataContentType()) + stringBound(event.rawDataSchema());
         if (!event.extensions().isEmpty()) {
@@ -81,7 +81,7 @@ public final class EventBinaryFormat {
      */
     public static int encode(Event event, byte[] dst, int offset) {
         int p = offset;
-        boolean uuid = isCanonicalUuid(event.id());
+        boolean uuid = event.hasUuidId() || isCanonicalUuid(event.id());
         Instant time = event.rawInstant();
         String subject = event.rawSubject();
         String contentType = event.rawDataContentType();
@@ -96,7 +96,10 @@ public final class EventBinaryFormat {
                 | (data != null ? HAS_DATA : 0);
         dst[p++] = VERSION;
         dst[p++] = (byte) flags;
-        if (uuid) {
+        if (event.hasUuidId()) {
+            p = putLong(dst, p, event.idHigh());
+            p = putLong(dst, p, event.idLow());
+        } else if (uuid) {
             UUID u = UUID.fromString(event.id());
             p = putLong(dst, p, u.getMostSignificantBits());
             p = putLong(dst, p, u.getLeastSignificantBits());
@@ -146,7 +149,7 @@ public final class EventBinaryFormat {
         }
         Event.Builder b = new Event.Builder();
         if ((flags & ID_IS_UUID) != 0) {
-            b.id(new UUID(r.readLong(), r.readLong()).toString());
+            b.uuid(r.readLong(), r.readLong());
         } else {
             b.id(r.readString());
         }
@@ -209,10 +212,28 @@ public final class EventBinaryFormat {
     }
 
     private static int putString(byte[] dst, int p, String s) {
+        int length = s.length();
+        if (length < 128 && isAscii(s)) {
+            // the common case (types, sources, keys): one length byte, then the chars as bytes
+            dst[p++] = (byte) length;
+            for (int i = 0; i < length; i++) {
+                dst[p++] = (byte) s.charAt(i);
+            }
+            return p;
+        }
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         p = putVarLong(dst, p, bytes.length);
         System.arraycopy(bytes, 0, dst, p, bytes.length);
         return p + bytes.length;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int putVarLong(byte[] dst, int p, long v) {

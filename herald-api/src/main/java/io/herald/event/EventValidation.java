@@ -28,7 +28,9 @@ final class EventValidation {
     }
 
     static void validate(Event event) {
-        requireNonEmpty("id", event.id());
+        if (!event.hasUuidId()) {
+            requireNonEmpty("id", event.id());
+        }
         requireNonEmpty("source", event.source());
         if (!isUriReference(event.source())) {
             throw new InvalidEventException("source", "must be a URI-reference (RFC 3986), got '" + event.source() + "'");

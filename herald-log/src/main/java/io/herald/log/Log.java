@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * {@link SegmentedLog} keeps it on disk, {@link MemoryLog} in memory (ephemeral topics).
  *
  * <p>Threading: one owner thread (the partition's {@link LogWriter}) calls the mutating
- * methods ({@link #append}, {@link #flush}, {@link #applyRetention}, {@link #roll},
+ * methods ({@link #append}, {@link #applyRetention}, {@link #roll},
  * {@link #deleteBefore}, {@link #close}). One publishing thread (the owner, or the writer's
  * syncer when every batch is fsynced) calls {@link #sync} and {@link #publish}, concurrently with
  * appends. Any thread reads. Readers see records up to {@link #endOffset()}, which moves only on
@@ -34,23 +34,25 @@ public interface Log extends AutoCloseable {
      */
     long append(ByteBuffer batch, int recordCount) throws IOException;
 
-    /** Forces everything appended to stable storage, if anything is unforced. Owner thread. */
-    void flush() throws IOException;
-
     /**
-     * Forces everything appended before the call to stable storage. Publishing thread; may run
-     * while the owner appends (an fsync covers every write completed before it started).
+     * Forces everything appended before the call to stable storage. Any thread; may run while
+     * the owner appends (an fsync covers every write completed before it started).
      */
     void sync() throws IOException;
-
-    /** Whether anything appended has not been flushed. */
-    boolean hasUnflushed();
 
     /** Makes the records below {@code endOffset}, the end of an appended batch, visible to readers. Publishing thread. */
     void publish(long endOffset);
 
     /** Reads whole batches from the one holding {@code offset}, about {@code maxBytes} (at least one batch). */
     LogFetch read(long offset, int maxBytes) throws IOException;
+
+    /**
+     * Reads on from where {@code previous} ended, as {@code read(previous.nextOffset(), maxBytes)}
+     * does; a log may use what the previous fetch learned to skip its index look-up.
+     */
+    default LogFetch readAfter(LogFetch previous, int maxBytes) throws IOException {
+        return read(previous.nextOffset(), maxBytes);
+    }
 
     /** The offset of the first record appended at or after {@code epochMillis}; {@link #endOffset()} if none. */
     long offsetForTime(long epochMillis) throws IOException;
@@ -64,7 +66,7 @@ public interface Log extends AutoCloseable {
     /** Deletes the whole segments that lie entirely below {@code offset}. */
     void deleteBefore(long offset) throws IOException;
 
-    /** Releases files (or memory); the data stays. */
+    /** Forces what is appended (unless the policy is never to), releases files (or memory); the data stays. */
     @Override
     void close() throws IOException;
 

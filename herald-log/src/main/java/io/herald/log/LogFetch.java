@@ -8,18 +8,37 @@ import java.nio.ByteBuffer;
  */
 public final class LogFetch {
 
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
+
     private final ByteBuffer batches;
     private final long fromOffset;
     private final long nextOffset;
+    /** Where the batch after these starts: the base offset of its segment and its byte position there (or -1, unknown). */
+    private final long segmentBase;
+    private final int nextPosition;
 
-    LogFetch(ByteBuffer batches, long fromOffset, long nextOffset) {
+    LogFetch(ByteBuffer batches, long fromOffset, long nextOffset, long segmentBase, int nextPosition) {
         this.batches = batches;
         this.fromOffset = fromOffset;
         this.nextOffset = nextOffset;
+        this.segmentBase = segmentBase;
+        this.nextPosition = nextPosition;
+    }
+
+    LogFetch(ByteBuffer batches, long fromOffset, long nextOffset) {
+        this(batches, fromOffset, nextOffset, -1, -1);
     }
 
     static LogFetch empty(long offset) {
-        return new LogFetch(ByteBuffer.allocate(0), offset, offset);
+        return new LogFetch(NOTHING, offset, offset);
+    }
+
+    long segmentBase() {
+        return segmentBase;
+    }
+
+    int nextPosition() {
+        return nextPosition;
     }
 
     public long fromOffset() {
@@ -71,7 +90,7 @@ public final class LogFetch {
         }
     }
 
-    /** Receives one record; the bytes are valid only during the call. */
+    /** Receives one record; do not modify the bytes. */
     @FunctionalInterface
     public interface RecordVisitor {
         void record(long offset, long appendTime, byte[] array, int valueOffset, int valueLength);

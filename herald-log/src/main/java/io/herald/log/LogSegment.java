@@ -181,9 +181,11 @@ final class LogSegment {
         lastAppendTime = recoveredLastAppendTime;
     }
 
-    /** Flushes the log and writes its index file: after this the segment is never written again (its visibility still moves). */
+    /**
+     * Writes the index file: after this the segment is never written again (its visibility
+     * still moves). Forcing its data is the log's {@code sync}, off the writer's path.
+     */
     void seal() throws IOException {
-        flush();
         index.writeTo(indexFile, size, nextOffset, lastAppendTime);
     }
 

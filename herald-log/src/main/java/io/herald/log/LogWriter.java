@@ -18,9 +18,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@link FlushPolicy}:
  *
  * <pre>
- *  publishers ──queue──▶ writer: batch, write ──▶ INTERVAL / NEVER: publish, complete futures
+ *  publishers ──queue──▶ writer: batch, write ──▶ INTERVAL / NEVER: publish, acknowledge
  *                                   │
- *                                   └─ EVERY_BATCH ──▶ syncer: fsync, publish, complete futures
+ *                                   └─ EVERY_BATCH ──▶ syncer: fsync, publish, acknowledge
+ *
+ *  INTERVAL: a flusher thread forces the log every interval, off the append path.
  * </pre>
  *
  * With {@code EVERY_BATCH} a second thread, the syncer, forces the log while the writer goes on
@@ -48,17 +50,16 @@ public final class LogWriter implements AutoCloseable {
     private enum State { RUNNING, CLOSING, CLOSED, FAILED }
 
     private final Log log;
-    private final FlushPolicy flushPolicy;
     private final int maxBatchBytes;
     private final ConcurrentLinkedQueue<Work> queue = new ConcurrentLinkedQueue<>();
     private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private final Thread thread;
     private final Syncer syncer;
+    private final Thread flusher;
     private volatile boolean sleeping;
     private volatile Throwable failure;
     private ByteBuffer batch = ByteBuffer.allocateDirect(MAX_BATCH_BYTES);
-    private long lastFlushNanos = System.nanoTime();
 
     public LogWriter(Log log, FlushPolicy flushPolicy, String threadName) {
         this(log, flushPolicy, MAX_BATCH_BYTES, threadName);
@@ -74,10 +75,12 @@ public final class LogWriter implements AutoCloseable {
             throw new IllegalArgumentException("max batch bytes must be positive, got " + maxBatchBytes);
         }
         this.log = log;
-        this.flushPolicy = flushPolicy;
         this.maxBatchBytes = maxBatchBytes;
         this.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::run);
         this.syncer = flushPolicy instanceof FlushPolicy.EveryBatch ? new Syncer(threadName + "-sync") : null;
+        this.flusher = flushPolicy instanceof FlushPolicy.Interval interval
+                ? Thread.ofPlatform().name(threadName + "-flush").daemon(true).start(() -> flushEvery(interval.interval().toNanos()))
+                : null;
         if (log instanceof SegmentedLog segmented) {
             segmented.bindOwner(thread);
         }
@@ -90,12 +93,21 @@ public final class LogWriter implements AutoCloseable {
 
     /** Queues records; the future completes with the offset of the first once they are durable per policy and visible. */
     public CompletableFuture<Long> append(RecordSet records) {
+        OffsetFuture future = new OffsetFuture();
+        append(records, future);
+        return future;
+    }
+
+    /**
+     * Queues records; the callback hears the offset of the first once they are durable per policy
+     * and visible, or the failure. For callers that would otherwise chain a second future onto
+     * {@link #append(RecordSet)} on every publish.
+     */
+    public void append(RecordSet records, AppendCallback callback) {
         if (records.count() == 0) {
             throw new IllegalArgumentException("an append needs at least one record");
         }
-        Append a = new Append(records);
-        enqueue(a);
-        return a.future;
+        enqueue(new Append(records, callback));
     }
 
     /** Runs {@code task} on the writer thread, in order with the appends. */
@@ -146,7 +158,6 @@ public final class LogWriter implements AutoCloseable {
                     if (state.get() != State.RUNNING) {
                         break;
                     }
-                    flushIfDue();
                     idle();
                     continue;
                 }
@@ -156,17 +167,10 @@ public final class LogWriter implements AutoCloseable {
                     writeBatch((Append) next);
                 }
             }
-            if (syncer != null) {
-                syncer.finish();
-            }
-            if (log.hasUnflushed() && !(flushPolicy instanceof FlushPolicy.Never)) {
-                log.flush();
-            }
+            stopHelpers();
         } catch (IOException | RuntimeException | Error e) {
             fail(e);
-            if (syncer != null) {
-                syncer.finish();
-            }
+            stopHelpers();
         } finally {
             try {
                 log.close();
@@ -211,7 +215,6 @@ public final class LogWriter implements AutoCloseable {
             log.publish(written.end());
             acknowledge(written);
             notifyListeners();
-            flushIfDue();
         }
     }
 
@@ -219,7 +222,7 @@ public final class LogWriter implements AutoCloseable {
     private void acknowledge(Written written) {
         long offset = written.base();
         for (Append a : written.appends()) {
-            a.future.complete(offset);
+            a.callback.appended(offset);
             offset += a.records.count();
         }
     }
@@ -232,7 +235,7 @@ public final class LogWriter implements AutoCloseable {
 
     private void failAll(List<Append> appends, Throwable e) {
         for (Append a : appends) {
-            a.future.completeExceptionally(new LogFailedException(log.name(), e));
+            a.callback.failed(new LogFailedException(log.name(), e));
         }
     }
 
@@ -247,11 +250,27 @@ public final class LogWriter implements AutoCloseable {
         return ByteBuffer.allocate(size); // a rare giant append: do not keep its buffer
     }
 
-    private void flushIfDue() throws IOException {
-        if (flushPolicy instanceof FlushPolicy.Interval interval && log.hasUnflushed()
-                && System.nanoTime() - lastFlushNanos >= interval.interval().toNanos()) {
-            log.flush();
-            lastFlushNanos = System.nanoTime();
+    /** The INTERVAL flusher: forces the log every interval while the writer runs. */
+    private void flushEvery(long intervalNanos) {
+        while (state.get() == State.RUNNING) {
+            LockSupport.parkNanos(this, intervalNanos);
+            try {
+                log.sync();
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+                return;
+            }
+        }
+    }
+
+    /** Stops the syncer (after it forced what was written) and the flusher; the log's close forces the rest. */
+    private void stopHelpers() {
+        if (syncer != null) {
+            syncer.finish();
+        }
+        if (flusher != null) {
+            LockSupport.unpark(flusher);
+            joinUninterruptibly(flusher);
         }
     }
 
@@ -262,13 +281,9 @@ public final class LogWriter implements AutoCloseable {
             }
             Thread.onSpinWait();
         }
-        long parkNanos = IDLE_PARK_NANOS;
-        if (flushPolicy instanceof FlushPolicy.Interval interval && log.hasUnflushed()) {
-            parkNanos = Math.max(1, interval.interval().toNanos() - (System.nanoTime() - lastFlushNanos));
-        }
         sleeping = true;
         if (queue.isEmpty() && state.get() == State.RUNNING) {
-            LockSupport.parkNanos(this, parkNanos);
+            LockSupport.parkNanos(this, IDLE_PARK_NANOS);
         }
         sleeping = false;
     }
@@ -414,14 +429,29 @@ public final class LogWriter implements AutoCloseable {
         void fail(Throwable e);
     }
 
-    private record Append(RecordSet records, CompletableFuture<Long> future) implements Work {
-        Append(RecordSet records) {
-            this(records, new CompletableFuture<>());
+    private record Append(RecordSet records, AppendCallback callback) implements Work {
+        @Override
+        public void fail(Throwable e) {
+            callback.failed(e);
+        }
+    }
+
+    /** Hears how an append ended; called on the writer's threads, so it must be quick. */
+    public interface AppendCallback {
+        void appended(long baseOffset);
+
+        void failed(Throwable error);
+    }
+
+    private static final class OffsetFuture extends CompletableFuture<Long> implements AppendCallback {
+        @Override
+        public void appended(long baseOffset) {
+            complete(baseOffset);
         }
 
         @Override
-        public void fail(Throwable e) {
-            future.completeExceptionally(e);
+        public void failed(Throwable error) {
+            completeExceptionally(error);
         }
     }
 

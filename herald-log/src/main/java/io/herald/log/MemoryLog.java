@@ -79,16 +79,6 @@ public final class MemoryLog implements Log {
     }
 
     @Override
-    public void flush() {
-        // nothing to force: memory is as durable as this log gets
-    }
-
-    @Override
-    public boolean hasUnflushed() {
-        return false;
-    }
-
-    @Override
     public void sync() {
         // nothing to force
     }

@@ -58,7 +58,7 @@ public final class RecordSet {
         }
 
         public Builder add(byte[] value, int offset, int length) {
-            ensure(5 + length);
+            ensure(RecordBatchFormat.varIntSize(length) + length);
             position = RecordBatchFormat.putVarInt(buf, position, length);
             System.arraycopy(value, offset, buf, position, length);
             position += length;

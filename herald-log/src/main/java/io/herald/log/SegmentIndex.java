@@ -128,7 +128,10 @@ final class SegmentIndex {
         return entries.count;
     }
 
-    /** Writes the index of a sealed segment atomically (temporary file, fsync, rename). */
+    /**
+     * Writes the index of a sealed segment atomically (temporary file, rename). It is not forced:
+     * after a power loss a missing or torn index fails {@link #load}'s checks and is rebuilt.
+     */
     void writeTo(Path file, long logSize, long nextOffset, long lastAppendTime) throws IOException {
         Entries e = entries;
         ByteBuffer buf = ByteBuffer.allocate(HEADER_SIZE + e.count * ENTRY_SIZE + 4);
@@ -145,7 +148,6 @@ final class SegmentIndex {
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
-            ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -35,7 +35,10 @@ public final class SegmentedLog implements Log {
     private volatile long endOffset;
     private long writtenOffset;
     private long lastAppendTime;
-    private boolean unflushed;
+    /** Sealed segments whose data is not yet forced; the next {@link #sync} forces them. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<LogSegment> unforced = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** A segment file was created since the directory was last forced. */
+    private volatile boolean directoryDirty;
     private volatile Thread owner;
     private volatile boolean closed;
     /** Appended batches not yet visible, in order: where each ends, in which segment. */
@@ -156,27 +159,30 @@ public final class SegmentedLog implements Log {
         writtenOffset = base + recordCount;
         unpublished.add(new Mark(writtenOffset, active, active.size()));
         lastAppendTime = appendTime;
-        unflushed = true;
         return base;
     }
 
+    /**
+     * Forces the sealed segments not yet forced, the directory if a segment was created, then the
+     * active segment: afterwards everything appended before the call is on stable storage. Rolls
+     * never force on the writer thread; this does it, off the append path.
+     */
     @Override
-    public void flush() throws IOException {
-        checkOwner();
-        if (unflushed) {
-            active.flush();
-            unflushed = false;
+    public synchronized void sync() throws IOException {
+        LogSegment current = active;
+        LogSegment sealed;
+        while ((sealed = unforced.poll()) != null) {
+            try {
+                sealed.flush();
+            } catch (SegmentDeletedException e) {
+                // retention deleted it first: nothing of it is left to keep
+            }
         }
-    }
-
-    @Override
-    public boolean hasUnflushed() {
-        return unflushed;
-    }
-
-    @Override
-    public void sync() throws IOException {
-        active.flush(); // earlier segments were forced when they were sealed
+        if (directoryDirty) {
+            directoryDirty = false;
+            syncDirectory();
+        }
+        current.flush();
     }
 
     @Override
@@ -196,15 +202,24 @@ public final class SegmentedLog implements Log {
             return;
         }
         active.seal();
-        unflushed = false;
+        unforced.add(active);
         LogSegment next = LogSegment.create(dir, writtenOffset, config.indexIntervalBytes());
-        syncDirectory();
+        directoryDirty = true;
         segments.put(next.baseOffset(), next);
         active = next;
     }
 
     @Override
     public LogFetch read(long offset, int maxBytes) throws IOException {
+        return read(offset, maxBytes, null);
+    }
+
+    @Override
+    public LogFetch readAfter(LogFetch previous, int maxBytes) throws IOException {
+        return read(previous.nextOffset(), maxBytes, previous);
+    }
+
+    private LogFetch read(long offset, int maxBytes, LogFetch previous) throws IOException {
         while (true) {
             if (closed) {
                 throw new LogClosedException(name());
@@ -230,8 +245,11 @@ public final class SegmentedLog implements Log {
                 }
                 segment = next.getValue();
             }
+            int position = previous != null && previous.segmentBase() == segment.baseOffset() && previous.nextPosition() >= 0
+                    ? previous.nextPosition()
+                    : segment.index().positionForOffset(offset);
             try {
-                return readSegment(segment, offset, maxBytes, end);
+                return readSegment(segment, offset, position, maxBytes, end);
             } catch (SegmentDeletedException e) {
                 // retention deleted the segment under us; the start offset has moved, look again
             }
@@ -240,14 +258,17 @@ public final class SegmentedLog implements Log {
 
     /**
      * Reads whole batches of the segment, from the one holding {@code offset}, none at or past
-     * {@code end}. The index points a little before the offset; the batches in between are
-     * skipped by their headers. Every pass either moves forward or returns, and the first batch
+     * {@code end}, scanning from {@code start}. The index (or the previous fetch) points at or a
+     * little before the offset; the batches in between are skipped by their headers. Every pass either moves forward or returns, and the first batch
      * returned always holds {@code offset}, so a reader always makes progress.
      */
-    private LogFetch readSegment(LogSegment segment, long offset, int maxBytes, long end) throws IOException {
+    private LogFetch readSegment(LogSegment segment, long offset, int start, int maxBytes, long end) throws IOException {
         int limit = segment.visibleSize();
         int want = Math.max(maxBytes, RecordBatchFormat.HEADER_SIZE);
-        int position = segment.index().positionForOffset(offset);
+        int position = start;
+        if (position >= limit) {
+            return LogFetch.empty(offset);
+        }
         ByteBuffer buf = segment.read(position, want, limit);
         int p = 0;
         while (true) {
@@ -300,7 +321,7 @@ public final class SegmentedLog implements Log {
             next = base + RecordBatchFormat.recordCount(buf, p);
             p += size;
         }
-        return new LogFetch(buf.slice(first, p - first), offset, next);
+        return new LogFetch(buf.slice(first, p - first), offset, next, segment.baseOffset(), position + p);
     }
 
     private static CorruptLogException corrupt(LogSegment segment, long position, String problem) {
@@ -378,11 +399,15 @@ public final class SegmentedLog implements Log {
     public void close() throws IOException {
         closed = true;
         IOException failure = null;
+        if (!(config.flushPolicy() instanceof FlushPolicy.Never)) {
+            try {
+                sync();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
         for (LogSegment segment : segments.values()) {
             try {
-                if (segment == active && unflushed && !(config.flushPolicy() instanceof FlushPolicy.Never)) {
-                    segment.flush();
-                }
                 segment.close();
             } catch (IOException e) {
                 failure = e;

@@ -28,7 +28,7 @@ final class LogTestSupport {
         buf.put(set.bytes(), 0, set.sizeInBytes());
         buf.flip();
         long base = log.append(buf, set.count());
-        log.flush();
+        log.sync();
         log.publish(base + set.count());
         return base;
     }

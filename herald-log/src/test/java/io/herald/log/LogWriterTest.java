@@ -207,11 +207,6 @@ class LogWriterTest {
         }
 
         @Override
-        public void flush() throws IOException {
-            delegate.flush();
-        }
-
-        @Override
         public void sync() throws IOException {
             long reach = writtenEnd;
             syncs.incrementAndGet();
@@ -237,11 +232,6 @@ class LogWriterTest {
         @Override
         public long sizeInBytes() {
             return delegate.sizeInBytes();
-        }
-
-        @Override
-        public boolean hasUnflushed() {
-            return delegate.hasUnflushed();
         }
 
         @Override

@@ -28,6 +28,9 @@ final class Claim {
     private long pausedUntilNanos;
     private long rewindTo = Long.MAX_VALUE;
     private long rewindDelayNanos;
+    /** A rewind is waiting for the polling thread; and whether any rewind ever happened (only then can a fetched event be acked already). */
+    private volatile boolean rewindRequested;
+    private volatile boolean rewound;
 
     Claim(Partition partition, long cursor) {
         this.fetcher = new PartitionFetcher(partition, cursor);
@@ -57,7 +60,9 @@ final class Claim {
 
     /** The next event to deliver, skipping those already acked (after a rewind); null if none now. */
     StoredEvent next(long nowNanos) {
-        applyRewind(nowNanos);
+        if (rewindRequested) {
+            applyRewind(nowNanos);
+        }
         if (pausedUntilNanos != 0) {
             if (nowNanos - pausedUntilNanos < 0) {
                 return null;
@@ -67,12 +72,17 @@ final class Claim {
         StoredEvent event;
         do {
             event = fetcher.next();
-        } while (event != null && acks.isAcked(event.position().offset()));
+        } while (event != null && rewound && acks.isAcked(event.position().offset()));
         return event;
     }
 
-    synchronized int attemptOf(long offset) {
-        return attempts.getOrDefault(offset, 0) + 1;
+    int attemptOf(long offset) {
+        if (!rewound) {
+            return 1;
+        }
+        synchronized (this) {
+            return attempts.getOrDefault(offset, 0) + 1;
+        }
     }
 
     void ack(long offset) {
@@ -86,10 +96,13 @@ final class Claim {
             rewindTo = offset;
             rewindDelayNanos = delayNanos;
         }
+        rewound = true;
         epoch++;
+        rewindRequested = true;
     }
 
     private synchronized void applyRewind(long nowNanos) {
+        rewindRequested = false;
         if (rewindTo != Long.MAX_VALUE) {
             fetcher.seek(rewindTo);
             pausedUntilNanos = rewindDelayNanos > 0 ? nowNanos + rewindDelayNanos : 0;

@@ -168,26 +168,31 @@ final class GroupMember {
     }
 
     private List<Delivery> collect(int max) {
-        List<Delivery> out = new ArrayList<>(Math.min(max, 512));
         List<Claim> held;
         synchronized (claims) {
+            if (claims.isEmpty()) {
+                return List.of();
+            }
             held = new ArrayList<>(claims.values());
         }
-        if (held.isEmpty()) {
-            return out;
-        }
+        List<Delivery> out = null;
         long now = System.nanoTime();
         long leaseDeadlineMillis = System.currentTimeMillis() + sessionTimeout.toMillis();
         int start = rotation++;
-        for (int i = 0; i < held.size() && out.size() < max; i++) {
+        int taken = 0;
+        for (int i = 0; i < held.size() && taken < max; i++) {
             Claim claim = held.get(Math.floorMod(start + i, held.size()));
             StoredEvent event;
-            while (out.size() < max && (event = claim.next(now)) != null) {
+            while (taken < max && (event = claim.next(now)) != null) {
+                if (out == null) {
+                    out = new ArrayList<>(Math.min(max, 64));
+                }
                 out.add(new PartitionDelivery(this, claim, event, claim.attemptOf(event.position().offset()),
                         group.name(), leaseDeadlineMillis));
+                taken++;
             }
         }
-        return out;
+        return out == null ? List.of() : out;
     }
 
     /** Commits what each claim acknowledged since the last commit. */

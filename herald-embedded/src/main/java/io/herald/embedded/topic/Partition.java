@@ -49,8 +49,8 @@ public final class Partition {
         }
     }
 
-    public CompletableFuture<Long> append(RecordSet records) {
-        return writer.append(records);
+    public void append(RecordSet records, LogWriter.AppendCallback callback) {
+        writer.append(records, callback);
     }
 
     /** Runs log maintenance (retention) on the writer thread. */

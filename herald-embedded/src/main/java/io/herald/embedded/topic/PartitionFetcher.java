@@ -23,6 +23,8 @@ public final class PartitionFetcher {
     private final Partition partition;
     private final ArrayDeque<StoredEvent> buffered = new ArrayDeque<>();
     private long fetchPosition;
+    /** The last fetch, so that the next one starts where it ended instead of at an index entry. */
+    private LogFetch last;
 
     public PartitionFetcher(Partition partition, long position) {
         this.partition = partition;
@@ -43,6 +45,7 @@ public final class PartitionFetcher {
     public void seek(long offset) {
         buffered.clear();
         fetchPosition = offset;
+        last = null;
     }
 
     /** The next event, or null when the partition has nothing more now. */
@@ -64,10 +67,15 @@ public final class PartitionFetcher {
         }
         LogFetch fetch;
         try {
-            fetch = log.read(fetchPosition, FETCH_BYTES);
+            fetch = last != null && last.nextOffset() == fetchPosition
+                    ? log.readAfter(last, FETCH_BYTES)
+                    : log.read(fetchPosition, FETCH_BYTES);
         } catch (OffsetOutOfRangeException e) {
-            fetchPosition = e.offset() < e.startOffset() ? e.startOffset() : e.endOffset();
-            return;
+            if (e.offset() < e.startOffset()) {
+                seek(e.startOffset()); // retention passed us: go on with the oldest event held
+            }
+            return; // past the end: nothing readable yet
+
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + partition + " at offset " + fetchPosition, e);
         }
@@ -76,5 +84,8 @@ public final class PartitionFetcher {
         fetch.forEach((offset, appendTime, array, start, length) -> buffered.addLast(new StoredEvent(topic,
                 new Position(index, offset), Instant.ofEpochMilli(appendTime), EventBinaryFormat.decode(array, start, length))));
         fetchPosition = fetch.nextOffset();
+        if (!fetch.isEmpty()) {
+            last = fetch;
+        }
     }
 }

@@ -8,11 +8,12 @@ import io.herald.broker.Position;
 import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicSpec;
 import io.herald.event.Event;
+import io.herald.event.EventBinaryFormat;
 import io.herald.log.LogClosedException;
 import io.herald.log.LogFailedException;
+import io.herald.log.LogWriter;
 import io.herald.log.RecordSet;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -68,14 +69,11 @@ public final class Topic {
 
     public CompletableFuture<Position> publish(Event event) {
         int p = partitionFor(event);
-        RecordSet.Builder records = RecordSet.builder(256);
+        RecordSet.Builder records = RecordSet.builder(EventBinaryFormat.maxEncodedSize(event));
         encoder.encodeInto(event, records);
-        return partitions.get(p).append(records.build()).handle((offset, failure) -> {
-            if (failure != null) {
-                throw translate(failure, p);
-            }
-            return new Position(p, offset);
-        });
+        PositionFuture future = new PositionFuture(p);
+        partitions.get(p).append(records.build(), future);
+        return future;
     }
 
     /**
@@ -87,37 +85,92 @@ public final class Topic {
         RecordSet.Builder[] byPartition = new RecordSet.Builder[n];
         int[] partitionOf = new int[events.size()];
         int[] indexInPartition = new int[events.size()];
+        int expectedPerPartition = expectedEncodedBytes(events) / Math.min(n, events.size()) + 64;
         for (int i = 0; i < events.size(); i++) {
             Event event = events.get(i);
             int p = partitionFor(event);
             if (byPartition[p] == null) {
-                byPartition[p] = RecordSet.builder(events.size() / n * 200 + 256);
+                byPartition[p] = RecordSet.builder(expectedPerPartition);
             }
             partitionOf[i] = p;
             indexInPartition[i] = byPartition[p].count();
             encoder.encodeInto(event, byPartition[p]);
         }
-        long[] bases = new long[n];
-        Arrays.fill(bases, -1);
-        List<CompletableFuture<Long>> appends = new ArrayList<>(n);
+        BatchFuture batch = new BatchFuture(partitionOf, indexInPartition, byPartition);
         for (int p = 0; p < n; p++) {
             if (byPartition[p] != null) {
-                int partition = p;
-                appends.add(partitions.get(p).append(byPartition[p].build()).handle((base, failure) -> {
-                    if (failure != null) {
-                        throw translate(failure, partition);
-                    }
-                    return bases[partition] = base;
-                }));
+                partitions.get(p).append(byPartition[p].build(), batch.part(p));
             }
         }
-        return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            Position[] positions = new Position[events.size()];
-            for (int i = 0; i < positions.length; i++) {
-                positions[i] = new Position(partitionOf[i], bases[partitionOf[i]] + indexInPartition[i]);
+        return batch;
+    }
+
+    /** About what the events take encoded: their data plus a typical envelope, to size buffers once. */
+    private static int expectedEncodedBytes(List<Event> events) {
+        long bytes = 0;
+        for (Event e : events) {
+            bytes += e.dataLength() + 96;
+        }
+        return (int) Math.min(bytes, Integer.MAX_VALUE / 2);
+    }
+
+    /** One publish's future, completed by the partition's writer: no second future per event. */
+    private final class PositionFuture extends CompletableFuture<Position> implements LogWriter.AppendCallback {
+        private final int partition;
+
+        PositionFuture(int partition) {
+            this.partition = partition;
+        }
+
+        @Override
+        public void appended(long baseOffset) {
+            complete(new Position(partition, baseOffset));
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            completeExceptionally(translate(error, partition));
+        }
+    }
+
+    /** A batch publish's future: complete when every partition's share is appended, failed when any is not. */
+    private final class BatchFuture extends CompletableFuture<List<Position>> {
+        private final int[] partitionOf;
+        private final int[] indexInPartition;
+        private final long[] bases;
+        private final AtomicInteger remaining;
+
+        BatchFuture(int[] partitionOf, int[] indexInPartition, RecordSet.Builder[] byPartition) {
+            this.partitionOf = partitionOf;
+            this.indexInPartition = indexInPartition;
+            this.bases = new long[byPartition.length];
+            int parts = 0;
+            for (RecordSet.Builder b : byPartition) {
+                parts += b == null ? 0 : 1;
             }
-            return List.of(positions);
-        });
+            this.remaining = new AtomicInteger(parts);
+        }
+
+        LogWriter.AppendCallback part(int partition) {
+            return new LogWriter.AppendCallback() {
+                @Override
+                public void appended(long baseOffset) {
+                    bases[partition] = baseOffset;
+                    if (remaining.decrementAndGet() == 0) {
+                        Position[] positions = new Position[partitionOf.length];
+                        for (int i = 0; i < positions.length; i++) {
+                            positions[i] = new Position(partitionOf[i], bases[partitionOf[i]] + indexInPartition[i]);
+                        }
+                        complete(List.of(positions));
+                    }
+                }
+
+                @Override
+                public void failed(Throwable error) {
+                    completeExceptionally(translate(error, partition));
+                }
+            };
+        }
     }
 
     /** The log's failures in the API's terms. */
