@@ -19,7 +19,8 @@ public final class KeyPartitioner {
         return (murmur2(key.getBytes(StandardCharsets.UTF_8)) & 0x7fffffff) % partitions;
     }
 
-    /** MurmurHash2, 32-bit, with Kafka's seed. */
+    /** MurmurHash2, 32-bit, with Kafka's seed; the tail bytes fall through on purpose. */
+    @SuppressWarnings("fallthrough")
     static int murmur2(byte[] data) {
         int length = data.length;
         int seed = 0x9747b28c;

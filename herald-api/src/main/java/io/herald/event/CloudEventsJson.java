@@ -16,7 +16,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.Base64;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -59,12 +60,13 @@ public final class CloudEventsJson {
             throw new MalformedEventException("a CloudEvents JSON event is a JSON object, got "
                     + (tree == null || tree.isMissingNode() ? "nothing" : tree.getNodeType()));
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        List<String> nulls = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
             if (field.getValue().isNull() && !field.getKey().equals("data")) {
-                it.remove();
+                nulls.add(field.getKey());
             }
         }
+        object.remove(nulls);
         CloudEvent cloudEvent;
         try {
             cloudEvent = FORMAT.deserialize(MAPPER.writeValueAsBytes(object));
