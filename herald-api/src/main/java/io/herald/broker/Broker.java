@@ -1,6 +1,8 @@
 package io.herald.broker;
 
 import io.herald.event.Event;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -53,6 +55,25 @@ public interface Broker extends AutoCloseable {
      */
     CompletableFuture<List<Position>> publish(String topic, List<Event> events);
 
+    /**
+     * Publishes events to be delivered at {@code deliverAt}: they are kept durably and enter the
+     * topic at that time (no subscription or reader sees them before), in the order given. The
+     * future completes once they are stored as durably as the topic's policy asks. A time in the
+     * past means now.
+     */
+    CompletableFuture<Void> publishAt(String topic, List<Event> events, Instant deliverAt);
+
+    default CompletableFuture<Void> publishAt(String topic, Event event, Instant deliverAt) {
+        return publishAt(topic, List.of(event), deliverAt);
+    }
+
+    default CompletableFuture<Void> publishAfter(String topic, Event event, Duration delay) {
+        if (delay.isNegative()) {
+            throw new InvalidSpecException("a delay cannot be negative, got " + delay);
+        }
+        return publishAt(topic, List.of(event), Instant.now().plus(delay));
+    }
+
     // ---- consuming
 
     /**
@@ -85,6 +106,9 @@ public interface Broker extends AutoCloseable {
 
     /** Deletes the subscription and its cursors; throws {@link SubscriptionActiveException} if it has members. */
     void deleteSubscription(String topic, String subscription);
+
+    /** The dead letters of a subscription: list, show, redrive, purge. */
+    DeadLetterQueue deadLetters(String topic, String subscription);
 
     /** Stops consumers, completes or fails what is in flight, and releases the storage. */
     @Override

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /** A subscription as it is now: its spec, its members and each partition's cursor. */
 public record SubscriptionInfo(String topic, String name, SubscriptionSpec spec, List<String> members,
-                               List<PartitionCursor> cursors) {
+                               List<PartitionCursor> cursors, Stats stats) {
 
     public SubscriptionInfo {
         members = List.copyOf(members);
@@ -25,5 +25,17 @@ public record SubscriptionInfo(String topic, String name, SubscriptionSpec spec,
         public long lag() {
             return Math.max(0, end - committed);
         }
+    }
+
+    /**
+     * What the subscription is doing now.
+     *
+     * @param leased         deliveries handed out and not yet ended
+     * @param retrying       failed events waiting for their next attempt
+     * @param deadLettered   dead letters in its queue (not redriven, not purged)
+     * @param ackedPerSecond events acknowledged per second over the last minute, in this process
+     */
+    public record Stats(long leased, long retrying, long deadLettered, double ackedPerSecond) {
+        public static final Stats NONE = new Stats(0, 0, 0, 0);
     }
 }

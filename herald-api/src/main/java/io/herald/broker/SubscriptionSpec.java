@@ -1,51 +1,115 @@
 package io.herald.broker;
 
+import io.herald.event.EventFilter;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a subscription hands out events. An immutable value with {@code with}-style copies:
- * {@code SubscriptionSpec.ordering(PARTITION).startAt(StartPosition.EARLIEST)}.
+ * {@code SubscriptionSpec.ordering(KEY).startAt(EARLIEST).filter("{\"type\": [\"order.placed\"]}").retry(RetryPolicy.maxAttempts(5))}.
  *
- * @param ordering       the order of deliveries; see {@link Ordering}
- * @param start          where a new subscription begins; ignored once it has a committed cursor
- * @param sessionTimeout how long a consumer may go without polling (or a push consumer without
- *                       making progress on a live thread) before it is presumed dead and its
- *                       partitions go to the other consumers of the group
+ * @param ordering           the order of deliveries; see {@link Ordering}
+ * @param start              where a new subscription begins; ignored once it has a committed cursor
+ * @param sessionTimeout     ({@code PARTITION}) how long a consumer may go without polling before
+ *                           it is presumed dead and its partitions go to the others
+ * @param filter             an event pattern; events that do not match are skipped without a delivery
+ * @param retry              what a failed delivery leads to
+ * @param deadLetterTopic    where dead letters go; empty = {@code <topic>.<subscription>.dlq}
+ * @param leaseDuration      ({@code KEY}, {@code NONE}) how long a delivery stays with its
+ *                           consumer before it is handed to another (SQS's visibility timeout)
+ * @param concurrency        ({@code KEY}, {@code NONE}) deliveries a push consumer works on at once
+ * @param keyAfterDeadLetter ({@code KEY}) whether a key goes on after one of its events is dead-lettered
  */
-public record SubscriptionSpec(Ordering ordering, StartPosition start, Duration sessionTimeout) {
+public record SubscriptionSpec(Ordering ordering, StartPosition start, Duration sessionTimeout, Optional<String> filter,
+                               RetryPolicy retry, Optional<String> deadLetterTopic, Duration leaseDuration, int concurrency,
+                               KeyAfterDeadLetter keyAfterDeadLetter) {
 
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration MIN_SESSION_TIMEOUT = Duration.ofMillis(100);
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    public static final Duration MIN_LEASE = Duration.ofMillis(10);
+    public static final int DEFAULT_CONCURRENCY = 16;
+    public static final int MAX_CONCURRENCY = 10_000;
 
     public SubscriptionSpec {
         Objects.requireNonNull(ordering, "ordering");
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+        Objects.requireNonNull(leaseDuration, "leaseDuration");
+        Objects.requireNonNull(keyAfterDeadLetter, "keyAfterDeadLetter");
         if (sessionTimeout.compareTo(MIN_SESSION_TIMEOUT) < 0) {
             throw new InvalidSpecException("session timeout must be at least " + MIN_SESSION_TIMEOUT.toMillis()
                     + " ms, got " + sessionTimeout.toMillis() + " ms");
         }
+        if (leaseDuration.compareTo(MIN_LEASE) < 0) {
+            throw new InvalidSpecException("lease duration must be at least " + MIN_LEASE.toMillis()
+                    + " ms, got " + leaseDuration.toMillis() + " ms");
+        }
+        if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+            throw new InvalidSpecException("concurrency must be between 1 and " + MAX_CONCURRENCY + ", got " + concurrency);
+        }
+        filter.ifPresent(EventFilter::compile);
+        deadLetterTopic.ifPresent(Names::requireValidTopic);
     }
 
-    /** Partition order, starting at the latest event (only events published from now on), 10 s session timeout. */
+    /** Partition order from the latest event, the default retry policy, 10 s sessions, 30 s leases. */
     public static SubscriptionSpec defaults() {
-        return new SubscriptionSpec(Ordering.PARTITION, StartPosition.LATEST, DEFAULT_SESSION_TIMEOUT);
+        return new SubscriptionSpec(Ordering.PARTITION, StartPosition.LATEST, DEFAULT_SESSION_TIMEOUT, Optional.empty(),
+                RetryPolicy.DEFAULT, Optional.empty(), DEFAULT_LEASE, DEFAULT_CONCURRENCY, KeyAfterDeadLetter.CONTINUE);
     }
 
     public static SubscriptionSpec ordering(Ordering ordering) {
         return defaults().withOrdering(ordering);
     }
 
-    public SubscriptionSpec withOrdering(Ordering ordering) {
-        return new SubscriptionSpec(ordering, start, sessionTimeout);
+    public SubscriptionSpec withOrdering(Ordering value) {
+        return new SubscriptionSpec(value, start, sessionTimeout, filter, retry, deadLetterTopic, leaseDuration, concurrency, keyAfterDeadLetter);
     }
 
-    public SubscriptionSpec startAt(StartPosition start) {
-        return new SubscriptionSpec(ordering, start, sessionTimeout);
+    public SubscriptionSpec startAt(StartPosition value) {
+        return new SubscriptionSpec(ordering, value, sessionTimeout, filter, retry, deadLetterTopic, leaseDuration, concurrency, keyAfterDeadLetter);
     }
 
-    public SubscriptionSpec sessionTimeout(Duration sessionTimeout) {
-        return new SubscriptionSpec(ordering, start, sessionTimeout);
+    public SubscriptionSpec sessionTimeout(Duration value) {
+        return new SubscriptionSpec(ordering, start, value, filter, retry, deadLetterTopic, leaseDuration, concurrency, keyAfterDeadLetter);
+    }
+
+    /** Only events that match this EventBridge pattern are delivered (see {@link EventFilter}). */
+    public SubscriptionSpec filter(String pattern) {
+        return new SubscriptionSpec(ordering, start, sessionTimeout, Optional.of(pattern), retry, deadLetterTopic, leaseDuration, concurrency, keyAfterDeadLetter);
+    }
+
+    public SubscriptionSpec retry(RetryPolicy value) {
+        return new SubscriptionSpec(ordering, start, sessionTimeout, filter, value, deadLetterTopic, leaseDuration, concurrency, keyAfterDeadLetter);
+    }
+
+    /** Shorthand for {@code retry(retry().withMaxAttempts(attempts))}. */
+    public SubscriptionSpec maxAttempts(int attempts) {
+        return retry(retry.withMaxAttempts(attempts));
+    }
+
+    public SubscriptionSpec deadLetterTopic(String topic) {
+        return new SubscriptionSpec(ordering, start, sessionTimeout, filter, retry, Optional.of(topic), leaseDuration, concurrency, keyAfterDeadLetter);
+    }
+
+    public SubscriptionSpec leaseDuration(Duration value) {
+        return new SubscriptionSpec(ordering, start, sessionTimeout, filter, retry, deadLetterTopic, value, concurrency, keyAfterDeadLetter);
+    }
+
+    public SubscriptionSpec concurrency(int value) {
+        return new SubscriptionSpec(ordering, start, sessionTimeout, filter, retry, deadLetterTopic, leaseDuration, value, keyAfterDeadLetter);
+    }
+
+    public SubscriptionSpec keyAfterDeadLetter(KeyAfterDeadLetter value) {
+        return new SubscriptionSpec(ordering, start, sessionTimeout, filter, retry, deadLetterTopic, leaseDuration, concurrency, value);
+    }
+
+    /** The dead-letter topic of this subscription on {@code topic}. */
+    public String deadLetterTopicFor(String topic, String subscription) {
+        return deadLetterTopic.orElseGet(() -> DeadLetters.defaultTopic(topic, subscription));
     }
 }

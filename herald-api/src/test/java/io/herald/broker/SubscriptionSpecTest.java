@@ -22,8 +22,8 @@ class SubscriptionSpecTest {
     @ParameterizedTest
     @EnumSource(Ordering.class)
     void orderingStartsFromTheDefaultsWithThatOrdering(Ordering ordering) {
-        assertThat(SubscriptionSpec.ordering(ordering))
-                .isEqualTo(new SubscriptionSpec(ordering, StartPosition.LATEST, SubscriptionSpec.DEFAULT_SESSION_TIMEOUT));
+        assertThat(SubscriptionSpec.ordering(ordering)).isEqualTo(SubscriptionSpec.defaults().withOrdering(ordering));
+        assertThat(SubscriptionSpec.ordering(ordering).ordering()).isEqualTo(ordering);
     }
 
     @Test
@@ -32,9 +32,11 @@ class SubscriptionSpecTest {
                 .startAt(StartPosition.EARLIEST)
                 .sessionTimeout(Duration.ofSeconds(30));
 
-        assertThat(spec).isEqualTo(new SubscriptionSpec(Ordering.KEY, StartPosition.EARLIEST, Duration.ofSeconds(30)));
-        assertThat(spec.withOrdering(Ordering.NONE))
-                .isEqualTo(new SubscriptionSpec(Ordering.NONE, StartPosition.EARLIEST, Duration.ofSeconds(30)));
+        SubscriptionSpec d = SubscriptionSpec.defaults();
+        assertThat(spec).isEqualTo(new SubscriptionSpec(Ordering.KEY, StartPosition.EARLIEST, Duration.ofSeconds(30), d.filter(),
+                d.retry(), d.deadLetterTopic(), d.leaseDuration(), d.concurrency(), d.keyAfterDeadLetter()));
+        assertThat(spec.withOrdering(Ordering.NONE)).isEqualTo(new SubscriptionSpec(Ordering.NONE, StartPosition.EARLIEST,
+                Duration.ofSeconds(30), d.filter(), d.retry(), d.deadLetterTopic(), d.leaseDuration(), d.concurrency(), d.keyAfterDeadLetter()));
     }
 
     @Test

@@ -14,9 +14,14 @@ import io.herald.broker.SubscriptionSpec;
 import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicReader;
 import io.herald.broker.TopicSpec;
-import io.herald.embedded.group.GroupCoordinator;
+import io.herald.broker.DeadLetterQueue;
+import io.herald.broker.Names;
+import io.herald.embedded.delay.DelayedEvents;
 import io.herald.embedded.meta.CursorStore;
+import io.herald.embedded.meta.DeliveryStateStore;
 import io.herald.embedded.meta.MetadataStore;
+import io.herald.embedded.subscription.SubscriptionCoordinator;
+import io.herald.embedded.topic.EventEncoder;
 import io.herald.embedded.topic.EmbeddedTopicReader;
 import io.herald.embedded.topic.Topic;
 import io.herald.embedded.topic.TopicRegistry;
@@ -28,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -46,11 +52,13 @@ import org.slf4j.LoggerFactory;
  *   LOCK                        held while a broker has the directory open
  *   internal/metadata/0/        topic and subscription definitions (a {@code StateLog})
  *   internal/cursors/0/         subscription cursors (a {@code StateLog})
+ *   internal/deliveries/0/      failures, dead-letterings, parked keys, redrives (a {@code StateLog})
+ *   internal/delayed/0/         events published for later, until they are due
  *   topics/&lt;name&gt;/&lt;partition&gt;/   each partition's segments and indexes
  * </pre>
  *
- * One maintenance thread flushes cursor commits every {@value #CURSOR_FLUSH_MILLIS} ms, evicts
- * silent consumers and runs retention. Thread-safe.
+ * One maintenance thread flushes cursor commits and delivery states every
+ * {@value #CURSOR_FLUSH_MILLIS} ms, evicts silent consumers and runs retention. Thread-safe.
  */
 public final class EmbeddedBroker implements Broker {
 
@@ -63,24 +71,32 @@ public final class EmbeddedBroker implements Broker {
     private final FileLock lock;
     private final MetadataStore metadata;
     private final CursorStore cursors;
+    private final DeliveryStateStore states;
     private final TopicRegistry topics;
-    private final GroupCoordinator groups;
+    private final DelayedEvents delayed;
+    private final SubscriptionCoordinator subscriptions;
     private final ScheduledExecutorService maintenance;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedBroker(EmbeddedConfig config, FileChannel lockChannel, FileLock lock, MetadataStore metadata,
-                           CursorStore cursors, TopicRegistry topics) {
+                           CursorStore cursors, DeliveryStateStore states, TopicRegistry topics, DelayedEvents delayed) {
         this.config = config;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.metadata = metadata;
         this.cursors = cursors;
+        this.states = states;
         this.topics = topics;
-        this.groups = new GroupCoordinator(topics, metadata, cursors, Clock.systemUTC());
+        this.delayed = delayed;
+        this.subscriptions = new SubscriptionCoordinator(topics, metadata, cursors, states, Clock.systemUTC(),
+                java.util.random.RandomGenerator.of("L64X128MixRandom"));
         this.maintenance = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("herald-maintenance").daemon(true).factory());
-        maintenance.scheduleWithFixedDelay(guarded("cursor flush", cursors::flush), CURSOR_FLUSH_MILLIS, CURSOR_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
-        maintenance.scheduleWithFixedDelay(guarded("session check", groups::expireSilentMembers), SESSION_CHECK_MILLIS, SESSION_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(guarded("cursor flush", () -> {
+            cursors.flush();
+            states.flush();
+        }), CURSOR_FLUSH_MILLIS, CURSOR_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(guarded("session check", subscriptions::expireSilentMembers), SESSION_CHECK_MILLIS, SESSION_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         long retention = config.retentionInterval().toMillis();
         // retention runs once at open too, so that short-lived processes (the CLI) also trim
         maintenance.scheduleWithFixedDelay(guarded("retention", topics::applyRetention), 0, retention, TimeUnit.MILLISECONDS);
@@ -92,6 +108,8 @@ public final class EmbeddedBroker implements Broker {
         FileChannel lockChannel = null;
         MetadataStore metadata = null;
         CursorStore cursors = null;
+        DeliveryStateStore states = null;
+        TopicRegistry topics = null;
         try {
             Files.createDirectories(dir);
             lockChannel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -104,11 +122,21 @@ public final class EmbeddedBroker implements Broker {
             if (lock == null) {
                 throw new StorageException("data directory " + dir.toAbsolutePath() + " is in use by another Herald process");
             }
-            metadata = MetadataStore.open(dir.resolve("internal").resolve("metadata").resolve("0"));
-            cursors = CursorStore.open(dir.resolve("internal").resolve("cursors").resolve("0"));
-            TopicRegistry topics = TopicRegistry.open(dir.resolve("topics"), metadata, config.maxEventBytes(), Clock.systemUTC());
-            return new EmbeddedBroker(config, lockChannel, lock, metadata, cursors, topics);
+            Path internal = dir.resolve("internal");
+            metadata = MetadataStore.open(internal.resolve("metadata").resolve("0"));
+            cursors = CursorStore.open(internal.resolve("cursors").resolve("0"));
+            states = DeliveryStateStore.open(internal.resolve("deliveries").resolve("0"));
+            topics = TopicRegistry.open(dir.resolve("topics"), metadata, config.maxEventBytes(), Clock.systemUTC());
+            DelayedEvents delayed = DelayedEvents.open(internal.resolve("delayed").resolve("0"), topics, states,
+                    new EventEncoder(config.maxEventBytes()), Clock.systemUTC());
+            return new EmbeddedBroker(config, lockChannel, lock, metadata, cursors, states, topics, delayed);
         } catch (IOException | RuntimeException e) {
+            if (topics != null) {
+                topics.close();
+            }
+            if (states != null) {
+                states.close();
+            }
             if (cursors != null) {
                 cursors.close();
             }
@@ -160,7 +188,7 @@ public final class EmbeddedBroker implements Broker {
     public void deleteTopic(String name) {
         checkOpen();
         topics.get(name);
-        groups.topicDeleted(name);
+        subscriptions.topicDeleted(name);
         topics.delete(name);
     }
 
@@ -187,14 +215,14 @@ public final class EmbeddedBroker implements Broker {
     public Subscriber subscribe(String topic, String subscription, SubscriptionSpec spec, DeliveryHandler handler) {
         checkOpen();
         Objects.requireNonNull(spec, "spec");
-        return groups.subscribe(topic, subscription, spec, handler);
+        return subscriptions.subscribe(topic, subscription, spec, handler);
     }
 
     @Override
     public PullSubscriber pullSubscriber(String topic, String subscription, SubscriptionSpec spec) {
         checkOpen();
         Objects.requireNonNull(spec, "spec");
-        return groups.pullSubscriber(topic, subscription, spec);
+        return subscriptions.pullSubscriber(topic, subscription, spec);
     }
 
     @Override
@@ -207,26 +235,49 @@ public final class EmbeddedBroker implements Broker {
     @Override
     public List<SubscriptionInfo> listSubscriptions(String topic) {
         checkOpen();
-        return groups.list(topic);
+        return subscriptions.list(topic);
     }
 
     @Override
     public SubscriptionInfo describeSubscription(String topic, String subscription) {
         checkOpen();
-        return groups.describe(topic, subscription);
+        return subscriptions.describe(topic, subscription);
     }
 
     @Override
     public void resetSubscription(String topic, String subscription, StartPosition to) {
         checkOpen();
         Objects.requireNonNull(to, "to");
-        groups.reset(topic, subscription, to);
+        subscriptions.reset(topic, subscription, to);
     }
 
     @Override
     public void deleteSubscription(String topic, String subscription) {
         checkOpen();
-        groups.delete(topic, subscription);
+        subscriptions.delete(topic, subscription);
+    }
+
+    @Override
+    public DeadLetterQueue deadLetters(String topic, String subscription) {
+        checkOpen();
+        Names.requireValidSubscription(subscription);
+        return subscriptions.deadLetters(topic, subscription);
+    }
+
+    @Override
+    public CompletableFuture<Void> publishAt(String topic, List<Event> events, Instant deliverAt) {
+        checkOpen();
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(deliverAt, "deliverAt");
+        Topic t = topics.get(topic);
+        events.forEach(e -> Objects.requireNonNull(e, "events contains null"));
+        if (events.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!deliverAt.isAfter(Instant.now())) {
+            return t.publish(events).thenApply(positions -> null);
+        }
+        return delayed.schedule(t, events, deliverAt);
     }
 
     /** Runs retention on every topic now (it also runs every {@link EmbeddedConfig#retentionInterval()}). */
@@ -240,13 +291,15 @@ public final class EmbeddedBroker implements Broker {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        groups.close();
+        subscriptions.close();
+        delayed.close();
         maintenance.shutdownNow();
         try {
             maintenance.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        states.close();
         cursors.close();
         topics.close();
         metadata.close();

@@ -1,6 +1,10 @@
 package io.herald.embedded;
 
 import io.herald.testkit.BadInputContract;
+import io.herald.testkit.FilterContract;
+import io.herald.testkit.DelayedEventContract;
+import io.herald.testkit.DeadLetterContract;
+import io.herald.testkit.ReliableDeliveryContract;
 import io.herald.testkit.BrokerFixture;
 import io.herald.testkit.ConsumerGroupContract;
 import io.herald.testkit.PublishContract;
@@ -54,6 +58,38 @@ class EmbeddedConformanceTest {
 
     @Nested
     class BadInput extends BadInputContract {
+        @Override
+        protected BrokerFixture newFixture() throws Exception {
+            return new EmbeddedFixture();
+        }
+    }
+
+    @Nested
+    class ReliableDelivery extends ReliableDeliveryContract {
+        @Override
+        protected BrokerFixture newFixture() throws Exception {
+            return new EmbeddedFixture();
+        }
+    }
+
+    @Nested
+    class DeadLetters extends DeadLetterContract {
+        @Override
+        protected BrokerFixture newFixture() throws Exception {
+            return new EmbeddedFixture();
+        }
+    }
+
+    @Nested
+    class DelayedEvents extends DelayedEventContract {
+        @Override
+        protected BrokerFixture newFixture() throws Exception {
+            return new EmbeddedFixture();
+        }
+    }
+
+    @Nested
+    class Filters extends FilterContract {
         @Override
         protected BrokerFixture newFixture() throws Exception {
             return new EmbeddedFixture();

@@ -1,50 +1,44 @@
 package io.herald.embedded.group;
 
 import io.herald.broker.DeliveryHandler;
-import io.herald.broker.InvalidSpecException;
-import io.herald.broker.Names;
-import io.herald.broker.Ordering;
 import io.herald.broker.PullSubscriber;
 import io.herald.broker.StartPosition;
 import io.herald.broker.Subscriber;
 import io.herald.broker.SubscriptionInfo;
-import io.herald.broker.SubscriptionNotFoundException;
 import io.herald.broker.SubscriptionSpec;
+import io.herald.embedded.deadletter.DeadLetterSink;
 import io.herald.embedded.meta.CursorStore;
-import io.herald.embedded.meta.MetadataStore;
-import io.herald.embedded.meta.SubscriptionRecord;
+import io.herald.embedded.meta.DeliveryStateStore;
 import io.herald.embedded.topic.Topic;
-import io.herald.embedded.topic.TopicRegistry;
 import java.time.Clock;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
 
 /**
- * The subscriptions of the embedded broker: their durable definitions, their groups of
- * consumers, and the session timeouts that evict consumers that went silent. Thread-safe.
+ * Subscriptions with ordering {@code PARTITION}: consumer groups, their members, and the session
+ * timeouts that evict members that went silent. The subscriptions' definitions are the
+ * caller's ({@code SubscriptionCoordinator}); this class runs them. Thread-safe.
  */
 public final class GroupCoordinator implements AutoCloseable {
 
-    private final TopicRegistry topics;
-    private final MetadataStore metadata;
     private final CursorStore cursors;
-    private final Clock clock;
+    private final FailureHandling failures;
     private final Map<Key, SubscriptionGroup> groups = new ConcurrentHashMap<>();
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
 
-    public GroupCoordinator(TopicRegistry topics, MetadataStore metadata, CursorStore cursors, Clock clock) {
-        this.topics = topics;
-        this.metadata = metadata;
+    public GroupCoordinator(CursorStore cursors, DeliveryStateStore states, DeadLetterSink deadLetters, Clock clock,
+                            RandomGenerator random) {
         this.cursors = cursors;
-        this.clock = clock;
+        this.failures = new FailureHandling(states, deadLetters, clock, random);
     }
 
-    public Subscriber subscribe(String topic, String subscription, SubscriptionSpec spec, DeliveryHandler handler) {
-        java.util.Objects.requireNonNull(handler, "handler");
-        GroupMember member = new GroupMember(groupFor(topic, subscription, spec), spec.sessionTimeout());
+    public Subscriber subscribe(Topic topic, String name, SubscriptionSpec definition, Duration sessionTimeout,
+                                DeliveryHandler handler) {
+        GroupMember member = new GroupMember(group(topic, name, definition), sessionTimeout);
         member.join();
         PushMember push = new PushMember(member, this, handler);
         open.add(push);
@@ -52,55 +46,60 @@ public final class GroupCoordinator implements AutoCloseable {
         return push;
     }
 
-    public PullSubscriber pullSubscriber(String topic, String subscription, SubscriptionSpec spec) {
-        GroupMember member = new GroupMember(groupFor(topic, subscription, spec), spec.sessionTimeout());
+    public PullSubscriber pullSubscriber(Topic topic, String name, SubscriptionSpec definition, Duration sessionTimeout) {
+        GroupMember member = new GroupMember(group(topic, name, definition), sessionTimeout);
         member.join();
         PullMember pull = new PullMember(member, this);
         open.add(pull);
         return pull;
     }
 
-    /** The subscription's group, creating the subscription (durably, cursors included) if it is new. */
-    private synchronized SubscriptionGroup groupFor(String topicName, String name, SubscriptionSpec spec) {
-        Names.requireValidSubscription(name);
-        Topic topic = topics.get(topicName);
-        if (spec.ordering() != Ordering.PARTITION) {
-            throw new InvalidSpecException("ordering " + spec.ordering() + " is not available on the embedded "
-                    + "backend yet; use ordering PARTITION");
-        }
-        var existing = metadata.subscription(topicName, name);
-        if (existing.isPresent()) {
-            Ordering stored = Ordering.valueOf(existing.get().ordering());
-            if (stored != spec.ordering()) {
-                throw new InvalidSpecException("subscription '" + name + "' on topic '" + topicName + "' has ordering "
-                        + stored + "; a consumer cannot join it with ordering " + spec.ordering());
-            }
-            return groups.computeIfAbsent(new Key(topicName, name),
-                    k -> new SubscriptionGroup(topic, name, existing.get().toSpec(), cursors));
-        }
-        metadata.createSubscription(SubscriptionRecord.of(topicName, name, spec, clock.millis()));
-        SubscriptionGroup group = new SubscriptionGroup(topic, name, spec, cursors);
-        group.initializeCursors();
-        groups.put(new Key(topicName, name), group);
-        return group;
-    }
-
-    /** The group of an existing subscription, which may have no consumers in this process. */
-    private synchronized SubscriptionGroup existingGroup(String topicName, String name) {
-        Topic topic = topics.get(topicName);
-        SubscriptionGroup group = groups.get(new Key(topicName, name));
-        if (group != null) {
-            return group;
-        }
-        SubscriptionRecord record = metadata.subscription(topicName, name)
-                .orElseThrow(() -> new SubscriptionNotFoundException(topicName, name));
-        return groups.computeIfAbsent(new Key(topicName, name), k -> new SubscriptionGroup(topic, name, record.toSpec(), cursors));
+    /** The subscription's group; a changed definition replaces an idle group. */
+    private SubscriptionGroup group(Topic topic, String name, SubscriptionSpec definition) {
+        return groups.compute(new Key(topic.name(), name), (k, g) ->
+                g != null && (g.spec().equals(definition) || !g.members().isEmpty())
+                        ? g
+                        : new SubscriptionGroup(topic, name, definition, cursors, failures));
     }
 
     /** A consumer closing: commit, leave the group, forget the handle. */
     void leave(GroupMember member, AutoCloseable handle) {
         member.leave();
         open.remove(handle);
+    }
+
+    public boolean hasMembers(String topic, String name) {
+        SubscriptionGroup g = groups.get(new Key(topic, name));
+        return g != null && !g.members().isEmpty();
+    }
+
+    public List<String> members(String topic, String name) {
+        SubscriptionGroup g = groups.get(new Key(topic, name));
+        return g == null ? List.of() : g.members().stream().map(GroupMember::id).toList();
+    }
+
+    /** Which member holds (or is to hold) each partition. */
+    public Map<Integer, String> owners(String topic, String name) {
+        SubscriptionGroup g = groups.get(new Key(topic, name));
+        return g == null ? Map.of() : g.owners();
+    }
+
+    public SubscriptionInfo.Stats stats(String topic, String name, long deadLettered) {
+        SubscriptionGroup g = groups.get(new Key(topic, name));
+        return g == null ? new SubscriptionInfo.Stats(0, 0, deadLettered, 0) : g.stats(deadLettered);
+    }
+
+    /** Moves the cursors of an idle subscription. */
+    public void reset(Topic topic, String name, SubscriptionSpec definition, StartPosition to) {
+        group(topic, name, definition).reset(to);
+    }
+
+    /** Dead letters were redriven to the subscription: its members deliver them before going on. */
+    public void redriven(String topic, String name) {
+        SubscriptionGroup g = groups.get(new Key(topic, name));
+        if (g != null) {
+            g.redriven();
+        }
     }
 
     /** Evicts every consumer that has been silent for longer than its session timeout. */
@@ -115,33 +114,16 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
-    public List<SubscriptionInfo> list(String topicName) {
-        topics.get(topicName);
-        List<SubscriptionInfo> infos = new ArrayList<>();
-        for (SubscriptionRecord record : metadata.subscriptions(topicName)) {
-            infos.add(existingGroup(topicName, record.name()).info());
+    /** Forgets an idle subscription's group. */
+    public void remove(String topic, String name) {
+        SubscriptionGroup g = groups.remove(new Key(topic, name));
+        if (g != null) {
+            g.close();
         }
-        return infos;
     }
 
-    public SubscriptionInfo describe(String topicName, String name) {
-        return existingGroup(topicName, name).info();
-    }
-
-    public void reset(String topicName, String name, StartPosition to) {
-        existingGroup(topicName, name).reset(to);
-    }
-
-    public synchronized void delete(String topicName, String name) {
-        SubscriptionGroup group = existingGroup(topicName, name);
-        group.requireNoMembers("delete");
-        metadata.deleteSubscription(topicName, name);
-        cursors.forget(topicName, name);
-        groups.remove(new Key(topicName, name));
-    }
-
-    /** Stops the consumers of a topic that is being deleted and forgets its cursors. */
-    public synchronized void topicDeleted(String topicName) {
+    /** Stops the consumers of a topic that is being deleted. */
+    public void topicDeleted(String topicName) {
         groups.entrySet().removeIf(e -> {
             if (e.getKey().topic().equals(topicName)) {
                 e.getValue().close();
@@ -149,7 +131,6 @@ public final class GroupCoordinator implements AutoCloseable {
             }
             return false;
         });
-        cursors.forget(topicName, null);
     }
 
     /** Closes every consumer (push consumers finish their current event and commit), then stops the groups. */

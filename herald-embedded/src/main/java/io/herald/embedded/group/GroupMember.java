@@ -2,7 +2,6 @@ package io.herald.embedded.group;
 
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.Delivery;
-import io.herald.broker.StoredEvent;
 import io.herald.broker.StorageException;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.embedded.topic.Wakeup;
@@ -40,6 +39,7 @@ final class GroupMember {
     private volatile boolean inPoll;
     private volatile long lastSeenNanos = System.nanoTime();
     private int rotation;
+    private int seenRedrives;
 
     GroupMember(SubscriptionGroup group, Duration sessionTimeout) {
         this.group = group;
@@ -93,6 +93,13 @@ final class GroupMember {
 
     Duration sessionTimeout() {
         return sessionTimeout;
+    }
+
+    /** The claims held now, for statistics. */
+    List<Claim> claims() {
+        synchronized (claims) {
+            return List.copyOf(claims.values());
+        }
     }
 
     Set<Integer> assignment() {
@@ -164,6 +171,11 @@ final class GroupMember {
                 claims.put(claim.index(), claim);
                 claim.partition().addListener(wakeOnAppend);
             }
+            int redrives = group.redriveGeneration();
+            if (redrives != seenRedrives) {
+                seenRedrives = redrives;
+                claims.values().forEach(group::loadRedrives);
+            }
         }
     }
 
@@ -182,14 +194,16 @@ final class GroupMember {
         int taken = 0;
         for (int i = 0; i < held.size() && taken < max; i++) {
             Claim claim = held.get(Math.floorMod(start + i, held.size()));
-            StoredEvent event;
-            while (taken < max && (event = claim.next(now)) != null) {
+            Claim.Next next;
+            while (taken < max && (next = claim.next(now)) != null) {
                 if (out == null) {
                     out = new ArrayList<>(Math.min(max, 64));
                 }
-                out.add(new PartitionDelivery(this, claim, event, claim.attemptOf(event.position().offset()),
-                        group.name(), leaseDeadlineMillis));
+                out.add(new PartitionDelivery(this, claim, next, group.name(), leaseDeadlineMillis));
                 taken++;
+                if (next.redrive() != null) {
+                    break; // a redriven dead letter goes alone: the partition waits for its outcome
+                }
             }
         }
         return out == null ? List.of() : out;

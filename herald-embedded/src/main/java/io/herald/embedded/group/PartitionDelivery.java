@@ -2,7 +2,6 @@ package io.herald.embedded.group;
 
 import io.herald.broker.Delivery;
 import io.herald.broker.Position;
-import io.herald.broker.StoredEvent;
 import io.herald.event.Event;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,28 +9,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A delivery of a subscription with ordering {@code PARTITION}. The lease is the member's hold
- * on the partition: it lasts while the member keeps polling within its session timeout. A nack
+ * on the partition: it lasts while the member keeps polling within its session timeout. A failure
  * rewinds the partition to this event, so nothing after it is delivered first.
  */
 final class PartitionDelivery implements Delivery {
 
-    /** Backoff of a nack without a delay, until subscriptions get retry policies. */
-    static final Duration DEFAULT_RETRY_DELAY = Duration.ofMillis(100);
-
     private final GroupMember member;
     private final Claim claim;
-    private final StoredEvent stored;
-    private final int attempt;
+    private final Claim.Next next;
     private final String subscription;
     private final long leaseDeadlineMillis;
     private final int epoch;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    PartitionDelivery(GroupMember member, Claim claim, StoredEvent stored, int attempt, String subscription, long leaseDeadlineMillis) {
+    PartitionDelivery(GroupMember member, Claim claim, Claim.Next next, String subscription, long leaseDeadlineMillis) {
         this.member = member;
         this.claim = claim;
-        this.stored = stored;
-        this.attempt = attempt;
+        this.next = next;
         this.subscription = subscription;
         this.leaseDeadlineMillis = leaseDeadlineMillis;
         this.epoch = claim.epoch();
@@ -44,12 +38,12 @@ final class PartitionDelivery implements Delivery {
 
     @Override
     public Event event() {
-        return stored.event();
+        return next.stored().event();
     }
 
     @Override
     public String topic() {
-        return stored.topic();
+        return next.stored().topic();
     }
 
     @Override
@@ -59,17 +53,17 @@ final class PartitionDelivery implements Delivery {
 
     @Override
     public Position position() {
-        return stored.position();
+        return next.stored().position();
     }
 
     @Override
     public Instant appendTime() {
-        return stored.appendTime();
+        return next.stored().appendTime();
     }
 
     @Override
     public int attempt() {
-        return attempt;
+        return next.attempt();
     }
 
     @Override
@@ -80,13 +74,13 @@ final class PartitionDelivery implements Delivery {
     @Override
     public void ack() {
         if (ended.compareAndSet(false, true)) {
-            claim.ack(stored.position().offset());
+            claim.acked(next);
         }
     }
 
     @Override
     public void nack() {
-        nack(DEFAULT_RETRY_DELAY);
+        end(null, null);
     }
 
     @Override
@@ -94,16 +88,27 @@ final class PartitionDelivery implements Delivery {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("a nack delay cannot be negative, got " + delay);
         }
+        end(null, delay);
+    }
+
+    /** A push handler's failure: the retry policy sees the exception. */
+    void fail(Throwable error) {
+        end(error, null);
+    }
+
+    private void end(Throwable error, Duration delay) {
         if (ended.compareAndSet(false, true)) {
-            claim.requestRewind(stored.position().offset(), delay.toNanos());
+            claim.failed(next, error, delay);
             member.wake();
         }
     }
 
     @Override
     public void reject(String reason) {
-        throw new UnsupportedOperationException("reject needs the subscription's dead-letter topic, which the embedded "
-                + "backend does not have yet; nack to retry the event instead");
+        if (ended.compareAndSet(false, true)) {
+            claim.rejected(next, reason);
+            member.wake();
+        }
     }
 
     @Override
@@ -114,6 +119,6 @@ final class PartitionDelivery implements Delivery {
 
     @Override
     public String toString() {
-        return "Delivery{" + stored.topic() + " " + stored.position() + " attempt " + attempt + ", " + stored.event().id() + "}";
+        return "Delivery{" + topic() + " " + position() + " attempt " + attempt() + ", " + event().id() + "}";
     }
 }

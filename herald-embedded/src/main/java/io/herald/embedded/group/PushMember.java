@@ -3,6 +3,7 @@ package io.herald.embedded.group;
 import io.herald.HeraldException;
 import io.herald.broker.Delivery;
 import io.herald.broker.DeliveryHandler;
+import io.herald.broker.RejectException;
 import io.herald.broker.Subscriber;
 import java.time.Duration;
 import java.util.List;
@@ -12,16 +13,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded {@link Subscriber}: a virtual thread that polls its {@link GroupMember} and calls
- * the handler for each delivery in order. Return = ack; throw = nack, and the partition waits
- * for the retry (exponential backoff from 100 ms to 10 s), so partition order holds and nothing is
- * skipped.
+ * the handler for each delivery in order. Return = ack; {@link RejectException} = dead letter;
+ * any other exception = a failure for the retry policy, and the partition waits for the retry, so
+ * partition order holds and nothing is skipped.
  */
 final class PushMember implements Subscriber {
 
     private static final Logger LOG = LoggerFactory.getLogger(PushMember.class);
     private static final int BATCH = 256;
     private static final Duration POLL_WAIT = Duration.ofMillis(100);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
     private final GroupMember member;
     private final GroupCoordinator coordinator;
@@ -71,17 +71,12 @@ final class PushMember implements Subscriber {
             delivery.ack();
         } catch (VirtualMachineError e) {
             throw e;
+        } catch (RejectException e) {
+            delivery.reject(e.getMessage());
         } catch (Throwable e) {
-            Duration backoff = backoff(delivery.attempt());
-            LOG.warn("handler of subscription '{}' failed on {} (attempt {}); retrying in {} ms",
-                    delivery.subscription(), delivery, delivery.attempt(), backoff.toMillis(), e);
-            delivery.nack(backoff);
+            LOG.warn("handler of subscription '{}' failed on {} (attempt {})", delivery.subscription(), delivery, delivery.attempt(), e);
+            ((PartitionDelivery) delivery).fail(e);
         }
-    }
-
-    static Duration backoff(int attempt) {
-        long millis = PartitionDelivery.DEFAULT_RETRY_DELAY.toMillis() << Math.min(attempt - 1, 20);
-        return Duration.ofMillis(Math.min(millis, MAX_BACKOFF.toMillis()));
     }
 
     @Override

@@ -4,14 +4,19 @@ import io.herald.broker.StartPosition;
 import io.herald.broker.SubscriptionActiveException;
 import io.herald.broker.SubscriptionInfo;
 import io.herald.broker.SubscriptionSpec;
+import io.herald.broker.Position;
+import io.herald.broker.StoredEvent;
+import io.herald.embedded.deadletter.DeadLetterFormat;
 import io.herald.embedded.meta.CursorStore;
+import io.herald.embedded.meta.DeliveryStateStore;
+import io.herald.event.EventFilter;
 import io.herald.embedded.topic.Partition;
 import io.herald.embedded.topic.Topic;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,17 +39,24 @@ final class SubscriptionGroup {
     private final String name;
     private final SubscriptionSpec spec;
     private final CursorStore cursors;
+    private final FailureHandling failures;
+    private final EventFilter filter;
+    private final String deadLetterTopic;
+    private final AtomicInteger redriveGeneration = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, GroupMember> members = new LinkedHashMap<>();
     private final GroupMember[] target;
     private final GroupMember[] holder;
     private boolean closed;
 
-    SubscriptionGroup(Topic topic, String name, SubscriptionSpec spec, CursorStore cursors) {
+    SubscriptionGroup(Topic topic, String name, SubscriptionSpec spec, CursorStore cursors, FailureHandling failures) {
         this.topic = topic;
         this.name = name;
         this.spec = spec;
         this.cursors = cursors;
+        this.failures = failures;
+        this.filter = spec.filter().map(EventFilter::compile).orElse(null);
+        this.deadLetterTopic = spec.deadLetterTopicFor(topic.name(), name);
         this.target = new GroupMember[topic.partitions().size()];
         this.holder = new GroupMember[topic.partitions().size()];
     }
@@ -59,6 +71,19 @@ final class SubscriptionGroup {
 
     SubscriptionSpec spec() {
         return spec;
+    }
+
+    /** The subscription's filter, or null when it takes every event. */
+    EventFilter filter() {
+        return filter;
+    }
+
+    String deadLetterTopic() {
+        return deadLetterTopic;
+    }
+
+    FailureHandling failures() {
+        return failures;
     }
 
     void join(GroupMember member) {
@@ -162,7 +187,10 @@ final class SubscriptionGroup {
                 if (target[p] == member && holder[p] == null && !closed) {
                     holder[p] = member;
                     Partition partition = topic.partition(p);
-                    claims.add(new Claim(partition, cursorOf(partition)));
+                    Claim claim = new Claim(this, partition, cursorOf(partition),
+                            failures.states().states(topic.name(), name, p));
+                    loadRedrives(claim);
+                    claims.add(claim);
                 }
             }
             return claims;
@@ -208,16 +236,6 @@ final class SubscriptionGroup {
         return committed.isPresent() ? committed.getAsLong() : partition.offsetFor(spec.start());
     }
 
-    /** Writes a cursor for every partition that has none, at the spec's start. */
-    void initializeCursors() {
-        for (Partition partition : topic.partitions()) {
-            if (cursors.cursor(topic.name(), name, partition.index()).isEmpty()) {
-                cursors.commit(topic.name(), name, partition.index(), partition.offsetFor(spec.start()));
-            }
-        }
-        cursors.flush().join();
-    }
-
     /** Moves every cursor; only while no member is active. */
     void reset(StartPosition to) {
         lock.lock();
@@ -243,20 +261,59 @@ final class SubscriptionGroup {
         }
     }
 
-    SubscriptionInfo info() {
+    /** Which member holds (or is to hold) each partition. */
+    Map<Integer, String> owners() {
         lock.lock();
         try {
-            List<SubscriptionInfo.PartitionCursor> list = new ArrayList<>();
-            for (Partition partition : topic.partitions()) {
-                int p = partition.index();
-                long committed = cursors.cursor(topic.name(), name, p).orElse(partition.log().startOffset());
+            Map<Integer, String> owners = new java.util.TreeMap<>();
+            for (int p = 0; p < target.length; p++) {
                 GroupMember owner = holder[p] != null ? holder[p] : target[p];
-                list.add(new SubscriptionInfo.PartitionCursor(p, committed, partition.log().endOffset(),
-                        Optional.ofNullable(owner).map(GroupMember::id)));
+                if (owner != null) {
+                    owners.put(p, owner.id());
+                }
             }
-            return new SubscriptionInfo(topic.name(), name, spec, List.copyOf(members.keySet()), list);
+            return owners;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Events delivered and not yet acknowledged, and failed ones waiting for a retry, over the members' claims. */
+    SubscriptionInfo.Stats stats(long deadLettered) {
+        long retrying = 0;
+        for (GroupMember m : members()) {
+            for (Claim c : m.claims()) {
+                retrying += c.retrying();
+            }
+        }
+        return new SubscriptionInfo.Stats(0, retrying, deadLettered, 0);
+    }
+
+    // ---- redrives
+
+    int redriveGeneration() {
+        return redriveGeneration.get();
+    }
+
+    /** Dead letters were redriven: every member loads them into its claims at its next poll. */
+    void redriven() {
+        redriveGeneration.incrementAndGet();
+        members().forEach(GroupMember::wake);
+    }
+
+    /** Gives a claim the redriven dead letters whose events came from its partition. */
+    void loadRedrives(Claim claim) {
+        for (DeliveryStateStore.Redrive r : failures.states().redrives(topic.name(), name)) {
+            var stored = failures.deadLetters().read(r.deadLetterTopic(), new Position(r.partition(), r.offset()));
+            if (stored.isEmpty()) {
+                failures.states().removeRedrive(topic.name(), name, r.deadLetterTopic(), r.partition(), r.offset());
+                continue;
+            }
+            var deadLetter = DeadLetterFormat.read(stored.get());
+            if (deadLetter.isPresent() && deadLetter.get().originalPosition().partition() == claim.index()) {
+                claim.redrive(new Claim.Redriven(r, new StoredEvent(topic.name(), stored.get().position(),
+                        stored.get().appendTime(), deadLetter.get().event())));
+            }
         }
     }
 

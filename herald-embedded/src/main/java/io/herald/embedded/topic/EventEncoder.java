@@ -9,15 +9,22 @@ import io.herald.log.RecordSet;
  * Encodes events for the log on the publishing thread, checking the size limit, so that the
  * partition's writer only copies bytes. Thread-safe (a scratch buffer per thread).
  */
-final class EventEncoder {
+public final class EventEncoder {
 
     private static final int SCRATCH_BYTES = 64 * 1024;
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
 
     private final int maxEventBytes;
 
-    EventEncoder(int maxEventBytes) {
+    public EventEncoder(int maxEventBytes) {
         this.maxEventBytes = maxEventBytes;
+    }
+
+    /** The event's encoded form; throws {@link EventTooLargeException} past the limit. */
+    public byte[] encode(Event event) {
+        RecordSet.Builder one = RecordSet.builder(16);
+        encodeInto(event, one);
+        return EventBinaryFormat.encode(event);
     }
 
     /** Adds the event's encoded form to {@code records}; throws {@link EventTooLargeException} past the limit. */

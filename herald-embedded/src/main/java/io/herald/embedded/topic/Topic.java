@@ -3,6 +3,7 @@ package io.herald.embedded.topic;
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.KeyPartitioner;
 import io.herald.broker.StorageException;
+import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.broker.Position;
 import io.herald.broker.TopicInfo;
@@ -58,6 +59,20 @@ public final class Topic {
             infos.add(new TopicInfo.PartitionInfo(p.index(), p.log().startOffset(), p.log().endOffset(), p.log().sizeInBytes()));
         }
         return new TopicInfo(name, spec, infos);
+    }
+
+    /** The event at {@code position}, if the partition still holds it. */
+    public Optional<StoredEvent> read(Position position) {
+        if (position.partition() >= partitions.size()) {
+            return Optional.empty();
+        }
+        Partition p = partitions.get(position.partition());
+        if (position.offset() < p.log().startOffset() || position.offset() >= p.log().endOffset()) {
+            return Optional.empty();
+        }
+        PartitionFetcher fetcher = new PartitionFetcher(p, position.offset());
+        StoredEvent e = fetcher.next();
+        return e != null && e.position().equals(position) ? Optional.of(e) : Optional.empty();
     }
 
     private int partitionFor(Event event) {

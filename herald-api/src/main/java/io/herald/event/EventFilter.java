@@ -1,0 +1,116 @@
+package io.herald.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.broker.InvalidSpecException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import software.amazon.event.ruler.Machine;
+
+/**
+ * An EventBridge event pattern, compiled by AWS's event-ruler, matched against an event's
+ * CloudEvents JSON form: {@code id}, {@code source}, {@code type}, {@code subject},
+ * {@code time}, {@code datacontenttype} and the extensions at the top level, and the data under
+ * {@code data} when it is JSON. Example:
+ * {@code {"type": ["order.placed"], "data": {"total": [{"numeric": [">=", 1000]}]}}}.
+ * Thread-safe.
+ */
+public final class EventFilter {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory JSON = MAPPER.getFactory();
+
+    private final String pattern;
+    private final Machine machine = new Machine();
+
+    private EventFilter(String pattern) {
+        this.pattern = pattern;
+    }
+
+    /** Compiles the pattern; a bad one is an {@link InvalidSpecException} that says what is wrong with it. */
+    public static EventFilter compile(String pattern) {
+        if (pattern == null || pattern.isBlank()) {
+            throw new InvalidSpecException("an event pattern must be a JSON object such as {\"type\": [\"order.placed\"]}, got nothing");
+        }
+        EventFilter filter = new EventFilter(pattern);
+        try {
+            JsonNode tree = MAPPER.readTree(pattern);
+            if (!tree.isObject() || tree.isEmpty()) {
+                throw new InvalidSpecException("an event pattern must be a non-empty JSON object such as "
+                        + "{\"type\": [\"order.placed\"]}, got " + pattern);
+            }
+            filter.machine.addRule("pattern", pattern);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof InvalidSpecException invalid) {
+                throw invalid;
+            }
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            throw new InvalidSpecException("invalid event pattern " + pattern + ": " + message);
+        }
+        return filter;
+    }
+
+    public String pattern() {
+        return pattern;
+    }
+
+    public boolean matches(Event event) {
+        try {
+            return !machine.rulesForJSONEvent(toJson(event)).isEmpty();
+        } catch (Exception e) {
+            return false; // an event the matcher cannot read matches nothing
+        }
+    }
+
+    /** The event as the pattern sees it: attributes at the top, JSON data inline. */
+    static String toJson(Event event) throws IOException {
+        StringWriter out = new StringWriter(256 + event.dataLength());
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("specversion", Event.SPEC_VERSION);
+            g.writeStringField("id", event.id());
+            g.writeStringField("source", event.source());
+            g.writeStringField("type", event.type());
+            if (event.rawSubject() != null) {
+                g.writeStringField("subject", event.rawSubject());
+            }
+            if (event.rawInstant() != null) {
+                g.writeStringField("time", event.rawInstant().toString());
+            }
+            if (event.rawDataContentType() != null) {
+                g.writeStringField("datacontenttype", event.rawDataContentType());
+            }
+            if (event.rawDataSchema() != null) {
+                g.writeStringField("dataschema", event.rawDataSchema());
+            }
+            for (Map.Entry<String, String> e : event.extensions().entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            if (event.hasData() && isJson(event)) {
+                g.writeFieldName("data");
+                g.writeRawValue(new String(event.rawData(), StandardCharsets.UTF_8));
+            }
+            g.writeEndObject();
+        }
+        return out.toString();
+    }
+
+    private static boolean isJson(Event event) {
+        String type = event.rawDataContentType();
+        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+            return false;
+        }
+        byte[] data = event.rawData();
+        for (byte b : data) {
+            if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
+                continue;
+            }
+            return b == '{' || b == '[' || b == '"' || b == '-' || (b >= '0' && b <= '9') || b == 't' || b == 'f' || b == 'n';
+        }
+        return false;
+    }
+}

@@ -1,0 +1,644 @@
+package io.herald.embedded.dispatch;
+
+import io.herald.broker.Delivery;
+import io.herald.broker.KeyAfterDeadLetter;
+import io.herald.broker.Ordering;
+import io.herald.broker.Position;
+import io.herald.broker.RetryPolicy;
+import io.herald.broker.StoredEvent;
+import io.herald.broker.SubscriptionInfo;
+import io.herald.broker.SubscriptionSpec;
+import io.herald.embedded.deadletter.DeadLetterFormat;
+import io.herald.embedded.deadletter.DeadLetterSink;
+import io.herald.embedded.meta.CursorStore;
+import io.herald.embedded.meta.DeliveryStateStore;
+import io.herald.embedded.topic.Partition;
+import io.herald.embedded.topic.PartitionFetcher;
+import io.herald.embedded.topic.Topic;
+import io.herald.embedded.topic.Wakeup;
+import io.herald.event.EventFilter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands out the events of one subscription with ordering {@code KEY} or {@code NONE} to any
+ * number of consumers, each delivery on a lease.
+ *
+ * <pre>
+ *  partitions ─fetch─▶ window ─▶ (KEY: per-key queues, only heads) ─▶ ready ─poll─▶ leased
+ *                        ▲                                               ▲            │
+ *                        │          retry due / lease expired ─timers────┘            │
+ *                        └──── cursor = lowest offset not done ◀── ack / dead letter ─┘
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@code NONE}: any ready event goes to any consumer (SQS).</li>
+ *   <li>{@code KEY}: only the oldest unfinished event of a key may be out, so each key's events
+ *       are handled in publish order while keys proceed in parallel; a retrying event holds back
+ *       only its own key. After a dead letter the key continues, or stays parked until the dead
+ *       letter is redriven or purged ({@link KeyAfterDeadLetter}).</li>
+ * </ul>
+ *
+ * A failed delivery (nack, exception, expired lease) is retried after the policy's backoff,
+ * kept in {@link DeliveryStateStore} so a restart keeps it; when the policy gives up, or on a
+ * reject, the event goes to the dead-letter topic, and only then counts as done. The cursor of a
+ * partition moves to its lowest offset not done, so a restart redelivers (never skips) what was
+ * in flight. Thread-safe: one lock guards the window.
+ */
+public final class Dispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** Events held in memory at most, not counting those already done. */
+    static final int WINDOW = 20_000;
+    private static final long MAX_WAIT_SLICE_NANOS = Duration.ofMillis(50).toNanos();
+    private static final long DEAD_LETTER_RETRY_MILLIS = 1000;
+
+    private final Topic topic;
+    private final String name;
+    private final SubscriptionSpec spec;
+    private final String deadLetterTopic;
+    private final EventFilter filter;
+    private final CursorStore cursors;
+    private final DeliveryStateStore states;
+    private final DeadLetterSink deadLetters;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Set<Wakeup> waiting = new CopyOnWriteArraySet<>();
+    private final Runnable onAppend = this::wakeAll;
+
+    private final PartitionWindow[] partitions;
+    private final Map<String, ArrayDeque<Entry>> keys = new HashMap<>();
+    private final Set<String> parkedKeys = new HashSet<>();
+    private final ArrayDeque<Entry> ready = new ArrayDeque<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final Map<String, Entry> redrives = new HashMap<>();
+    private final Map<String, Long> consumers = new HashMap<>();
+    private final AckRate ackRate;
+    private int inWindow;
+    private int rotation;
+    private long leased;
+    private boolean closed;
+
+    public Dispatcher(Topic topic, String name, SubscriptionSpec spec, CursorStore cursors, DeliveryStateStore states,
+                      DeadLetterSink deadLetters, Clock clock, RandomGenerator random) {
+        if (spec.ordering() == Ordering.PARTITION) {
+            throw new IllegalArgumentException("ordering PARTITION is served by consumer groups, not a dispatcher");
+        }
+        this.topic = topic;
+        this.name = name;
+        this.spec = spec;
+        this.deadLetterTopic = spec.deadLetterTopicFor(topic.name(), name);
+        this.filter = spec.filter().map(EventFilter::compile).orElse(null);
+        this.cursors = cursors;
+        this.states = states;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
+        this.random = random;
+        this.ackRate = new AckRate(clock);
+        this.partitions = new PartitionWindow[topic.partitions().size()];
+        for (Partition p : topic.partitions()) {
+            long cursor = cursors.cursor(topic.name(), name, p.index()).orElse(p.offsetFor(spec.start()));
+            partitions[p.index()] = new PartitionWindow(new PartitionFetcher(p, cursor), cursor);
+            p.addListener(onAppend);
+        }
+        parkedKeys.addAll(states.parkedKeys(topic.name(), name));
+        loadRedrives();
+    }
+
+    public String subscription() {
+        return name;
+    }
+
+    public SubscriptionSpec spec() {
+        return spec;
+    }
+
+    // ---- consumers
+
+    /** Up to {@code max} deliveries for {@code consumer}, waiting up to {@code wait} for the first. */
+    public List<Delivery> poll(String consumer, int max, Duration wait) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, got " + max);
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        Wakeup wakeup = new Wakeup();
+        while (true) {
+            List<Delivery> out;
+            long nextTimerMillis;
+            lock.lock();
+            try {
+                checkOpen();
+                consumers.put(consumer, clock.millis());
+                fill();
+                fireTimers();
+                out = lease(consumer, max);
+                nextTimerMillis = timers.isEmpty() ? Long.MAX_VALUE : timers.peek().at - clock.millis();
+            } finally {
+                lock.unlock();
+            }
+            long remaining = deadline - System.nanoTime();
+            if (!out.isEmpty() || remaining <= 0) {
+                return out;
+            }
+            long sleep = Math.min(remaining, MAX_WAIT_SLICE_NANOS);
+            if (nextTimerMillis < Long.MAX_VALUE) {
+                sleep = Math.max(0, Math.min(sleep, Duration.ofMillis(Math.max(1, nextTimerMillis)).toNanos()));
+            }
+            waiting.add(wakeup);
+            try {
+                wakeup.await(sleep);
+            } finally {
+                waiting.remove(wakeup);
+            }
+        }
+    }
+
+    public void leave(String consumer) {
+        lock.lock();
+        try {
+            consumers.remove(consumer);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Consumers that polled in the last lease period. */
+    public List<String> members() {
+        lock.lock();
+        try {
+            long since = clock.millis() - Math.max(spec.leaseDuration().toMillis(), 1000);
+            return consumers.entrySet().stream().filter(e -> e.getValue() >= since).map(Map.Entry::getKey).sorted().toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<Delivery> lease(String consumer, int max) {
+        List<Delivery> out = null;
+        long now = clock.millis();
+        while ((out == null || out.size() < max) && !ready.isEmpty()) {
+            Entry e = ready.poll();
+            if (e.state != Entry.State.READY) {
+                continue;
+            }
+            e.state = Entry.State.LEASED;
+            e.epoch++;
+            e.leaseDeadline = now + spec.leaseDuration().toMillis();
+            timers.add(new Timer(e.leaseDeadline, e, e.epoch));
+            leased++;
+            if (out == null) {
+                out = new ArrayList<>(Math.min(max, 64));
+            }
+            out.add(new QueueDelivery(this, e, e.epoch, e.failures + 1, e.leaseDeadline));
+        }
+        return out == null ? List.of() : out;
+    }
+
+    // ---- the window
+
+    /** Reads events from the partitions until the window is full or they have no more. */
+    private void fill() {
+        boolean progress = true;
+        while (inWindow < WINDOW && progress) {
+            progress = false;
+            int start = rotation++;
+            for (int i = 0; i < partitions.length && inWindow < WINDOW; i++) {
+                PartitionWindow pw = partitions[Math.floorMod(start + i, partitions.length)];
+                StoredEvent stored = pw.fetcher.next();
+                if (stored != null) {
+                    admit(pw, stored);
+                    progress = true;
+                }
+            }
+        }
+    }
+
+    private void admit(PartitionWindow pw, StoredEvent stored) {
+        Entry e = new Entry(stored, keyOf(stored), null);
+        pw.entries.addLast(e);
+        var recorded = states.state(topic.name(), name, e.partition(), e.offset());
+        if ((filter != null && !filter.matches(stored.event())) || recorded.map(DeliveryStateStore.OffsetState::settled).orElse(false)) {
+            e.state = Entry.State.DONE;
+            advanceCursor(pw);
+            return;
+        }
+        recorded.ifPresent(e::restore);
+        inWindow++;
+        if (spec.ordering() == Ordering.KEY) {
+            ArrayDeque<Entry> queue = keys.computeIfAbsent(e.key, k -> new ArrayDeque<>());
+            queue.addLast(e);
+            if (queue.size() == 1 && !parkedKeys.contains(e.key)) {
+                schedule(e);
+            }
+        } else {
+            schedule(e);
+        }
+    }
+
+    private String keyOf(StoredEvent stored) {
+        return stored.event().partitionKey().orElseGet(() -> "\u0000" + stored.position());
+    }
+
+    /** Makes a waiting entry ready now, or when it is due. */
+    private void schedule(Entry e) {
+        e.state = Entry.State.WAITING;
+        if (e.dueAt > clock.millis()) {
+            timers.add(new Timer(e.dueAt, e, e.epoch));
+        } else {
+            e.state = Entry.State.READY;
+            ready.add(e);
+        }
+    }
+
+    private void fireTimers() {
+        long now = clock.millis();
+        while (!timers.isEmpty() && timers.peek().at <= now) {
+            Timer t = timers.poll();
+            Entry e = t.entry;
+            if (t.epoch != e.epoch) {
+                continue; // the entry moved on since this timer was set
+            }
+            if (e.state == Entry.State.WAITING && e.dueAt <= now) {
+                e.state = Entry.State.READY;
+                ready.add(e);
+            } else if (e.state == Entry.State.LEASED && e.leaseDeadline <= now) {
+                leased--;
+                e.epoch++;
+                fail(e, null, "lease expired after " + spec.leaseDuration().toMillis() + " ms", Duration.ZERO);
+            }
+        }
+    }
+
+    // ---- ending deliveries (called by QueueDelivery)
+
+    void ack(Entry e, int epoch) {
+        lock.lock();
+        try {
+            if (!isCurrent(e, epoch)) {
+                return;
+            }
+            leased--;
+            e.epoch++;
+            ackRate.record();
+            if (e.isRedrive()) {
+                states.removeRedrive(topic.name(), name, e.redrive.deadLetterTopic(), e.redrive.partition(), e.redrive.offset());
+            } else if (e.failures > 0) {
+                states.settle(topic.name(), name, e.partition(), e.offset(), false);
+            }
+            finish(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void nack(Entry e, int epoch, Duration delay, Throwable error) {
+        lock.lock();
+        try {
+            if (!isCurrent(e, epoch)) {
+                return;
+            }
+            leased--;
+            e.epoch++;
+            fail(e, error, error == null ? null : String.valueOf(error.getMessage()), delay);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void reject(Entry e, int epoch, String reason) {
+        lock.lock();
+        try {
+            if (!isCurrent(e, epoch)) {
+                return;
+            }
+            leased--;
+            e.epoch++;
+            e.failures++;
+            stampFailure(e, null, reason);
+            deadLetter(e, reason == null || reason.isBlank() ? "rejected" : reason);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void extend(Entry e, int epoch, Duration by) {
+        lock.lock();
+        try {
+            if (isCurrent(e, epoch)) {
+                e.leaseDeadline = Math.max(e.leaseDeadline, clock.millis()) + by.toMillis();
+                timers.add(new Timer(e.leaseDeadline, e, e.epoch));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long leaseDeadline(Entry e, int epoch) {
+        lock.lock();
+        try {
+            return e.leaseDeadline;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isCurrent(Entry e, int epoch) {
+        return e.epoch == epoch && e.state == Entry.State.LEASED && !closed;
+    }
+
+    /** A delivery failed: retry after the policy's (or the caller's) delay, or dead-letter it. */
+    private void fail(Entry e, Throwable error, String message, Duration explicitDelay) {
+        e.failures++;
+        stampFailure(e, error == null ? null : error.getClass().getName(), message);
+        RetryPolicy policy = spec.retry();
+        RetryPolicy.Outcome outcome = policy.decide(e.failures, error, random);
+        if (outcome instanceof RetryPolicy.Outcome.Retry retry) {
+            Duration delay = explicitDelay != null ? explicitDelay : retry.delay();
+            e.dueAt = clock.millis() + delay.toMillis();
+            if (!e.isRedrive()) {
+                states.recordFailure(topic.name(), name, e.partition(), e.offset(), e.failureState());
+            }
+            schedule(e);
+        } else {
+            deadLetter(e, ((RetryPolicy.Outcome.DeadLetter) outcome).reason());
+        }
+    }
+
+    private void stampFailure(Entry e, String errorClass, String message) {
+        long now = clock.millis();
+        if (e.firstFailure == 0) {
+            e.firstFailure = now;
+        }
+        e.lastFailure = now;
+        e.errorClass = errorClass;
+        e.errorMessage = message;
+    }
+
+    /** Writes the entry to the dead-letter topic; it counts as done once the dead letter is on disk. */
+    private void deadLetter(Entry e, String reason) {
+        e.state = Entry.State.DEAD_LETTERING;
+        int epoch = e.epoch;
+        CompletableFuture<Position> write;
+        try {
+            write = deadLetters.write(deadLetterTopic, topic, e.stored.event(), name,
+                    e.isRedrive() ? originalPosition(e) : e.position(), e.failures,
+                    Instant.ofEpochMilli(e.firstFailure), Instant.ofEpochMilli(e.lastFailure), e.errorClass, e.errorMessage, reason);
+        } catch (RuntimeException failure) {
+            write = CompletableFuture.failedFuture(failure);
+        }
+        write.whenComplete((position, failure) -> deadLettered(e, epoch, failure));
+    }
+
+    private Position originalPosition(Entry e) {
+        return DeadLetterFormat.read(e.stored).map(io.herald.broker.DeadLetter::originalPosition).orElse(e.position());
+    }
+
+    private void deadLettered(Entry e, int epoch, Throwable failure) {
+        lock.lock();
+        try {
+            if (e.epoch != epoch || e.state != Entry.State.DEAD_LETTERING || closed) {
+                return;
+            }
+            if (failure != null) {
+                LOG.warn("cannot write a dead letter of subscription '{}' to '{}'; trying again in {} ms",
+                        name, deadLetterTopic, DEAD_LETTER_RETRY_MILLIS, failure);
+                e.dueAt = clock.millis() + DEAD_LETTER_RETRY_MILLIS;
+                e.failures--; // the attempt is counted again when it fails again
+                schedule(e);
+                return;
+            }
+            if (e.isRedrive()) {
+                states.removeRedrive(topic.name(), name, e.redrive.deadLetterTopic(), e.redrive.partition(), e.redrive.offset());
+            } else {
+                states.settle(topic.name(), name, e.partition(), e.offset(), true);
+            }
+            if (spec.ordering() == Ordering.KEY && spec.keyAfterDeadLetter() == KeyAfterDeadLetter.PARK && !e.key.startsWith("\u0000")) {
+                parkedKeys.add(e.key);
+                states.park(topic.name(), name, e.key);
+            }
+            finish(e);
+        } finally {
+            lock.unlock();
+        }
+        states.flush(); // a dead-lettering is on disk soon after the dead letter, so it is written once
+    }
+
+    /** The entry is done: its key's next event may go, and the cursor may move. */
+    private void finish(Entry e) {
+        e.state = Entry.State.DONE;
+        if (e.isRedrive()) {
+            redrives.remove(e.redrive.deadLetterTopic() + "/" + e.redrive.partition() + "@" + e.redrive.offset());
+        } else {
+            inWindow--;
+        }
+        if (spec.ordering() == Ordering.KEY) {
+            ArrayDeque<Entry> queue = keys.get(e.key);
+            if (queue != null) {
+                queue.remove(e);
+                if (queue.isEmpty()) {
+                    keys.remove(e.key);
+                } else if (!parkedKeys.contains(e.key) && queue.peekFirst().state == Entry.State.WAITING) {
+                    schedule(queue.peekFirst());
+                }
+            }
+        }
+        if (!e.isRedrive()) {
+            advanceCursor(partitions[e.partition()]);
+        }
+        wakeAll();
+    }
+
+    private void advanceCursor(PartitionWindow pw) {
+        boolean moved = false;
+        while (!pw.entries.isEmpty() && pw.entries.peekFirst().state == Entry.State.DONE) {
+            pw.cursor = pw.entries.pollFirst().offset() + 1;
+            moved = true;
+        }
+        if (pw.entries.isEmpty() && pw.fetcher.position() > pw.cursor) {
+            pw.cursor = pw.fetcher.position();
+            moved = true;
+        }
+        if (moved) {
+            int p = pw.fetcher.partition().index();
+            cursors.commit(topic.name(), name, p, pw.cursor);
+            states.forgetBelow(topic.name(), name, p, pw.cursor);
+        }
+    }
+
+    // ---- redrive and purge
+
+    /** Dead letters were redriven to this subscription: take them into the window. */
+    public void loadRedrives() {
+        lock.lock();
+        try {
+            for (DeliveryStateStore.Redrive r : states.redrives(topic.name(), name)) {
+                String id = r.deadLetterTopic() + "/" + r.partition() + "@" + r.offset();
+                if (redrives.containsKey(id)) {
+                    continue;
+                }
+                Optional<StoredEvent> stored = deadLetters.read(r.deadLetterTopic(), new Position(r.partition(), r.offset()));
+                if (stored.isEmpty()) {
+                    states.removeRedrive(topic.name(), name, r.deadLetterTopic(), r.partition(), r.offset());
+                    continue;
+                }
+                StoredEvent original = DeadLetterFormat.read(stored.get())
+                        .map(d -> new StoredEvent(d.topic(), stored.get().position(), stored.get().appendTime(), d.event()))
+                        .orElse(stored.get());
+                Entry e = new Entry(original, r.partitionKey() != null ? r.partitionKey() : "\u0000" + id, r);
+                redrives.put(id, e);
+                admitRedrive(e);
+            }
+        } finally {
+            lock.unlock();
+        }
+        wakeAll();
+    }
+
+    /**
+     * A redriven event goes before the events of its key that are not yet out (after the one
+     * being handled, and after earlier redriven ones), and unparks the key.
+     */
+    private void admitRedrive(Entry e) {
+        if (spec.ordering() != Ordering.KEY) {
+            schedule(e);
+            return;
+        }
+        if (parkedKeys.remove(e.key)) {
+            states.unpark(topic.name(), name, e.key);
+        }
+        ArrayDeque<Entry> queue = keys.computeIfAbsent(e.key, k -> new ArrayDeque<>());
+        List<Entry> list = new ArrayList<>(queue);
+        int at = 0;
+        if (!list.isEmpty() && isOut(list.getFirst())) {
+            at = 1;
+        }
+        while (at < list.size() && list.get(at).isRedrive()) {
+            at++;
+        }
+        if (at < list.size() && at == 0) {
+            Entry displaced = list.getFirst();
+            displaced.state = Entry.State.WAITING;
+            displaced.epoch++; // its place in the ready queue, or its timer, no longer counts
+        }
+        list.add(at, e);
+        queue.clear();
+        queue.addAll(list);
+        Entry head = queue.peekFirst();
+        if (head.state == Entry.State.WAITING) {
+            schedule(head);
+        }
+    }
+
+    private static boolean isOut(Entry e) {
+        return e.state == Entry.State.LEASED || e.state == Entry.State.DEAD_LETTERING;
+    }
+
+    /** A parked key's dead letter was purged: the key goes on. */
+    public void unpark(String key) {
+        lock.lock();
+        try {
+            if (parkedKeys.remove(key)) {
+                states.unpark(topic.name(), name, key);
+                ArrayDeque<Entry> queue = keys.get(key);
+                if (queue != null && !queue.isEmpty() && queue.peekFirst().state == Entry.State.WAITING) {
+                    schedule(queue.peekFirst());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        wakeAll();
+    }
+
+    // ---- state
+
+    public SubscriptionInfo.Stats stats(long deadLettered) {
+        lock.lock();
+        try {
+            long retrying = 0;
+            for (PartitionWindow pw : partitions) {
+                for (Entry e : pw.entries) {
+                    if (e.state == Entry.State.WAITING && e.failures > 0) {
+                        retrying++;
+                    }
+                }
+            }
+            for (Entry e : redrives.values()) {
+                if (e.state == Entry.State.WAITING && e.failures > 0) {
+                    retrying++;
+                }
+            }
+            return new SubscriptionInfo.Stats(leased, retrying, deadLettered, ackRate.perSecond());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long cursor(int partition) {
+        lock.lock();
+        try {
+            return partitions[partition].cursor;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new io.herald.broker.BrokerClosedException("subscription '" + name + "' on topic '" + topic.name() + "'");
+        }
+    }
+
+    private void wakeAll() {
+        for (Wakeup w : waiting) {
+            w.fire();
+        }
+    }
+
+    /** Stops handing out events; leases in flight are void (their events come again after a restart). */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+        topic.partitions().forEach(p -> p.removeListener(onAppend));
+        wakeAll();
+    }
+
+    private static final class PartitionWindow {
+        final PartitionFetcher fetcher;
+        final ArrayDeque<Entry> entries = new ArrayDeque<>();
+        long cursor;
+
+        PartitionWindow(PartitionFetcher fetcher, long cursor) {
+            this.fetcher = fetcher;
+            this.cursor = cursor;
+        }
+    }
+
+    private record Timer(long at, Entry entry, int epoch) implements Comparable<Timer> {
+        @Override
+        public int compareTo(Timer o) {
+            return Long.compare(at, o.at);
+        }
+    }
+}
