@@ -591,6 +591,23 @@ public final class Dispatcher {
         }
     }
 
+    /** Whether a dead letter is being written (it counts as done once it is). */
+    boolean settling() {
+        lock.lock();
+        try {
+            for (PartitionWindow pw : partitions) {
+                for (Entry e : pw.entries) {
+                    if (e.state == Entry.State.DEAD_LETTERING) {
+                        return true;
+                    }
+                }
+            }
+            return redrives.values().stream().anyMatch(e -> e.state == Entry.State.DEAD_LETTERING);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public long cursor(int partition) {
         lock.lock();
         try {
@@ -612,11 +629,22 @@ public final class Dispatcher {
         }
     }
 
-    /** Stops handing out events; leases in flight are void (their events come again after a restart). */
+    /**
+     * Stops handing out events; leases in flight are void (their events come again after a
+     * restart). Events acknowledged out of order, which the cursor could not pass yet, are
+     * recorded as settled, so that a clean restart does not deliver them again.
+     */
     public void close() {
         lock.lock();
         try {
             closed = true;
+            for (PartitionWindow pw : partitions) {
+                for (Entry e : pw.entries) {
+                    if (e.state == Entry.State.DONE && e.failures == 0) {
+                        states.settle(topic.name(), name, e.partition(), e.offset(), false);
+                    }
+                }
+            }
         } finally {
             lock.unlock();
         }
