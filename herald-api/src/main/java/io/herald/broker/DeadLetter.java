@@ -26,8 +26,18 @@ public record DeadLetter(Position position, Event event, String topic, String su
                          Optional<String> errorMessage, String reason) {
 
     public DeadLetter {
+        Objects.requireNonNull(position, "position");
         Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(subscription, "subscription");
+        Objects.requireNonNull(originalPosition, "originalPosition");
+        Objects.requireNonNull(firstFailure, "firstFailure");
+        Objects.requireNonNull(lastFailure, "lastFailure");
         Objects.requireNonNull(errorClass, "errorClass");
         Objects.requireNonNull(errorMessage, "errorMessage");
+        Objects.requireNonNull(reason, "reason");
+        if (attempts < 0) {
+            throw new IllegalArgumentException("attempts must be >= 0, got " + attempts);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package io.herald.broker;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -20,6 +19,8 @@ import java.util.random.RandomGenerator;
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff,
                           Set<String> permanentErrors) {
 
+    /** No backoff is longer: a retry a day later is a redrive, not a retry. (Declared first: DEFAULT's constructor reads it.) */
+    public static final Duration MAX_BACKOFF = Duration.ofDays(1);
     public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), Set.of());
 
     public RetryPolicy {
@@ -34,6 +35,9 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
         }
         if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
             throw new InvalidSpecException("backoff multiplier must be a number >= 1, got " + multiplier);
+        }
+        if (maxBackoff.compareTo(MAX_BACKOFF) > 0) {
+            throw new InvalidSpecException("max backoff must be at most " + MAX_BACKOFF + ", got " + maxBackoff);
         }
         if (maxBackoff.compareTo(initialBackoff) < 0) {
             throw new InvalidSpecException("max backoff " + maxBackoff + " is less than the initial backoff " + initialBackoff);
@@ -53,10 +57,15 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
         return new RetryPolicy(maxAttempts, initial, factor, max, permanentErrors);
     }
 
-    @SafeVarargs
-    public final RetryPolicy permanent(Class<? extends Throwable>... errors) {
+    /** Errors no retry can cure: exception classes, or interfaces that exceptions implement. */
+    public RetryPolicy permanent(Class<?>... errors) {
         Set<String> names = new HashSet<>(permanentErrors);
-        Arrays.stream(errors).map(Class::getName).forEach(names::add);
+        for (Class<?> error : errors) {
+            if (!error.isInterface() && !Throwable.class.isAssignableFrom(error)) {
+                throw new InvalidSpecException(error.getName() + " is neither an exception class nor an interface");
+            }
+            names.add(error.getName());
+        }
         return new RetryPolicy(maxAttempts, initialBackoff, multiplier, maxBackoff, names);
     }
 

@@ -80,6 +80,7 @@ public record SubscriptionSpec(Ordering ordering, StartPosition start, Duration 
 
     /** Only events that match this EventBridge pattern are delivered (see {@link EventFilter}). */
     public SubscriptionSpec filter(String pattern) {
+        Objects.requireNonNull(pattern, "pattern");
         return new SubscriptionSpec(ordering, start, sessionTimeout, Optional.of(pattern), retry, deadLetterTopic, leaseDuration, concurrency, keyAfterDeadLetter);
     }
 
@@ -93,6 +94,7 @@ public record SubscriptionSpec(Ordering ordering, StartPosition start, Duration 
     }
 
     public SubscriptionSpec deadLetterTopic(String topic) {
+        Objects.requireNonNull(topic, "topic");
         return new SubscriptionSpec(ordering, start, sessionTimeout, filter, retry, Optional.of(topic), leaseDuration, concurrency, keyAfterDeadLetter);
     }
 
@@ -110,6 +112,11 @@ public record SubscriptionSpec(Ordering ordering, StartPosition start, Duration 
 
     /** The dead-letter topic of this subscription on {@code topic}. */
     public String deadLetterTopicFor(String topic, String subscription) {
-        return deadLetterTopic.orElseGet(() -> DeadLetters.defaultTopic(topic, subscription));
+        String name = deadLetterTopic.orElseGet(() -> DeadLetters.defaultTopic(topic, subscription));
+        if (name.equals(topic)) {
+            throw new InvalidSpecException("subscription '" + subscription + "' cannot use its own topic '" + topic
+                    + "' as its dead-letter topic: dead letters would be delivered to it again");
+        }
+        return name;
     }
 }

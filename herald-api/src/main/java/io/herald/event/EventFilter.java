@@ -21,7 +21,9 @@ import software.amazon.event.ruler.Machine;
  */
 public final class EventFilter {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Exactly one JSON value, nothing after it: for patterns and for deciding whether data is JSON. */
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonFactory JSON = MAPPER.getFactory();
 
     private final String pattern;
@@ -91,6 +93,7 @@ public final class EventFilter {
                 g.writeStringField(e.getKey(), e.getValue());
             }
             if (event.hasData() && isJson(event)) {
+                // data that only looks like JSON is left out: attribute patterns still match
                 g.writeFieldName("data");
                 g.writeRawValue(new String(event.rawData(), StandardCharsets.UTF_8));
             }
@@ -101,16 +104,34 @@ public final class EventFilter {
 
     private static boolean isJson(Event event) {
         String type = event.rawDataContentType();
-        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+        if (type != null) {
+            String t = type.toLowerCase(java.util.Locale.ROOT);
+            int semicolon = t.indexOf(';');
+            String media = (semicolon < 0 ? t : t.substring(0, semicolon)).trim();
+            if (!media.equals("application/json") && !media.equals("text/json") && !media.endsWith("+json")) {
+                return false;
+            }
+        }
+        try {
+            JsonNode node = MAPPER.readTree(event.rawData());
+            return node != null && !node.isMissingNode();
+        } catch (IOException e) {
             return false;
         }
-        byte[] data = event.rawData();
-        for (byte b : data) {
-            if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
-                continue;
-            }
-            return b == '{' || b == '[' || b == '"' || b == '-' || (b >= '0' && b <= '9') || b == 't' || b == 'f' || b == 'n';
-        }
-        return false;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EventFilter f && f.pattern.equals(pattern);
+    }
+
+    @Override
+    public int hashCode() {
+        return pattern.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return pattern;
     }
 }
