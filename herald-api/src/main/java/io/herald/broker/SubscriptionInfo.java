@@ -33,9 +33,10 @@ public record SubscriptionInfo(String topic, String name, SubscriptionSpec spec,
      * @param leased         deliveries handed out and not yet ended
      * @param retrying       failed events waiting for their next attempt
      * @param deadLettered   dead letters in its queue (not redriven, not purged)
+     * @param redriving      dead letters redriven to it and not yet delivered successfully
      * @param ackedPerSecond events acknowledged per second over the last minute, in this process
      */
-    public record Stats(long leased, long retrying, long deadLettered, double ackedPerSecond) {
-        public static final Stats NONE = new Stats(0, 0, 0, 0);
+    public record Stats(long leased, long retrying, long deadLettered, long redriving, double ackedPerSecond) {
+        public static final Stats NONE = new Stats(0, 0, 0, 0, 0);
     }
 }

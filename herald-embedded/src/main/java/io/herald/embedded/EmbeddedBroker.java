@@ -20,6 +20,9 @@ import io.herald.embedded.delay.DelayedEvents;
 import io.herald.embedded.meta.CursorStore;
 import io.herald.embedded.meta.DeliveryStateStore;
 import io.herald.embedded.meta.MetadataStore;
+import io.herald.embedded.meta.ProcessedEventStore;
+import io.herald.broker.ProcessedEvents;
+import java.time.Duration;
 import io.herald.embedded.subscription.SubscriptionCoordinator;
 import io.herald.embedded.topic.EventEncoder;
 import io.herald.embedded.topic.EmbeddedTopicReader;
@@ -77,6 +80,7 @@ public final class EmbeddedBroker implements Broker {
     private final SubscriptionCoordinator subscriptions;
     private final ScheduledExecutorService maintenance;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private ProcessedEventStore processed;
 
     private EmbeddedBroker(EmbeddedConfig config, FileChannel lockChannel, FileLock lock, MetadataStore metadata,
                            CursorStore cursors, DeliveryStateStore states, TopicRegistry topics, DelayedEvents delayed) {
@@ -286,6 +290,23 @@ public final class EmbeddedBroker implements Broker {
         topics.applyRetention();
     }
 
+    /**
+     * The record of handled events for idempotent consumers, kept for {@code retention}; one per
+     * broker, opened on first use (a later call's retention is ignored).
+     */
+    public synchronized ProcessedEvents processedEvents(Duration retention) {
+        checkOpen();
+        if (processed == null) {
+            try {
+                processed = ProcessedEventStore.open(config.dataDirectory().resolve("internal").resolve("processed").resolve("0"),
+                        retention, Clock.systemUTC());
+            } catch (IOException e) {
+                throw new StorageException("cannot open the record of processed events: " + e.getMessage(), e);
+            }
+        }
+        return processed;
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -298,6 +319,11 @@ public final class EmbeddedBroker implements Broker {
             maintenance.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            if (processed != null) {
+                processed.close();
+            }
         }
         states.close();
         cursors.close();

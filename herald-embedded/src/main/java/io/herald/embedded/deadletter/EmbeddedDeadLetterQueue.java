@@ -54,7 +54,7 @@ public final class EmbeddedDeadLetterQueue implements DeadLetterQueue {
     @Override
     public List<DeadLetter> list(DeadLetterSelector selector, int limit) {
         if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+            throw new io.herald.broker.InvalidSpecException("a dead-letter list limit must be at least 1, got " + limit);
         }
         List<DeadLetter> out = new ArrayList<>();
         scan(selector, d -> {
@@ -83,6 +83,13 @@ public final class EmbeddedDeadLetterQueue implements DeadLetterQueue {
 
     @Override
     public long redrive(DeadLetterSelector selector, RedriveTarget target, Progress progress) {
+        if (target instanceof RedriveTarget.ToTopic to) {
+            if (to.topic().equals(deadLetterTopic)) {
+                throw new io.herald.broker.InvalidSpecException("cannot redrive dead letters into their own dead-letter topic '"
+                        + deadLetterTopic + "'");
+            }
+            topics.get(to.topic()); // a missing target fails before anything moves
+        }
         List<DeadLetter> selected = new ArrayList<>();
         scan(selector, selected::add);
         long total = selected.size();

@@ -12,6 +12,7 @@ import io.herald.embedded.deadletter.DeadLetterFormat;
 import io.herald.embedded.deadletter.DeadLetterSink;
 import io.herald.embedded.meta.CursorStore;
 import io.herald.embedded.meta.DeliveryStateStore;
+import io.herald.embedded.stats.AckRate;
 import io.herald.embedded.topic.Partition;
 import io.herald.embedded.topic.PartitionFetcher;
 import io.herald.embedded.topic.Topic;
@@ -372,10 +373,15 @@ public final class Dispatcher {
         if (outcome instanceof RetryPolicy.Outcome.Retry retry) {
             Duration delay = explicitDelay != null ? explicitDelay : retry.delay();
             e.dueAt = clock.millis() + delay.toMillis();
-            if (!e.isRedrive()) {
+            if (e.isRedrive()) {
+                states.addRedrive(topic.name(), name, e.redrive.withState(e.failureState()));
+            } else {
                 states.recordFailure(topic.name(), name, e.partition(), e.offset(), e.failureState());
             }
             schedule(e);
+            if (spec.ordering() == Ordering.KEY) {
+                arrange(e.key); // back from being out: redriven events of its key go before it
+            }
         } else {
             deadLetter(e, ((RetryPolicy.Outcome.DeadLetter) outcome).reason());
         }
@@ -502,6 +508,9 @@ public final class Dispatcher {
                         .map(d -> new StoredEvent(d.topic(), stored.get().position(), stored.get().appendTime(), d.event()))
                         .orElse(stored.get());
                 Entry e = new Entry(original, r.partitionKey() != null ? r.partitionKey() : "\u0000" + id, r);
+                if (r.state() != null) {
+                    e.restore(r.state()); // its failures since the redrive, and when it is due again
+                }
                 redrives.put(id, e);
                 admitRedrive(e);
             }
@@ -511,10 +520,7 @@ public final class Dispatcher {
         wakeAll();
     }
 
-    /**
-     * A redriven event goes before the events of its key that are not yet out (after the one
-     * being handled, and after earlier redriven ones), and unparks the key.
-     */
+    /** A redriven event joins its key's queue (and unparks the key); see {@link #arrange}. */
     private void admitRedrive(Entry e) {
         if (spec.ordering() != Ordering.KEY) {
             schedule(e);
@@ -523,27 +529,61 @@ public final class Dispatcher {
         if (parkedKeys.remove(e.key)) {
             states.unpark(topic.name(), name, e.key);
         }
-        ArrayDeque<Entry> queue = keys.computeIfAbsent(e.key, k -> new ArrayDeque<>());
-        List<Entry> list = new ArrayList<>(queue);
-        int at = 0;
-        if (!list.isEmpty() && isOut(list.getFirst())) {
-            at = 1;
+        keys.computeIfAbsent(e.key, k -> new ArrayDeque<>()).addLast(e);
+        arrange(e.key);
+    }
+
+    /**
+     * Puts a key's queue in its order: the event being handled (if one is out), then the dead
+     * letters redriven to the key, oldest redrive first, then the key's own events in publish
+     * order. A redriven event is older than everything else waiting, so it goes first; the same
+     * rule holds after a restart, when nothing is out. The head is made ready (or timed), and a
+     * head that lost its place waits again.
+     */
+    private void arrange(String key) {
+        ArrayDeque<Entry> queue = keys.get(key);
+        if (queue == null || queue.isEmpty()) {
+            return;
         }
-        while (at < list.size() && list.get(at).isRedrive()) {
-            at++;
+        Entry oldHead = queue.peekFirst();
+        List<Entry> out = new ArrayList<>();
+        List<Entry> redriven = new ArrayList<>();
+        List<Entry> own = new ArrayList<>();
+        for (Entry x : queue) {
+            if (isOut(x)) {
+                out.add(x);
+            } else if (x.isRedrive()) {
+                redriven.add(x);
+            } else {
+                own.add(x);
+            }
         }
-        if (at < list.size() && at == 0) {
-            Entry displaced = list.getFirst();
-            displaced.state = Entry.State.WAITING;
-            displaced.epoch++; // its place in the ready queue, or its timer, no longer counts
-        }
-        list.add(at, e);
         queue.clear();
-        queue.addAll(list);
+        queue.addAll(out);
+        queue.addAll(redriven);
+        queue.addAll(own);
         Entry head = queue.peekFirst();
-        if (head.state == Entry.State.WAITING) {
+        if (oldHead != head && (oldHead.state == Entry.State.READY || oldHead.state == Entry.State.WAITING)) {
+            oldHead.state = Entry.State.WAITING;
+            oldHead.epoch++; // its place in the ready queue, or its timer, no longer counts
+        }
+        if (head.state == Entry.State.WAITING && !parkedKeys.contains(key)
+                && (head != oldHead || !isScheduled(head))) {
             schedule(head);
         }
+    }
+
+    /** Whether a waiting entry already has a timer of its current epoch (or is in the ready queue). */
+    private boolean isScheduled(Entry e) {
+        if (e.state == Entry.State.READY) {
+            return true;
+        }
+        for (Timer t : timers) {
+            if (t.entry == e && t.epoch == e.epoch) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isOut(Entry e) {
@@ -585,7 +625,7 @@ public final class Dispatcher {
                     retrying++;
                 }
             }
-            return new SubscriptionInfo.Stats(leased, retrying, deadLettered, ackRate.perSecond());
+            return new SubscriptionInfo.Stats(leased, retrying, deadLettered, redrives.size(), ackRate.perSecond());
         } finally {
             lock.unlock();
         }

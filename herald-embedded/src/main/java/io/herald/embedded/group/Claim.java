@@ -51,6 +51,8 @@ final class Claim {
     private volatile boolean rewindRequested;
     /** A redriven dead letter is out: the partition waits for its outcome. */
     private boolean redriveOut;
+    /** One past the last event handed out: what is between the watermark and this is out with a consumer. */
+    private volatile long deliveredUpTo;
     /** Whether a rewind ever happened: only then can a fetched event be acknowledged already. */
     private volatile boolean rewound;
 
@@ -127,6 +129,7 @@ final class Claim {
                 pausedUntilNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(failed.dueAt() - group.failures().now());
                 return null;
             }
+            deliveredUpTo = Math.max(deliveredUpTo, offset + 1);
             return new Next(event, failed == null ? 1 : failed.attempts() + 1, null);
         }
     }
@@ -136,6 +139,7 @@ final class Claim {
     }
 
     void acked(Next next) {
+        group.acked();
         if (next.redrive() != null) {
             removeRedrive(next.redrive());
             return;
@@ -160,6 +164,10 @@ final class Claim {
             synchronized (this) {
                 failuresSoFar = redriveFailures.merge(next.redrive().id(), 1, Integer::sum);
             }
+            long now = group.failures().now();
+            group.failures().states().addRedrive(group.topic().name(), group.name(), next.redrive().redrive().withState(
+                    new DeliveryStateStore.OffsetState(failuresSoFar, now, now, now, error == null ? null : error.getClass().getName(),
+                            message, false, false)));
             RetryPolicy.Outcome outcome = policy.decide(failuresSoFar, error, group.failures().random());
             if (outcome instanceof RetryPolicy.Outcome.Retry retry) {
                 synchronized (this) {
@@ -233,6 +241,9 @@ final class Claim {
     synchronized void redrive(Redriven redriven) {
         if (redrives.stream().noneMatch(r -> r.id().equals(redriven.id()))) {
             redrives.addLast(redriven);
+            if (redriven.redrive().state() != null) {
+                redriveFailures.put(redriven.id(), redriven.redrive().state().attempts());
+            }
             epoch++;
         }
     }
@@ -295,6 +306,11 @@ final class Claim {
     synchronized void committed(long offset) {
         committed = offset;
         failures.headMap(offset, false).clear();
+    }
+
+    /** Events handed out and not yet acknowledged (or failed). */
+    long outstanding() {
+        return Math.max(0, deliveredUpTo - acks.watermark());
     }
 
     /** Failed events of this claim waiting for their next attempt. */

@@ -36,6 +36,10 @@ final class FailureHandling {
         return clock.millis();
     }
 
+    Clock clock() {
+        return clock;
+    }
+
     RandomGenerator random() {
         return random;
     }

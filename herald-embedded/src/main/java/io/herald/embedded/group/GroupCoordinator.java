@@ -84,9 +84,10 @@ public final class GroupCoordinator implements AutoCloseable {
         return g == null ? Map.of() : g.owners();
     }
 
-    public SubscriptionInfo.Stats stats(String topic, String name, long deadLettered) {
+    /** The stats of a running group, if this process runs one for the subscription. */
+    public java.util.Optional<SubscriptionInfo.Stats> stats(String topic, String name, long deadLettered) {
         SubscriptionGroup g = groups.get(new Key(topic, name));
-        return g == null ? new SubscriptionInfo.Stats(0, 0, deadLettered, 0) : g.stats(deadLettered);
+        return g == null ? java.util.Optional.empty() : java.util.Optional.of(g.stats(deadLettered));
     }
 
     /** Moves the cursors of an idle subscription. */

@@ -9,6 +9,7 @@ import io.herald.broker.StoredEvent;
 import io.herald.embedded.deadletter.DeadLetterFormat;
 import io.herald.embedded.meta.CursorStore;
 import io.herald.embedded.meta.DeliveryStateStore;
+import io.herald.embedded.stats.AckRate;
 import io.herald.event.EventFilter;
 import io.herald.embedded.topic.Partition;
 import io.herald.embedded.topic.Topic;
@@ -43,6 +44,7 @@ final class SubscriptionGroup {
     private final EventFilter filter;
     private final String deadLetterTopic;
     private final AtomicInteger redriveGeneration = new AtomicInteger();
+    private final AckRate ackRate;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, GroupMember> members = new LinkedHashMap<>();
     private final GroupMember[] target;
@@ -57,6 +59,7 @@ final class SubscriptionGroup {
         this.failures = failures;
         this.filter = spec.filter().map(EventFilter::compile).orElse(null);
         this.deadLetterTopic = spec.deadLetterTopicFor(topic.name(), name);
+        this.ackRate = new AckRate(failures.clock());
         this.target = new GroupMember[topic.partitions().size()];
         this.holder = new GroupMember[topic.partitions().size()];
     }
@@ -280,13 +283,20 @@ final class SubscriptionGroup {
 
     /** Events delivered and not yet acknowledged, and failed ones waiting for a retry, over the members' claims. */
     SubscriptionInfo.Stats stats(long deadLettered) {
+        long leased = 0;
         long retrying = 0;
         for (GroupMember m : members()) {
             for (Claim c : m.claims()) {
+                leased += c.outstanding();
                 retrying += c.retrying();
             }
         }
-        return new SubscriptionInfo.Stats(0, retrying, deadLettered, 0);
+        long redriving = failures.states().redrives(topic.name(), name).size();
+        return new SubscriptionInfo.Stats(leased, retrying, deadLettered, redriving, ackRate.perSecond());
+    }
+
+    void acked() {
+        ackRate.record();
     }
 
     // ---- redrives

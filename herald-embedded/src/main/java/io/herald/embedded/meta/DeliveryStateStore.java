@@ -76,6 +76,15 @@ public final class DeliveryStateStore implements AutoCloseable {
         return p == null ? new TreeMap<>() : new TreeMap<>(p);
     }
 
+    /** Failed events of the subscription waiting for their next attempt. */
+    public synchronized long retrying(String topic, String subscription) {
+        SubscriptionState s = subscriptions.get(key(topic, subscription));
+        if (s == null) {
+            return 0;
+        }
+        return s.offsets.values().stream().flatMap(m -> m.values().stream()).filter(st -> !st.settled() && st.attempts() > 0).count();
+    }
+
     public synchronized void recordFailure(String topic, String subscription, int partition, long offset, OffsetState state) {
         change(new Change.Put(topic, subscription, partition, offset, state));
     }
@@ -244,8 +253,19 @@ public final class DeliveryStateStore implements AutoCloseable {
         }
     }
 
-    /** A dead letter sent back to its subscription, at {@code deadLetterTopic}/{@code partition}@{@code offset}. */
-    public record Redrive(String deadLetterTopic, int partition, long offset, String partitionKey) {
+    /**
+     * A dead letter sent back to its subscription, at {@code deadLetterTopic}/{@code partition}@{@code offset},
+     * and its delivery history since (null: none yet).
+     */
+    public record Redrive(String deadLetterTopic, int partition, long offset, String partitionKey, OffsetState state) {
+        public Redrive(String deadLetterTopic, int partition, long offset, String partitionKey) {
+            this(deadLetterTopic, partition, offset, partitionKey, null);
+        }
+
+        public Redrive withState(OffsetState s) {
+            return new Redrive(deadLetterTopic, partition, offset, partitionKey, s);
+        }
+
         String id() {
             return id(deadLetterTopic, partition, offset);
         }

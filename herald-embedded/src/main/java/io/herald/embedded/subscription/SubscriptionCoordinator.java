@@ -214,9 +214,9 @@ public final class SubscriptionCoordinator implements AutoCloseable {
             list.add(new SubscriptionInfo.PartitionCursor(p, committed, partition.log().endOffset(), Optional.ofNullable(owners.get(p))));
         }
         long deadLettered = deadLetters(topicName, name).count(DeadLetterSelector.all());
-        SubscriptionInfo.Stats stats = spec.ordering() == Ordering.PARTITION || d == null
-                ? groups.stats(topicName, name, deadLettered)
-                : d.stats(deadLettered);
+        SubscriptionInfo.Stats stats = d != null ? d.stats(deadLettered)
+                : groups.stats(topicName, name, deadLettered).orElseGet(() -> new SubscriptionInfo.Stats(0,
+                        states.retrying(topicName, name), deadLettered, states.redrives(topicName, name).size(), 0));
         return new SubscriptionInfo(topicName, name, spec, members(topicName, name), list, stats);
     }
 

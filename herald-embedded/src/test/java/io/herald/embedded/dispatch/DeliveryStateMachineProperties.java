@@ -65,12 +65,12 @@ class DeliveryStateMachineProperties {
     record Redrive() implements Op {
     }
 
-    @Property(tries = 40)
+    @Property(tries = 100)
     void keyOrdering(@ForAll("ops") @Size(max = 45) List<Op> ops) throws Exception {
         run(Ordering.KEY, ops);
     }
 
-    @Property(tries = 40)
+    @Property(tries = 60)
     void noOrdering(@ForAll("ops") @Size(max = 45) List<Op> ops) throws Exception {
         run(Ordering.NONE, ops);
     }
@@ -84,11 +84,16 @@ class DeliveryStateMachineProperties {
                 .leaseDuration(Duration.ofMillis(LEASE_MS));
         try (DispatcherHarness h = new DispatcherHarness(spec, events)) {
             Model model = new Model(ordering, h.clock);
-            for (Op op : ops) {
-                apply(h, model, op);
-                model.check(h);
+            try {
+                for (Op op : ops) {
+                    model.trace.add(op.toString());
+                    apply(h, model, op);
+                    model.check(h);
+                }
+                drain(h, model);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\ntrace: " + String.join("\n  ", model.trace), e);
             }
-            drain(h, model);
         }
     }
 
@@ -102,7 +107,7 @@ class DeliveryStateMachineProperties {
                     model.delivered(d);
                 }
                 if (got.size() < p.max()) {
-                    assertThat(model.eligible()).as("eligible events left after a poll for %d", p.max()).isEmpty();
+                    assertThat(model.eligibleAtPoll()).as("eligible events left after a poll for %d", p.max()).isEmpty();
                 }
             }
             case Ack a -> model.outstanding(a.which()).ifPresent(d -> {
@@ -145,6 +150,7 @@ class DeliveryStateMachineProperties {
         for (int round = 0; round < 200 && !model.allFinished(); round++) {
             h.clock.advance(LEASE_MS + 500);
             model.expireLeases();
+            model.trace.add("drain at " + h.clock.millis());
             List<Delivery> got = h.dispatcher().poll("drain", 100, Duration.ZERO);
             h.settle();
             for (Delivery d : got) {
@@ -187,10 +193,15 @@ class DeliveryStateMachineProperties {
         final Delivery[] lease = new Delivery[EVENTS];
         final int[] deadLetters = new int[EVENTS];
         final boolean[] redrivenOnce = new boolean[EVENTS];
+        /** Redriven and not yet acked or dead-lettered again. */
+        final boolean[] redriving = new boolean[EVENTS];
+        final List<Integer> redriveOrder = new ArrayList<>();
         final List<Integer> unresolvedDead = new ArrayList<>();
         /** Per key, the order in which its unfinished events must go (redriven ones first). */
         final Map<String, LinkedList<Integer>> keyQueues = new HashMap<>();
         final List<Delivery> outstanding = new ArrayList<>();
+        final List<String> trace = new ArrayList<>();
+        final java.util.Set<String> freedDuringPoll = new java.util.HashSet<>();
 
         Model(Ordering ordering, DispatcherHarness.ManualClock clock) {
             this.ordering = ordering;
@@ -234,8 +245,18 @@ class DeliveryStateMachineProperties {
             return !q.isEmpty() && q.getFirst() == i;
         }
 
+        /**
+         * What the last poll had to hand out: the eligible events, less those of keys that a
+         * dead-lettering during that poll freed (they become eligible once the dead letter is
+         * written, just after the poll).
+         */
+        List<Integer> eligibleAtPoll() {
+            return eligible().stream().filter(i -> !freedDuringPoll.contains(key(i))).toList();
+        }
+
         /** The dispatcher expires leases when it is polled: the model does the same at a poll. */
         void expireLeases() {
+            freedDuringPoll.clear();
             for (int i = 0; i < EVENTS; i++) {
                 if (status[i] == Status.LEASED && deadline[i] <= clock.millis()) {
                     outstanding.remove(lease[i]);
@@ -247,6 +268,7 @@ class DeliveryStateMachineProperties {
 
         void delivered(Delivery d) {
             int i = number(d);
+            trace.add("  delivered e" + i + " attempt " + d.attempt() + " at " + clock.millis() + " queues " + keyQueues);
             assertThat(status[i]).as("e%d delivered while %s", i, status[i]).isEqualTo(Status.PENDING);
             assertThat(dueAt[i]).as("e%d delivered before it was due", i).isLessThanOrEqualTo(clock.millis());
             if (ordering == Ordering.KEY) {
@@ -267,6 +289,7 @@ class DeliveryStateMachineProperties {
             }
             lease[i] = null;
             status[i] = Status.ACKED;
+            redriving[i] = false;
             keyQueues.get(key(i)).remove((Integer) i);
         }
 
@@ -308,9 +331,12 @@ class DeliveryStateMachineProperties {
                     (long) (POLICY.initialBackoff().toMillis() * Math.pow(POLICY.multiplier(), failures[i] - 1)));
             dueAt[i] = clock.millis() + (delay != null ? delay : backoff);
             status[i] = Status.PENDING;
+            arrange(key(i));
         }
 
         private void dead(int i) {
+            freedDuringPoll.add(key(i));
+            redriving[i] = false;
             status[i] = Status.DEAD;
             deadLetters[i]++;
             unresolvedDead.add(i);
@@ -325,6 +351,7 @@ class DeliveryStateMachineProperties {
                     lease[i] = null;
                 }
             }
+            keyQueues.keySet().forEach(this::arrange);
         }
 
         long unresolvedDead() {
@@ -336,18 +363,36 @@ class DeliveryStateMachineProperties {
                 status[i] = Status.PENDING;
                 failures[i] = 0;
                 dueAt[i] = 0;
+                redriving[i] = true;
                 redrivenOnce[i] = true;
-                LinkedList<Integer> q = keyQueues.get(key(i));
-                int at = 0;
-                if (!q.isEmpty() && status[q.getFirst()] == Status.LEASED) {
-                    at = 1;
-                }
-                while (at < q.size() && redrivenOnce[q.get(at)] && status[q.get(at)] == Status.PENDING) {
-                    at++;
-                }
-                q.add(at, i);
+                redriveOrder.add(i);
+                keyQueues.get(key(i)).add(i);
+                arrange(key(i));
             }
             unresolvedDead.clear();
+        }
+
+        /** A key's order: the event out (leased), then redriven events by redrive order, then its own by offset. */
+        void arrange(String key) {
+            LinkedList<Integer> q = keyQueues.get(key);
+            List<Integer> out = new ArrayList<>();
+            List<Integer> redriven = new ArrayList<>();
+            List<Integer> own = new ArrayList<>();
+            for (int i : q) {
+                if (status[i] == Status.LEASED) {
+                    out.add(i);
+                } else if (redriving[i]) {
+                    redriven.add(i);
+                } else {
+                    own.add(i);
+                }
+            }
+            redriven.sort(java.util.Comparator.comparingInt(redriveOrder::lastIndexOf));
+            own.sort(Integer::compare);
+            q.clear();
+            q.addAll(out);
+            q.addAll(redriven);
+            q.addAll(own);
         }
 
         boolean allFinished() {

@@ -1,9 +1,9 @@
-package io.herald.embedded.dispatch;
+package io.herald.embedded.stats;
 
 import java.time.Clock;
 
-/** Acks per second over the last minute, in one-second buckets. Guarded by its owner's lock. */
-final class AckRate {
+/** Acks per second over the last minute, in one-second buckets. Thread-safe. */
+public final class AckRate {
 
     private static final int SECONDS = 60;
 
@@ -11,17 +11,17 @@ final class AckRate {
     private final long[] buckets = new long[SECONDS];
     private long bucketSecond;
 
-    AckRate(Clock clock) {
+    public AckRate(Clock clock) {
         this.clock = clock;
         this.bucketSecond = clock.millis() / 1000;
     }
 
-    void record() {
+    public synchronized void record() {
         roll();
         buckets[(int) (bucketSecond % SECONDS)]++;
     }
 
-    double perSecond() {
+    public synchronized double perSecond() {
         roll();
         long sum = 0;
         for (long b : buckets) {
