@@ -1,6 +1,5 @@
 package io.herald.cli;
 
-import io.herald.broker.Broker;
 import io.herald.broker.Position;
 import io.herald.event.Event;
 import java.util.ArrayList;
@@ -11,24 +10,30 @@ import java.util.function.Consumer;
 /**
  * Publishes a stream of events in batches, parsing the next batch while the previous one is
  * written (and fsynced). At most one batch is in flight and a batch is only sent once the one
- * before it is acknowledged, so events are appended in the order they were added.
+ * before it is acknowledged, so events are appended (or scheduled) in the order they were added.
  *
  * <p>Not thread-safe: one thread adds, sends and finishes.
  */
 final class BatchPublisher {
 
-    private final Broker broker;
-    private final String topic;
+    /** Where a batch goes: appended now, or kept to be appended later. */
+    @FunctionalInterface
+    interface Destination {
+        /** Completes once the batch is durable, with its positions in order, or none when they are not known yet. */
+        CompletableFuture<List<Position>> send(List<Event> batch);
+    }
+
+    private final Destination destination;
     private final int batchSize;
     private final Consumer<List<Position>> acknowledged;
     private List<Event> pending;
     private CompletableFuture<List<Position>> inFlight;
+    private int inFlightCount;
     private long acknowledgedCount;
 
     /** {@code acknowledged} gets each batch's positions, in order, once the batch is durable. */
-    BatchPublisher(Broker broker, String topic, int batchSize, Consumer<List<Position>> acknowledged) {
-        this.broker = broker;
-        this.topic = topic;
+    BatchPublisher(Destination destination, int batchSize, Consumer<List<Position>> acknowledged) {
+        this.destination = destination;
         this.batchSize = batchSize;
         this.acknowledged = acknowledged;
         this.pending = new ArrayList<>(batchSize);
@@ -59,7 +64,8 @@ final class BatchPublisher {
             return;
         }
         awaitInFlight();
-        inFlight = broker.publish(topic, pending);
+        inFlight = destination.send(pending);
+        inFlightCount = pending.size();
         pending = new ArrayList<>(batchSize);
     }
 
@@ -67,7 +73,7 @@ final class BatchPublisher {
         if (inFlight != null) {
             List<Position> positions = inFlight.join();
             inFlight = null;
-            acknowledgedCount += positions.size();
+            acknowledgedCount += inFlightCount;
             acknowledged.accept(positions);
         }
     }

@@ -23,9 +23,9 @@ final class GroupsListCommand extends BrokerCommand {
             spec.commandLine().getErr().flush();
             return 0;
         }
-        Table table = Table.withHeader("name", "ordering", "members", "lag");
+        Table table = Table.withHeader("name", "ordering", "members", "lag", "dead-lettered");
         for (SubscriptionInfo s : subscriptions) {
-            table.row(s.name(), s.spec().ordering(), s.members().size(), s.lag());
+            table.row(s.name(), s.spec().ordering(), s.members().size(), s.lag(), s.stats().deadLettered());
         }
         table.print(out);
         return 0;

@@ -24,9 +24,9 @@ import picocli.CommandLine.ScopeType;
         scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = HeraldVersion.class,
-        description = {"Herald, the event-driven-architecture toolkit: topics, publish, read and subscriptions "
+        description = {"Herald, the event-driven-architecture toolkit: topics, publish, read, subscriptions and their dead letters "
                 + "on a data directory.", "New here? Run: herald demo"},
-        subcommands = {TopicsCommand.class, PublishCommand.class, ReadCommand.class, GroupsCommand.class,
+        subcommands = {TopicsCommand.class, PublishCommand.class, ReadCommand.class, GroupsCommand.class, DlqCommand.class,
                 DemoCommand.class},
         footer = {"", "Exit codes: 0 done, 1 Herald refused or failed, 2 wrong arguments."})
 public final class HeraldCommand extends CommandGroup {

@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,11 +19,15 @@ import picocli.CommandLine.Parameters;
         description = {"Publish one event (the argument) or one per line of stdin, and print each position as "
                 + "PARTITION@OFFSET.",
                 "An input that is a CloudEvents JSON event (a JSON object with \"specversion\") is published as it is; "
-                        + "anything else becomes the data of a new event."},
+                        + "anything else becomes the data of a new event.",
+                "With --delay or --at the events are kept in the data directory and enter the topic at that time "
+                        + "(no subscription or reader sees them before): while a process has the directory open, "
+                        + "else when the next command opens it."},
         footer = {"", "Examples:",
                 "  herald publish orders '{\"total\": 42}' --key customer-7",
                 "  herald publish orders \"$(cat order-placed.cloudevent.json)\"",
-                "  cat events.jsonl | herald publish orders --quiet"})
+                "  cat events.jsonl | herald publish orders --quiet",
+                "  herald publish reminders '{\"order\": 7}' --delay 30m"})
 final class PublishCommand extends BrokerCommand {
 
     /** Lines from stdin are published this many at a time: one batch per partition per call. */
@@ -52,30 +60,59 @@ final class PublishCommand extends BrokerCommand {
     @Option(names = {"-q", "--quiet"}, description = "Print only how many events were published.")
     boolean quiet;
 
+    @Option(names = "--delay", paramLabel = "DURATION", converter = OptionConverters.ToDuration.class,
+            description = "Deliver the events this much later, such as 30s, 5m, 2h or PT90M.")
+    Duration delay;
+
+    @Option(names = "--at", paramLabel = "INSTANT", converter = OptionConverters.ToInstant.class,
+            description = "Deliver the events at this ISO-8601 time, such as 2026-11-22T10:00:00Z (a past time means now).")
+    Instant at;
+
+    @Override
+    void validate() {
+        if (delay != null && at != null) {
+            throw usageError("--delay and --at cannot be used together; choose one");
+        }
+        if (delay != null && delay.isNegative()) {
+            throw usageError("--delay cannot be negative, got " + delay);
+        }
+    }
+
     @Override
     int run(Broker broker, PrintWriter out) throws IOException {
         // Before reading stdin, so a typo in the topic is not found only after the user typed the events.
         broker.describeTopic(topic);
+        // One time for every event: they are delivered together, in the order given. The embedded
+        // broker keeps milliseconds, so the time printed is the time kept.
+        Instant deliverAt = at != null ? at : delay != null ? Instant.now().plus(delay).truncatedTo(ChronoUnit.MILLIS) : null;
+        BatchPublisher publisher = deliverAt == null
+                ? new BatchPublisher(batch -> broker.publish(topic, batch), BATCH_SIZE, positions -> {
+                    if (!quiet) {
+                        positions.forEach(out::println);
+                        out.flush();
+                    }
+                })
+                // positions are known only once the events enter the topic
+                : new BatchPublisher(batch -> broker.publishAt(topic, batch, deliverAt).thenApply(done -> List.of()),
+                        BATCH_SIZE, positions -> { });
         EventInput events = new EventInput(type, source, key, subject, contentType);
-        BatchPublisher publisher = new BatchPublisher(broker, topic, BATCH_SIZE, positions -> {
-            if (!quiet) {
-                positions.forEach(out::println);
-                out.flush();
-            }
-        });
+        String done = deliverAt == null ? "published" : "scheduled";
         if (input != null) {
             publisher.add(events.toEvent(input));
         } else {
-            publishLines(events, publisher);
+            publishLines(events, publisher, done);
         }
-        long published = publisher.finish();
-        if (quiet) {
-            out.println("published " + published + " event" + (published == 1 ? "" : "s") + " to '" + topic + "'");
+        long count = publisher.finish();
+        if (deliverAt != null) {
+            out.println("scheduled " + Quantity.of(count, "event") + " for " + deliverAt);
+        } else if (quiet) {
+            out.println("published " + count + " event" + (count == 1 ? "" : "s") + " to '" + topic + "'");
         }
         return 0;
     }
 
-    private void publishLines(EventInput events, BatchPublisher publisher) throws IOException {
+    /** {@code done} is what happened to the events: published or scheduled. */
+    private void publishLines(EventInput events, BatchPublisher publisher, String done) throws IOException {
         BufferedReader lines = new BufferedReader(new InputStreamReader(HeraldCommand.of(spec).stdin(), StandardCharsets.UTF_8));
         long lineNumber = 0;
         String line;
@@ -87,9 +124,9 @@ final class PublishCommand extends BrokerCommand {
             try {
                 publisher.add(events.toEvent(line));
             } catch (HeraldException e) {
-                long published = publisher.finish();
-                throw new HeraldException("stdin line " + lineNumber + ": " + e.getMessage() + " (the " + published
-                        + " events before it were published)", e);
+                long sent = publisher.finish();
+                throw new HeraldException("stdin line " + lineNumber + ": " + e.getMessage() + " (the " + sent
+                        + " events before it were " + done + ")", e);
             }
             // When the writer pauses, what came so far goes now and its positions are printed:
             // `tail -f log | herald publish` must not hold events back waiting for a full batch.

@@ -57,6 +57,11 @@ enum ReadFormat {
         } catch (CharacterCodingException binary) {
             return "<" + event.dataLength() + " bytes of " + event.dataContentType().orElse("binary data") + ">";
         }
+        return oneLine(text);
+    }
+
+    /** The text with line breaks, tabs and other control characters escaped, so that it stays on one line. */
+    static String oneLine(String text) {
         StringBuilder escaped = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -33,6 +33,13 @@ class ErrorsTest {
             topics create bad/name       | herald: invalid topic name 'bad/name': character '/' at index 3 is not allowed; use only A-Z a-z 0-9 . _ -
             topics create __internal     | herald: invalid topic name '__internal': names starting with '__' are reserved for Herald's internal topics
             groups describe orders nope  | herald: subscription 'nope' does not exist on topic 'orders'
+            dlq list nope billing        | herald: topic 'nope' does not exist
+            dlq list orders nope         | herald: subscription 'nope' does not exist on topic 'orders'
+            dlq show orders nope 0@0     | herald: subscription 'nope' does not exist on topic 'orders'
+            dlq redrive orders nope      | herald: subscription 'nope' does not exist on topic 'orders'
+            dlq purge orders nope --all  | herald: subscription 'nope' does not exist on topic 'orders'
+            dlq list orders bad/name     | herald: invalid subscription name 'bad/name': character '/' at index 3 is not allowed; use only A-Z a-z 0-9 . _ -
+            publish nope x --delay 5s    | herald: topic 'nope' does not exist
             """)
     void heraldRefusalsAreOneLineWithExitCode1(String args, String message) {
         var result = cli.run(args.split(" "));
@@ -64,6 +71,23 @@ class ErrorsTest {
             topics                             | herald: missing command; choose one of: create, list, describe, delete               | herald topics
             groups                             | herald: missing command; choose one of: list, describe, reset, delete                | herald groups
             demo --events 0                    | herald: --events must be between 1 and 10000, got 0                                  | herald demo
+            dlq                                | herald: missing command; choose one of: list, show, redrive, purge                   | herald dlq
+            dlq list orders b --limit 0        | herald: --limit must be at least 1, got 0                                            | herald dlq list
+            dlq list orders b --format xml     | herald: Invalid value for option '--format': expected one of [LINE, JSON]            | herald dlq list
+            dlq list orders b --range 0-5      | herald: Invalid value for option '--range': a range is PARTITION:FROM-TO             | herald dlq list
+            dlq list orders b --range 0:5-1    | herald: Invalid value for option '--range': a dead-letter range needs a partition >= 0 and 0 <= from <= to, got partition 0, 5..1 | herald dlq list
+            dlq list orders b --match nope     | herald: Invalid value for option '--match': invalid event pattern nope:              | herald dlq list
+            dlq list orders b --match {"type":"x"} | herald: Invalid value for option '--match': invalid event pattern {"type":"x"}: "type" must be an object or an array | herald dlq list
+            dlq redrive orders b --match {"type":["x"]} --range 0:0-1 | herald: --match and --range cannot be used together; choose one | herald dlq redrive
+            dlq show orders b 0-1              | herald: Invalid value for positional parameter at index 2 (POSITION): a position is PARTITION@OFFSET as 'herald dlq list' prints it, such as 0@12; got '0-1' | herald dlq show
+            dlq show orders b 99999999999@0    | herald: Invalid value for positional parameter at index 2 (POSITION): a position is PARTITION@OFFSET | herald dlq show
+            dlq show orders b                  | herald: Missing required parameter: 'POSITION'                                       | herald dlq show
+            dlq purge orders b                 | herald: purge deletes dead letters for good: choose them with --match or --range, or pass --all to purge every one | herald dlq purge
+            dlq purge orders b --all --range 0:0-1 | herald: --all cannot be used with --match or --range; choose one               | herald dlq purge
+            publish orders x --delay 5s --at 2030-01-01T00:00:00Z | herald: --delay and --at cannot be used together; choose one | herald publish
+            publish orders x --delay soon      | herald: Invalid value for option '--delay': 'soon' is not a duration                 | herald publish
+            publish orders x --delay -PT5S     | herald: --delay cannot be negative, got PT-5S                                        | herald publish
+            publish orders x --at tomorrow     | herald: Invalid value for option '--at': 'tomorrow' is not an ISO-8601 instant such as 2026-11-22T10:15:30Z | herald publish
             """)
     void wrongArgumentsAreOneLinePlusAHintWithExitCode2(String args, String message, String command) {
         var result = cli.run(args.split(" "));
@@ -80,7 +104,7 @@ class ErrorsTest {
         var result = Cli.execute("", java.util.Map.of());
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.errLines()).containsExactly("herald: missing command; choose one of: topics, publish, read, groups, demo",
+        assertThat(result.errLines()).containsExactly("herald: missing command; choose one of: topics, publish, read, groups, dlq, demo",
                 "Try 'herald --help' for more information.");
     }
 

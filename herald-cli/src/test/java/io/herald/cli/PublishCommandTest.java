@@ -1,6 +1,7 @@
 package io.herald.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.herald.broker.KeyPartitioner;
 import io.herald.broker.StartPosition;
@@ -9,6 +10,8 @@ import io.herald.embedded.EmbeddedBroker;
 import io.herald.event.Event;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -143,6 +146,66 @@ class PublishCommandTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.errLines()).hasSize(1);
         assertThat(result.err()).startsWith("herald: invalid event: attribute 'type'");
+    }
+
+    @Test
+    void aDelayedEventEntersTheTopicAfterTheDelayInTheOrderGiven() {
+        Instant before = Instant.now();
+        var result = cli.runWithStdin("a\nb\nc\n", "publish", "orders", "--key", "k", "--delay", "1s");
+        Instant after = Instant.now();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.outLines()).hasSize(1);
+        assertThat(result.out()).startsWith("scheduled 3 events for ");
+        Instant deliverAt = Instant.parse(result.out().strip().substring("scheduled 3 events for ".length()));
+        assertThat(deliverAt).isBetween(before.plusSeconds(1).truncatedTo(ChronoUnit.MILLIS), after.plusSeconds(1));
+
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(readLines()).extracting(l -> l.substring(l.lastIndexOf(' ') + 1)).containsExactly("a", "b", "c"));
+        // appended at their time, not before: the append time is the log's, not the publisher's
+        assertThat(readLines()).allSatisfy(l -> assertThat(Instant.parse(l.split(" ")[1])).isAfterOrEqualTo(deliverAt));
+        assertThat(readLines()).allSatisfy(l -> assertThat(l).startsWith(KeyPartitioner.partition("k", 4) + "@"));
+    }
+
+    @Test
+    void anEventAtAnInstantWaitsForItWhileALaterOneStillWaits() {
+        Instant soon = Instant.now().plusMillis(800).truncatedTo(ChronoUnit.MILLIS);
+
+        var later = cli.run("publish", "orders", "next century", "--at", "2100-01-01T00:00:00Z");
+        var result = cli.run("publish", "orders", "{\"reminder\": 1}", "--at", soon.toString(), "--type", "reminder");
+
+        assertThat(later.out()).isEqualTo("scheduled 1 event for 2100-01-01T00:00:00Z\n");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).isEqualTo("scheduled 1 event for " + soon + "\n");
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> !readLines().isEmpty());
+        List<String> lines = readLines();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.getFirst()).contains(" reminder ").endsWith(" {\"reminder\": 1}");
+        assertThat(Instant.parse(lines.getFirst().split(" ")[1])).isAfterOrEqualTo(soon);
+    }
+
+    @Test
+    void aTimeInThePastMeansNow() {
+        var result = cli.run("publish", "orders", "overdue", "--at", "2020-01-01T00:00:00Z");
+
+        assertThat(result.out()).isEqualTo("scheduled 1 event for 2020-01-01T00:00:00Z\n");
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(readLines()).singleElement().asString().endsWith(" overdue"));
+    }
+
+    @Test
+    void aMalformedLineStopsAScheduleAfterSchedulingTheLinesBeforeIt() {
+        var result = cli.runWithStdin("one\n{\"specversion\":\"1.0\",\"id\":\"x\"}\n", "publish", "orders", "--delay", "5m");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.errLines()).singleElement().asString().startsWith("herald: stdin line 2: ")
+                .endsWith("(the 1 events before it were scheduled)");
+        assertThat(readLines()).isEmpty();
+    }
+
+    private List<String> readLines() {
+        return cli.run("read", "orders", "--format", "line").outLines();
     }
 
     private List<StoredEvent> stored() {
