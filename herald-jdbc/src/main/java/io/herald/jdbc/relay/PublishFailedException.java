@@ -1,0 +1,11 @@
+package io.herald.jdbc.relay;
+
+import io.herald.HeraldException;
+
+/** The broker did not acknowledge a batch of outbox rows; they stay in the outbox and are retried. */
+final class PublishFailedException extends HeraldException {
+
+    PublishFailedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
