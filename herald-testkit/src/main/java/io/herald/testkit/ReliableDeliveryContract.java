@@ -209,6 +209,40 @@ public abstract class ReliableDeliveryContract extends BrokerContract {
     }
 
     @ParameterizedTest
+    @EnumSource(Ordering.class)
+    void theFirstVerdictOfADeliveryCounts(Ordering ordering) {
+        String topic = createTopic(1);
+        publishNumbered(topic, 0, 3);
+        Map<Integer, List<Integer>> attempts = new ConcurrentHashMap<>();
+        try (Subscriber ignored = broker.subscribe(topic, "s", spec(ordering), d -> {
+            int n = numberOf(d.event());
+            attempts.computeIfAbsent(n, k -> new CopyOnWriteArrayList<>()).add(d.attempt());
+            switch (n) {
+                case 0 -> {
+                    d.ack();
+                    d.nack(); // too late: acked
+                    throw new IllegalStateException("too late as well");
+                }
+                case 1 -> {
+                    if (d.attempt() == 1) {
+                        d.nack(); // returning normally after it acks nothing
+                    }
+                }
+                default -> d.reject("rejected first");
+            }
+        })) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> attempts.getOrDefault(1, List.of()).size() == 2
+                    && broker.deadLetters(topic, "s").count(DeadLetterSelector.all()) == 1);
+            // a marker behind them all: once it is handled, no late redelivery of 0 is pending
+            publishNumbered(topic, 3, 1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> attempts.containsKey(3));
+        }
+        assertThat(attempts.get(0)).as("acked, then nacked and thrown: delivered once").containsExactly(1);
+        assertThat(attempts.get(1)).as("nacked, then returned: delivered again").containsExactly(1, 2);
+        assertThat(attempts.get(2)).as("rejected, then returned: dead-lettered, not acked").containsExactly(1);
+    }
+
+    @ParameterizedTest
     @EnumSource(value = Ordering.class, names = {"KEY", "NONE"})
     void aPoisonEventHoldsBackNothingButItsOwnKey(Ordering ordering) {
         String topic = createTopic(1);

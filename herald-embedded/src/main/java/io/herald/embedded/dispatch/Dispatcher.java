@@ -89,12 +89,20 @@ public final class Dispatcher {
     private final Set<String> parkedKeys = new HashSet<>();
     private final ArrayDeque<Entry> ready = new ArrayDeque<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /**
+     * Leases in the order they were taken. Every lease lasts the subscription's lease duration,
+     * so their deadlines come in this order too and expiry needs no priority queue; an extended
+     * lease also gets a {@link #timers timer} and its old place here is skipped.
+     */
+    private final ArrayDeque<Lease> leases = new ArrayDeque<>();
     private final Map<String, Entry> redrives = new HashMap<>();
     private final Map<String, Long> consumers = new HashMap<>();
     private final AckRate ackRate;
+    private final long leaseMillis;
     private int inWindow;
     private int rotation;
     private long leased;
+    private boolean dirtyCursors;
     private boolean closed;
 
     public Dispatcher(Topic topic, String name, SubscriptionSpec spec, CursorStore cursors, DeliveryStateStore states,
@@ -113,10 +121,12 @@ public final class Dispatcher {
         this.clock = clock;
         this.random = random;
         this.ackRate = new AckRate(clock);
+        this.leaseMillis = spec.leaseDuration().toMillis();
         this.partitions = new PartitionWindow[topic.partitions().size()];
         for (Partition p : topic.partitions()) {
             long cursor = cursors.cursor(topic.name(), name, p.index()).orElse(p.offsetFor(spec.start()));
-            partitions[p.index()] = new PartitionWindow(new PartitionFetcher(p, cursor), cursor);
+            partitions[p.index()] = new PartitionWindow(new PartitionFetcher(p, cursor), cursor,
+                    states.states(topic.name(), name, p.index()));
             p.addListener(onAppend);
         }
         parkedKeys.addAll(states.parkedKeys(topic.name(), name));
@@ -135,22 +145,41 @@ public final class Dispatcher {
 
     /** Up to {@code max} deliveries for {@code consumer}, waiting up to {@code wait} for the first. */
     public List<Delivery> poll(String consumer, int max, Duration wait) {
+        return poll(consumer, max, 1, wait, List.of());
+    }
+
+    /**
+     * Like {@link #poll(String, int, Duration)} for one of {@code sharers} threads that poll
+     * alike (a push consumer's workers): takes at most its fair share of what is ready, so
+     * that a batch taken by one thread never leaves the others idle, yet a backlog is taken in
+     * batches, with one lock for many events. The thread's acks of its last batch ({@code acked},
+     * see {@link AckBatch}) take effect first.
+     */
+    List<Delivery> poll(String consumer, int max, int sharers, Duration wait, List<QueueDelivery> acked) {
         if (max < 1) {
             throw new IllegalArgumentException("max must be at least 1, got " + max);
         }
         long deadline = System.nanoTime() + wait.toNanos();
         Wakeup wakeup = new Wakeup();
+        boolean first = true;
         while (true) {
             List<Delivery> out;
             long nextTimerMillis;
             lock.lock();
             try {
                 checkOpen();
+                if (first) {
+                    for (QueueDelivery d : acked) {
+                        d.applyAck();
+                    }
+                    first = false;
+                }
                 consumers.put(consumer, clock.millis());
                 fill();
                 fireTimers();
-                out = lease(consumer, max);
-                nextTimerMillis = timers.isEmpty() ? Long.MAX_VALUE : timers.peek().at - clock.millis();
+                out = lease(Math.min(max, Math.max(1, ready.size() / Math.max(1, sharers))));
+                commitCursors();
+                nextTimerMillis = nextTimer() - clock.millis();
             } finally {
                 lock.unlock();
             }
@@ -159,7 +188,7 @@ public final class Dispatcher {
                 return out;
             }
             long sleep = Math.min(remaining, MAX_WAIT_SLICE_NANOS);
-            if (nextTimerMillis < Long.MAX_VALUE) {
+            if (nextTimerMillis < Long.MAX_VALUE / 2) {
                 sleep = Math.max(0, Math.min(sleep, Duration.ofMillis(Math.max(1, nextTimerMillis)).toNanos()));
             }
             waiting.add(wakeup);
@@ -175,6 +204,9 @@ public final class Dispatcher {
         lock.lock();
         try {
             consumers.remove(consumer);
+            if (!closed) {
+                commitCursors();
+            }
         } finally {
             lock.unlock();
         }
@@ -191,7 +223,7 @@ public final class Dispatcher {
         }
     }
 
-    private List<Delivery> lease(String consumer, int max) {
+    private List<Delivery> lease(int max) {
         List<Delivery> out = null;
         long now = clock.millis();
         while ((out == null || out.size() < max) && !ready.isEmpty()) {
@@ -201,8 +233,8 @@ public final class Dispatcher {
             }
             e.state = Entry.State.LEASED;
             e.epoch++;
-            e.leaseDeadline = now + spec.leaseDuration().toMillis();
-            timers.add(new Timer(e.leaseDeadline, e, e.epoch));
+            e.leaseDeadline = now + leaseMillis;
+            leases.addLast(new Lease(e.leaseDeadline, e, e.epoch));
             leased++;
             if (out == null) {
                 out = new ArrayList<>(Math.min(max, 64));
@@ -234,7 +266,8 @@ public final class Dispatcher {
     private void admit(PartitionWindow pw, StoredEvent stored) {
         Entry e = new Entry(stored, keyOf(stored), null);
         pw.entries.addLast(e);
-        var recorded = states.state(topic.name(), name, e.partition(), e.offset());
+        var recorded = pw.recorded.isEmpty() ? Optional.<DeliveryStateStore.OffsetState>empty()
+                : Optional.ofNullable(pw.recorded.remove(e.offset()));
         if ((filter != null && !filter.matches(stored.event())) || recorded.map(DeliveryStateStore.OffsetState::settled).orElse(false)) {
             e.state = Entry.State.DONE;
             advanceCursor(pw);
@@ -243,8 +276,9 @@ public final class Dispatcher {
         recorded.ifPresent(e::restore);
         inWindow++;
         if (spec.ordering() == Ordering.KEY) {
-            ArrayDeque<Entry> queue = keys.computeIfAbsent(e.key, k -> new ArrayDeque<>());
+            ArrayDeque<Entry> queue = keys.computeIfAbsent(e.key, k -> new ArrayDeque<>(2));
             queue.addLast(e);
+            e.keyQueue = queue;
             if (queue.size() == 1 && !parkedKeys.contains(e.key)) {
                 schedule(e);
             }
@@ -253,7 +287,11 @@ public final class Dispatcher {
         }
     }
 
+    /** The ordering key; NONE orders nothing, so its entries have none. */
     private String keyOf(StoredEvent stored) {
+        if (spec.ordering() != Ordering.KEY) {
+            return null;
+        }
         return stored.event().partitionKey().orElseGet(() -> "\u0000" + stored.position());
     }
 
@@ -270,21 +308,44 @@ public final class Dispatcher {
 
     private void fireTimers() {
         long now = clock.millis();
+        while (!leases.isEmpty() && leases.peekFirst().at <= now) {
+            Lease l = leases.pollFirst();
+            fire(l.entry, l.epoch, now);
+        }
         while (!timers.isEmpty() && timers.peek().at <= now) {
             Timer t = timers.poll();
-            Entry e = t.entry;
-            if (t.epoch != e.epoch) {
-                continue; // the entry moved on since this timer was set
-            }
-            if (e.state == Entry.State.WAITING && e.dueAt <= now) {
-                e.state = Entry.State.READY;
-                ready.add(e);
-            } else if (e.state == Entry.State.LEASED && e.leaseDeadline <= now) {
-                leased--;
-                e.epoch++;
-                fail(e, null, "lease expired after " + spec.leaseDuration().toMillis() + " ms", Duration.ZERO);
-            }
+            fire(t.entry, t.epoch, now);
         }
+    }
+
+    private void fire(Entry e, int epoch, long now) {
+        if (epoch != e.epoch) {
+            return; // the entry moved on since this timer was set
+        }
+        if (e.state == Entry.State.WAITING && e.dueAt <= now) {
+            e.state = Entry.State.READY;
+            ready.add(e);
+        } else if (e.state == Entry.State.LEASED && e.leaseDeadline <= now) {
+            leased--;
+            e.epoch++;
+            fail(e, null, "lease expired after " + leaseMillis + " ms", Duration.ZERO);
+        }
+    }
+
+    /** When the next lease expires or the next waiting event is due (Long.MAX_VALUE: never). */
+    private long nextTimer() {
+        long next = Long.MAX_VALUE;
+        // skip leases that ended: they would wake pollers for nothing
+        while (!leases.isEmpty() && leases.peekFirst().epoch != leases.peekFirst().entry.epoch) {
+            leases.pollFirst();
+        }
+        if (!leases.isEmpty()) {
+            next = leases.peekFirst().at;
+        }
+        if (!timers.isEmpty()) {
+            next = Math.min(next, timers.peek().at);
+        }
+        return next;
     }
 
     // ---- ending deliveries (called by QueueDelivery)
@@ -292,21 +353,41 @@ public final class Dispatcher {
     void ack(Entry e, int epoch) {
         lock.lock();
         try {
-            if (!isCurrent(e, epoch)) {
-                return;
-            }
-            leased--;
-            e.epoch++;
-            ackRate.record();
-            if (e.isRedrive()) {
-                states.removeRedrive(topic.name(), name, e.redrive.deadLetterTopic(), e.redrive.partition(), e.redrive.offset());
-            } else if (e.failures > 0) {
-                states.settle(topic.name(), name, e.partition(), e.offset(), false);
-            }
-            finish(e);
+            ackLocked(e, epoch);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Acks of several deliveries under one lock. */
+    void ackAll(List<QueueDelivery> acked) {
+        if (acked.isEmpty()) {
+            return;
+        }
+        lock.lock();
+        try {
+            for (QueueDelivery d : acked) {
+                d.applyAck();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** An ack, with the lock held. */
+    void ackLocked(Entry e, int epoch) {
+        if (!isCurrent(e, epoch)) {
+            return;
+        }
+        leased--;
+        e.epoch++;
+        ackRate.record();
+        if (e.isRedrive()) {
+            states.removeRedrive(topic.name(), name, e.redrive.deadLetterTopic(), e.redrive.partition(), e.redrive.offset());
+        } else if (e.failures > 0) {
+            states.settle(topic.name(), name, e.partition(), e.offset(), false);
+        }
+        finish(e);
     }
 
     void nack(Entry e, int epoch, Duration delay, Throwable error) {
@@ -455,9 +536,13 @@ public final class Dispatcher {
             inWindow--;
         }
         if (spec.ordering() == Ordering.KEY) {
-            ArrayDeque<Entry> queue = keys.get(e.key);
+            ArrayDeque<Entry> queue = e.keyQueue;
             if (queue != null) {
-                queue.remove(e);
+                if (queue.peekFirst() == e) {
+                    queue.pollFirst();
+                } else {
+                    queue.remove(e);
+                }
                 if (queue.isEmpty()) {
                     keys.remove(e.key);
                 } else if (!parkedKeys.contains(e.key) && queue.peekFirst().state == Entry.State.WAITING) {
@@ -482,9 +567,27 @@ public final class Dispatcher {
             moved = true;
         }
         if (moved) {
-            int p = pw.fetcher.partition().index();
-            cursors.commit(topic.name(), name, p, pw.cursor);
-            states.forgetBelow(topic.name(), name, p, pw.cursor);
+            dirtyCursors = true;
+        }
+    }
+
+    /**
+     * Hands the cursors that moved to the cursor store: once per poll rather than once per ack,
+     * since the store writes them to disk only every few milliseconds anyway. A cursor not yet
+     * handed on when the process dies means redelivery, never loss.
+     */
+    private void commitCursors() {
+        if (!dirtyCursors) {
+            return;
+        }
+        dirtyCursors = false;
+        for (PartitionWindow pw : partitions) {
+            if (pw.cursor != pw.committed) {
+                int p = pw.fetcher.partition().index();
+                cursors.commit(topic.name(), name, p, pw.cursor);
+                states.forgetBelow(topic.name(), name, p, pw.cursor);
+                pw.committed = pw.cursor;
+            }
         }
     }
 
@@ -529,7 +632,9 @@ public final class Dispatcher {
         if (parkedKeys.remove(e.key)) {
             states.unpark(topic.name(), name, e.key);
         }
-        keys.computeIfAbsent(e.key, k -> new ArrayDeque<>()).addLast(e);
+        ArrayDeque<Entry> queue = keys.computeIfAbsent(e.key, k -> new ArrayDeque<>(2));
+        queue.addLast(e);
+        e.keyQueue = queue;
         arrange(e.key);
     }
 
@@ -678,6 +783,7 @@ public final class Dispatcher {
         lock.lock();
         try {
             closed = true;
+            commitCursors();
             for (PartitionWindow pw : partitions) {
                 for (Entry e : pw.entries) {
                     if (e.state == Entry.State.DONE && e.failures == 0) {
@@ -695,12 +801,24 @@ public final class Dispatcher {
     private static final class PartitionWindow {
         final PartitionFetcher fetcher;
         final ArrayDeque<Entry> entries = new ArrayDeque<>();
+        /**
+         * The states recorded for events above the cursor when the dispatcher started, taken by
+         * offset as the events come in: only this dispatcher records states of its events after
+         * that, so the store need not be asked for every event.
+         */
+        final java.util.NavigableMap<Long, DeliveryStateStore.OffsetState> recorded;
         long cursor;
+        long committed;
 
-        PartitionWindow(PartitionFetcher fetcher, long cursor) {
+        PartitionWindow(PartitionFetcher fetcher, long cursor, java.util.NavigableMap<Long, DeliveryStateStore.OffsetState> recorded) {
             this.fetcher = fetcher;
             this.cursor = cursor;
+            this.committed = cursor;
+            this.recorded = recorded;
         }
+    }
+
+    private record Lease(long at, Entry entry, int epoch) {
     }
 
     private record Timer(long at, Entry entry, int epoch) implements Comparable<Timer> {

@@ -14,12 +14,17 @@ final class Entry {
     enum State { WAITING, READY, LEASED, DEAD_LETTERING, DONE }
 
     final StoredEvent stored;
-    /** The ordering key: the partition key, or (without one) the position, which orders nothing. */
+    /**
+     * KEY: the ordering key, the partition key, or (without one) the position, which orders
+     * nothing. NONE: null.
+     */
     final String key;
     /** A dead letter delivered again, not an event of the window's partitions. */
     final DeliveryStateStore.Redrive redrive;
 
     State state = State.WAITING;
+    /** KEY: the queue of its key's unfinished events it is in. */
+    java.util.ArrayDeque<Entry> keyQueue;
     /** Deliveries that failed so far. */
     int failures;
     long dueAt;

@@ -8,7 +8,8 @@ import java.time.Instant;
 
 /**
  * A delivery of a subscription with ordering {@code KEY} or {@code NONE}: a lease on one event.
- * Ending it after the lease expired (or twice) does nothing: the event has been handed on.
+ * Ending it after the lease expired (or twice) does nothing: the event has been handed on; the
+ * first verdict counts.
  */
 final class QueueDelivery implements Delivery {
 
@@ -16,6 +17,9 @@ final class QueueDelivery implements Delivery {
     private final Entry entry;
     private final int epoch;
     private final int attempt;
+    /** Where a push worker collects its acks (null: a pulled delivery, acked at once). */
+    private AckBatch acks;
+    private volatile boolean ended;
 
     QueueDelivery(Dispatcher dispatcher, Entry entry, int epoch, int attempt, long leaseDeadline) {
         this.dispatcher = dispatcher;
@@ -59,14 +63,41 @@ final class QueueDelivery implements Delivery {
         return Instant.ofEpochMilli(dispatcher.leaseDeadline(entry, epoch));
     }
 
+    void collectAcksIn(AckBatch batch) {
+        this.acks = batch;
+    }
+
     @Override
     public void ack() {
-        dispatcher.ack(entry, epoch);
+        if (end()) {
+            AckBatch batch = acks;
+            if (batch != null && batch.collects()) {
+                batch.add(this);
+            } else {
+                dispatcher.ack(entry, epoch);
+            }
+        }
+    }
+
+    /** A collected ack takes effect; the dispatcher's lock is held. */
+    void applyAck() {
+        dispatcher.ackLocked(entry, epoch);
+    }
+
+    /** True for the first verdict only. */
+    private boolean end() {
+        if (ended) {
+            return false;
+        }
+        ended = true;
+        return true;
     }
 
     @Override
     public void nack() {
-        dispatcher.nack(entry, epoch, null, null);
+        if (end()) {
+            dispatcher.nack(entry, epoch, null, null);
+        }
     }
 
     @Override
@@ -74,17 +105,23 @@ final class QueueDelivery implements Delivery {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("a nack delay cannot be negative, got " + delay);
         }
-        dispatcher.nack(entry, epoch, delay, null);
+        if (end()) {
+            dispatcher.nack(entry, epoch, delay, null);
+        }
     }
 
     /** A push handler's failure: retried per the policy, which sees the exception. */
     void fail(Throwable error) {
-        dispatcher.nack(entry, epoch, null, error);
+        if (end()) {
+            dispatcher.nack(entry, epoch, null, error);
+        }
     }
 
     @Override
     public void reject(String reason) {
-        dispatcher.reject(entry, epoch, reason);
+        if (end()) {
+            dispatcher.reject(entry, epoch, reason);
+        }
     }
 
     @Override

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A push consumer of a {@code KEY} or {@code NONE} subscription: {@code concurrency} virtual
- * threads, each taking one lease at a time from the {@link Dispatcher} and calling the handler.
+ * threads, each taking leases from the {@link Dispatcher} (one, or a batch when many events are
+ * ready) and calling the handler for each in turn.
  * Return = ack; {@link RejectException} = dead letter now; any other exception = a failure for the
  * retry policy. With {@code KEY} the dispatcher never hands two events of one key out at once,
  * so each key is handled in order however many threads run.
@@ -26,6 +27,8 @@ public final class QueuePushConsumer implements Subscriber {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueuePushConsumer.class);
     private static final Duration POLL_WAIT = Duration.ofMillis(100);
+    /** The most one worker takes at once (when many events are ready: see {@link Dispatcher#poll(String, int, int, Duration)}). */
+    private static final int MAX_BATCH = 32;
 
     private final Dispatcher dispatcher;
     private final String topic;
@@ -34,6 +37,7 @@ public final class QueuePushConsumer implements Subscriber {
     private final DeliveryHandler handler;
     private final Consumer<QueuePushConsumer> onClose;
     private final List<Thread> workers = new ArrayList<>();
+    private final int concurrency;
     private volatile boolean stopping;
 
     public QueuePushConsumer(Dispatcher dispatcher, String topic, int partitions, String id, int concurrency,
@@ -44,6 +48,7 @@ public final class QueuePushConsumer implements Subscriber {
         this.id = id;
         this.handler = handler;
         this.onClose = onClose;
+        this.concurrency = concurrency;
         for (int i = 0; i < concurrency; i++) {
             workers.add(Thread.ofVirtual().name("herald-" + dispatcher.subscription() + "-" + id + "-" + i).unstarted(this::work));
         }
@@ -54,16 +59,20 @@ public final class QueuePushConsumer implements Subscriber {
     }
 
     private void work() {
-        while (!stopping) {
-            List<Delivery> one;
-            try {
-                one = dispatcher.poll(id, 1, POLL_WAIT);
-            } catch (HeraldException e) {
-                return; // topic deleted or broker closed
+        AckBatch acks = new AckBatch(Thread.currentThread());
+        try {
+            while (!stopping) {
+                List<Delivery> batch = dispatcher.poll(id, MAX_BATCH, concurrency, POLL_WAIT, acks);
+                acks.clear();
+                for (Delivery delivery : batch) {
+                    QueueDelivery d = (QueueDelivery) delivery;
+                    d.collectAcksIn(acks);
+                    handle(d);
+                }
             }
-            for (Delivery delivery : one) {
-                handle((QueueDelivery) delivery);
-            }
+            dispatcher.ackAll(acks);
+        } catch (HeraldException e) {
+            // topic deleted or broker closed: the acks not yet given mean redelivery after a restart
         }
     }
 
