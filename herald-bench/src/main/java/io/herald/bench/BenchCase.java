@@ -2,6 +2,7 @@ package io.herald.bench;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One row group of the result table: a workload in one configuration, run once per repetition
@@ -27,6 +28,15 @@ interface BenchCase {
     /** Runs only against Herald (there is no Kafka peer of the measurement). */
     default boolean heraldOnly() {
         return false;
+    }
+
+    /**
+     * A name for this case's run against {@code system} when another case runs exactly the same
+     * thing there (Kafka's peer of KEY ordering is its PARTITION consumer group): the driver
+     * then runs it once per repetition and gives both cases its numbers. Empty: a run of its own.
+     */
+    default Optional<String> sharedRun(BrokerUnderTest system) {
+        return Optional.empty();
     }
 
     /** One measurement: warm-up included, on the fresh topic {@code run.topic()}. */

@@ -1,6 +1,7 @@
 package io.herald.bench;
 
 import io.herald.broker.Durations;
+import io.herald.broker.Ordering;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,18 +33,36 @@ import java.util.function.Function;
  * @param dir             where data directories (Herald's and Kafka's) go: one disk for both
  * @param out             a file to write the result table to, besides standard output
  * @param quick           a smoke run: also the machine probes take fewer samples
+ * @param orderings       reliable-delivery workloads (acked, retry, redrive): the subscription orderings
+ * @param consumers       acked: consumers per subscription
+ * @param handlerMillis   acked: what each delivery's handler costs (0 = ack at once; others sleep that long)
+ * @param ackedRate       acked: events per second of the paced publisher of the publish-to-ack latency phase
+ * @param failurePercent  retry: the share of events whose first delivery fails (nack)
+ * @param redriveEvents   redrive: events dead-lettered and then redriven per run
+ * @param ackedStock      acked, retry: events published (consumers held) before the throughput phase drains them
+ * @param lease           Herald KEY and NONE subscriptions' lease duration (the API's default, 30 s, unless
+ *                        given: a diagnostic knob, since an acked delivery's lease timer lives that long)
  */
 record BenchOptions(List<String> workloads, Duration warmup, Duration measure, int repetitions, long consumeEvents,
                     int latencyRate, long reopenBytes, boolean dropCaches, boolean kafka, boolean fullMatrix,
                     List<Integer> sizes, List<Integer> partitions, List<Durability> durabilities,
-                    List<PublishMode> modes, List<Integer> threads, Path dir, Optional<Path> out, boolean quick) {
+                    List<PublishMode> modes, List<Integer> threads, Path dir, Optional<Path> out, boolean quick,
+                    List<Ordering> orderings, List<Integer> consumers, List<Integer> handlerMillis, int ackedRate,
+                    int failurePercent, long redriveEvents, long ackedStock, Duration lease) {
 
     static final List<String> ALL_WORKLOADS = List.of(
-            AlwaysWorkload.NAME, PublishWorkload.NAME, ConsumeWorkload.NAME, LatencyWorkload.NAME, ReopenWorkload.NAME);
+            AlwaysWorkload.NAME, PublishWorkload.NAME, ConsumeWorkload.NAME, LatencyWorkload.NAME, ReopenWorkload.NAME,
+            AckedWorkload.NAME, RetryWorkload.NAME, RedriveWorkload.NAME);
+    /**
+     * What runs without {@code --workloads}: the publish, consume, latency and reopen workloads, as
+     * before the reliable-delivery ones (acked, retry, redrive) were added; name those to run them.
+     */
+    static final List<String> DEFAULT_WORKLOADS = ALL_WORKLOADS.subList(0, 5);
 
     static final String USAGE = """
             usage: java -cp herald-bench.jar io.herald.bench.Driver [options]
-              --workloads a,b,...   of %s (default: all)
+              --workloads a,b,...   of %s
+                                    (default: the first five; acked, retry, redrive run when named)
               --warmup 2s           load before each measurement, not counted
               --duration 5s         each throughput / latency measurement
               --repetitions 3       runs per case and system (median reported)
@@ -57,12 +76,20 @@ record BenchOptions(List<String> workloads, Duration warmup, Duration measure, i
               --modes single,batch --threads 1,8      the publish matrix's dimensions
               --dir PATH            data directories of both systems (default: a temp directory)
               --out FILE            also write the result table (Markdown) there
+              --orderings partition,key,none   reliable delivery (acked, retry, redrive): subscription orderings
+              --consumers 1,8,64    acked: consumers per subscription
+              --handler-ms 0,1      acked: handler cost per delivery (0 = ack at once)
+              --acked-rate 5000     acked: events/s of the paced publisher of the publish-to-ack latency phase
+              --failure-percent 10  retry: events whose first delivery fails (nack), in percent
+              --redrive-events 2000 redrive: events dead-lettered, then redriven, per run
+              --acked-stock 1000000  acked, retry: events published, consumers held, before the throughput phase
+              --lease 30s           Herald KEY/NONE lease duration (default: the API's, 30 s)
               --quick               a smoke run: 0.2 s warm-up, 0.5 s runs, 1 repetition, small matrix
             """.formatted(String.join(",", ALL_WORKLOADS));
 
     static BenchOptions parse(String... args) {
         boolean quick = Arrays.asList(args).contains("--quick");
-        List<String> workloads = ALL_WORKLOADS;
+        List<String> workloads = DEFAULT_WORKLOADS;
         Duration warmup = quick ? Duration.ofMillis(200) : Duration.ofSeconds(2);
         Duration measure = quick ? Duration.ofMillis(500) : Duration.ofSeconds(5);
         int repetitions = quick ? 1 : 3;
@@ -79,6 +106,14 @@ record BenchOptions(List<String> workloads, Duration warmup, Duration measure, i
         List<Integer> threads = quick ? List.of(1) : List.of(1, 8);
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "herald-bench-" + ProcessHandle.current().pid());
         Optional<Path> out = Optional.empty();
+        List<Ordering> orderings = quick ? List.of(Ordering.KEY) : List.of(Ordering.values());
+        List<Integer> consumers = quick ? List.of(8) : List.of(1, 8, 64);
+        List<Integer> handlerMillis = quick ? List.of(0) : List.of(0, 1);
+        int ackedRate = 5_000;
+        int failurePercent = 10;
+        long redriveEvents = quick ? 500 : 2_000;
+        Duration lease = io.herald.broker.SubscriptionSpec.DEFAULT_LEASE;
+        long ackedStock = quick ? 20_000 : 1_000_000;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -105,11 +140,26 @@ record BenchOptions(List<String> workloads, Duration warmup, Duration measure, i
                 case "--threads" -> threads = list(value(args, ++i, a), Integer::parseInt);
                 case "--dir" -> dir = Path.of(value(args, ++i, a));
                 case "--out" -> out = Optional.of(Path.of(value(args, ++i, a)));
+                case "--orderings" -> orderings = list(value(args, ++i, a), o -> Ordering.valueOf(o.toUpperCase(Locale.ROOT)));
+                case "--consumers" -> consumers = list(value(args, ++i, a), c -> positive(a, Integer.parseInt(c)));
+                case "--handler-ms" -> handlerMillis = list(value(args, ++i, a), Integer::parseInt);
+                case "--acked-rate" -> ackedRate = positive(a, Integer.parseInt(value(args, ++i, a)));
+                case "--failure-percent" -> failurePercent = Integer.parseInt(value(args, ++i, a));
+                case "--redrive-events" -> redriveEvents = positive(a, Long.parseLong(value(args, ++i, a)));
+                case "--acked-stock" -> ackedStock = positive(a, Long.parseLong(value(args, ++i, a)));
+                case "--lease" -> lease = Durations.parse(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
             }
         }
+        if (failurePercent < 0 || failurePercent > 100) {
+            throw new IllegalArgumentException("--failure-percent must be between 0 and 100, got " + failurePercent);
+        }
+        if (handlerMillis.stream().anyMatch(m -> m < 0)) {
+            throw new IllegalArgumentException("--handler-ms must not be negative, got " + handlerMillis);
+        }
         return new BenchOptions(workloads, warmup, measure, repetitions, consumeEvents, rate, reopenBytes, dropCaches,
-                kafka, fullMatrix, sizes, partitions, durabilities, modes, threads, dir, out, quick);
+                kafka, fullMatrix, sizes, partitions, durabilities, modes, threads, dir, out, quick,
+                orderings, consumers, handlerMillis, ackedRate, failurePercent, redriveEvents, ackedStock, lease);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -1,5 +1,6 @@
 package io.herald.bench;
 
+import io.herald.broker.Ordering;
 import io.herald.event.Event;
 import java.time.Duration;
 import java.util.List;
@@ -34,8 +35,33 @@ interface BrokerUnderTest extends AutoCloseable {
      */
     AutoCloseable push(String topic, String subscription, EventSink sink) throws Exception;
 
+    /**
+     * {@code consumers} consumers of a new subscription with the given ordering, from the earliest
+     * event, that end every delivery with the handler's verdict (ack, nack, reject). Returns once
+     * every consumer is in the group and the partitions are assigned; the first events may still
+     * take a moment (a Kafka share group's first fetch). Closing stops them all. What each system
+     * runs for an ordering is its {@link #ackedShape}.
+     */
+    AutoCloseable acked(String topic, String subscription, Ordering ordering, int consumers, AckedHandler handler)
+            throws Exception;
+
+    /** How {@link #acked} consumes with this ordering and this many consumers, for the result table. */
+    String ackedShape(Ordering ordering, String consumers);
+
     @Override
     void close() throws Exception;
+
+    /** How a delivery ended. */
+    enum Verdict { ACK, NACK, REJECT }
+
+    /** The application's work in a reliable-delivery workload; called on consumer threads, many at once. */
+    interface AckedHandler {
+        /** Handles one delivery ({@code attempt} 1 = its first) and says how it ended. */
+        Verdict handle(Event event, int attempt) throws InterruptedException;
+
+        /** Called right after the verdict was handed to the broker (the ack call returned). */
+        void ended(Event event, Verdict verdict);
+    }
 
     interface TopicPublisher extends AutoCloseable {
         /** Completes once the event is acknowledged (Herald: durable per fsync policy; Kafka: acks=all). */

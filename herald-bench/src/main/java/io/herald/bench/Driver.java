@@ -56,14 +56,20 @@ public final class Driver {
         KafkaProcess kafkaProcess = null;
         List<BrokerUnderTest> systems = new ArrayList<>();
         try {
-            systems.add(new HeraldUnderTest(options.dir().resolve("herald")));
+            systems.add(new HeraldUnderTest(options.dir().resolve("herald"), options.lease()));
             if (options.kafka()) {
                 long t0 = System.nanoTime();
                 kafkaProcess = KafkaProcess.start(options.dir().resolve("kafka"));
                 log.printf(Locale.ROOT, "Kafka broker up at %s after %.1f s%n", kafkaProcess.bootstrapServers(), (System.nanoTime() - t0) / 1e9);
                 systems.add(new KafkaUnderTest(kafkaProcess.bootstrapServers()));
             }
+            if (!options.quick() && options.workloads().stream().anyMatch(w -> w.equals(AckedWorkload.NAME) || w.equals(RetryWorkload.NAME))) {
+                for (BrokerUnderTest system : systems) {
+                    AckedWorkload.warmUp(system, options, options.dir().resolve("scratch-warmup"), log);
+                }
+            }
             int runNumber = 0;
+            Map<String, Map<Metric, Double>> sharedRuns = new HashMap<>();
             for (BenchCase c : cases) {
                 Map<String, Map<Metric, List<Double>>> values = new HashMap<>();
                 String failure = null;
@@ -72,11 +78,24 @@ public final class Driver {
                         if (c.heraldOnly() && !(system instanceof HeraldUnderTest)) {
                             continue;
                         }
+                        int repetition = rep;
+                        Optional<String> shared = c.sharedRun(system).map(k -> k + " #" + repetition);
+                        if (shared.isPresent() && sharedRuns.containsKey(shared.get())) {
+                            Map<Metric, Double> result = sharedRuns.get(shared.get());
+                            for (Metric m : c.metrics()) {
+                                values.computeIfAbsent(system.name(), k -> new LinkedHashMap<>())
+                                        .computeIfAbsent(m, k -> new ArrayList<>()).add(result.get(m));
+                            }
+                            log.printf(Locale.ROOT, "  %-8s %-50s run %d %-6s %s  (the same run as an earlier case: %s)%n", c.workload(),
+                                    c.label(), rep, system.name(), describe(c, result), shared.get());
+                            continue;
+                        }
                         String topic = c.workload() + "-" + (++runNumber);
                         Path scratch = options.dir().resolve("scratch-" + runNumber);
                         long t0 = System.nanoTime();
                         try {
                             Map<Metric, Double> result = c.run(system, new RunContext(options, topic, scratch));
+                            shared.ifPresent(k -> sharedRuns.put(k, result));
                             for (Metric m : c.metrics()) {
                                 values.computeIfAbsent(system.name(), k -> new LinkedHashMap<>())
                                         .computeIfAbsent(m, k -> new ArrayList<>()).add(result.get(m));
@@ -98,6 +117,21 @@ public final class Driver {
                             values.getOrDefault("Herald", Map.of()).getOrDefault(m, List.of()),
                             values.getOrDefault("Kafka", Map.of()).getOrDefault(m, List.of()),
                             Optional.ofNullable(c.targets().get(m)), failure));
+                }
+            }
+            if (options.workloads().contains(AckedWorkload.NAME)) {
+                AckedWorkload.checks(table).forEach(table::addCheck);
+            }
+            if (options.workloads().contains(RetryWorkload.NAME)) {
+                RetryWorkload.checks(table).forEach(table::addCheck);
+            }
+            if (options.workloads().stream().anyMatch(w -> List.of(AckedWorkload.NAME, RetryWorkload.NAME, RedriveWorkload.NAME).contains(w))) {
+                table.addNote("Herald KEY/NONE lease duration: " + options.lease().toMillis() + " ms; retry backoff: none (a nack is delivered again at once)");
+                for (BrokerUnderTest system : systems) {
+                    for (var ordering : options.orderings()) {
+                        table.addNote(String.format(Locale.ROOT, "%s, %s with N consumers: %s", system.name(), ordering,
+                                system.ackedShape(ordering, "N")));
+                    }
                 }
             }
         } finally {
@@ -140,6 +174,9 @@ public final class Driver {
                 case ConsumeWorkload.NAME -> ConsumeWorkload.cases(options);
                 case LatencyWorkload.NAME -> LatencyWorkload.cases(options);
                 case ReopenWorkload.NAME -> ReopenWorkload.cases(options);
+                case AckedWorkload.NAME -> AckedWorkload.cases(options);
+                case RetryWorkload.NAME -> RetryWorkload.cases(options);
+                case RedriveWorkload.NAME -> RedriveWorkload.cases(options);
                 default -> throw new IllegalArgumentException("unknown workload " + workload);
             };
             for (BenchCase c : of) {

@@ -101,6 +101,12 @@ final class KafkaProcess implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // share groups (the acked and retry workloads' NONE peer): members learn their assignment
+        // at their heartbeat; the defaults (5 s heartbeats, 1 s assignment interval) make the first
+        // record of a new group take ~5 s. Only share groups read these.
+        p.put("group.share.min.heartbeat.interval.ms", "100");
+        p.put("group.share.heartbeat.interval.ms", "500");
+        p.put("group.share.assignment.interval.ms", "100");
         p.put("auto.create.topics.enable", "false");
         // every run deletes its topic; free the disk now rather than in a minute
         p.put("file.delete.delay.ms", "1000");

@@ -1,31 +1,47 @@
 package io.herald.bench;
 
+import io.herald.broker.Ordering;
 import io.herald.event.Event;
 import io.herald.event.EventBinaryFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ShareGroupDescription;
+import org.apache.kafka.clients.admin.ShareMemberDescription;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -43,6 +59,12 @@ final class KafkaUnderTest implements BrokerUnderTest {
     static final int BATCH_SIZE = 256 * 1024;
     static final int MAX_POLL_RECORDS = HeraldUnderTest.MAX_POLL;
     private static final Duration POLL_WAIT = Duration.ofMillis(100);
+    /**
+     * The acked consumer group commits what it processed at most this often (and when a poll comes
+     * back empty): Herald's cursor commits reach its disk every 20 ms too, so both lose at most
+     * 20 ms of acknowledgements (redelivered, never lost) in a crash.
+     */
+    static final long COMMIT_INTERVAL_NANOS = 20_000_000;
 
     private final String bootstrap;
     private final Admin admin;
@@ -219,6 +241,233 @@ final class KafkaUnderTest implements BrokerUnderTest {
             consumer.wakeup();
             thread.join();
         };
+    }
+
+    /**
+     * PARTITION and KEY: a consumer group of {@code consumers} {@code KafkaConsumer}s, one thread
+     * each, auto-commit off, {@code commitAsync()} of what was processed, at most every 20 ms
+     * ({@link #COMMIT_INTERVAL_NANOS}; committing after every poll cost Kafka 20-50 % here). A nack seeks the record's partition back to it and drops the rest
+     * of that partition's batch, so it comes again in the next poll, in order. Kafka has no
+     * key-level parallelism: KEY runs exactly as PARTITION. NONE: a share group of
+     * {@code consumers} {@code KafkaShareConsumer}s (explicit acknowledgement, ACCEPT / RELEASE /
+     * REJECT per record; the acknowledgements go with the next poll), the group set to start at
+     * the earliest offset. Returns once the group is stable with every member and every partition
+     * assigned.
+     */
+    @Override
+    public AutoCloseable acked(String topic, String subscription, Ordering ordering, int consumers, AckedHandler handler)
+            throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                .get(topic).partitions().size();
+        ConsumerThreads threads = new ConsumerThreads();
+        try {
+            if (ordering == Ordering.NONE) {
+                ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, subscription);
+                admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(
+                        new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET))))
+                        .all().get(30, TimeUnit.SECONDS);
+                for (int i = 0; i < consumers; i++) {
+                    threads.startShare(subscription + "-" + i, shareConsumer(subscription), topic, handler);
+                }
+                awaitShareGroup(subscription, consumers, partitions, threads);
+            } else {
+                Set<Long> failedOnce = ConcurrentHashMap.newKeySet();
+                for (int i = 0; i < consumers; i++) {
+                    threads.startGroup(subscription + "-" + i, ackingConsumer(subscription), topic, handler, failedOnce);
+                }
+                awaitConsumerGroup(subscription, consumers, partitions, threads);
+            }
+        } catch (Exception e) {
+            threads.close();
+            throw e;
+        }
+        return threads;
+    }
+
+    @Override
+    public String ackedShape(Ordering ordering, String consumers) {
+        return ordering == Ordering.NONE
+                ? "share group of " + consumers + " KafkaShareConsumers, ACCEPT per record"
+                : "consumer group of " + consumers + " KafkaConsumers, commitAsync of processed records every 20 ms";
+    }
+
+    private KafkaConsumer<byte[], byte[]> ackingConsumer(String group) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(MAX_POLL_RECORDS));
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private KafkaShareConsumer<byte[], byte[]> shareConsumer(String group) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put("share.acknowledgement.mode", "explicit");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(MAX_POLL_RECORDS));
+        return new KafkaShareConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private void awaitConsumerGroup(String group, int members, int partitions, ConsumerThreads threads) throws Exception {
+        awaitGroup(group, threads, () -> {
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                    .get(10, TimeUnit.SECONDS);
+            int assigned = 0;
+            for (MemberDescription m : d.members()) {
+                assigned += m.assignment().topicPartitions().size();
+            }
+            return d.groupState() == GroupState.STABLE && d.members().size() == members && assigned == partitions
+                    ? null : d.groupState() + ", " + d.members().size() + " members, " + assigned + " partitions assigned";
+        });
+    }
+
+    private void awaitShareGroup(String group, int members, int partitions, ConsumerThreads threads) throws Exception {
+        awaitGroup(group, threads, () -> {
+            ShareGroupDescription d = admin.describeShareGroups(List.of(group)).describedGroups().get(group)
+                    .get(10, TimeUnit.SECONDS);
+            Set<TopicPartition> covered = new HashSet<>();
+            for (ShareMemberDescription m : d.members()) {
+                covered.addAll(m.assignment().topicPartitions());
+            }
+            return d.groupState() == GroupState.STABLE && d.members().size() == members && covered.size() == partitions
+                    ? null : d.groupState() + ", " + d.members().size() + " members, " + covered.size() + " partitions covered";
+        });
+    }
+
+    @FunctionalInterface
+    private interface GroupCheck {
+        /** null when ready, else what it looks like. */
+        String notReady() throws Exception;
+    }
+
+    private static void awaitGroup(String group, ConsumerThreads threads, GroupCheck check) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        String state = "not described yet";
+        while (System.nanoTime() < deadline) {
+            threads.throwIfFailed();
+            try {
+                state = check.notReady();
+                if (state == null) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException notYet) {
+                state = notYet.getCause().toString();
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("Kafka group " + group + " not ready after 90 s: " + state);
+    }
+
+    /** The consumer threads of one {@link #acked} call; closing stops them (wakeup), commits and closes the consumers. */
+    private static final class ConsumerThreads implements AutoCloseable {
+        private final List<Thread> threads = new ArrayList<>();
+        private final List<Runnable> wakeups = new ArrayList<>();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        void startGroup(String name, KafkaConsumer<byte[], byte[]> consumer, String topic, AckedHandler handler, Set<Long> failedOnce) {
+            wakeups.add(consumer::wakeup);
+            threads.add(Thread.ofPlatform().name("kafka-acked-" + name).start(() -> {
+                try {
+                    consumer.subscribe(List.of(topic));
+                    long lastCommit = System.nanoTime();
+                    boolean uncommitted = false;
+                    while (!stop.get()) {
+                        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_WAIT);
+                        if (records.isEmpty()) {
+                            if (uncommitted) {
+                                consumer.commitAsync();
+                                uncommitted = false;
+                                lastCommit = System.nanoTime();
+                            }
+                            continue;
+                        }
+                        for (TopicPartition tp : records.partitions()) {
+                            for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+                                long id = ((long) tp.partition() << 40) | r.offset();
+                                Event event = EventBinaryFormat.decode(r.value(), 0, r.value().length);
+                                boolean retried = !failedOnce.isEmpty() && failedOnce.remove(id);
+                                Verdict verdict = handler.handle(event, retried ? 2 : 1);
+                                if (verdict == Verdict.NACK) {
+                                    failedOnce.add(id);
+                                    consumer.seek(tp, r.offset()); // again in the next poll, and what follows it after it
+                                    handler.ended(event, verdict);
+                                    break;
+                                }
+                                handler.ended(event, verdict); // a reject has no dead-letter topic in Kafka: skipped
+                            }
+                        }
+                        uncommitted = true;
+                        if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL_NANOS) {
+                            consumer.commitAsync();
+                            uncommitted = false;
+                            lastCommit = System.nanoTime();
+                        }
+                    }
+                    consumer.commitSync(Duration.ofSeconds(10));
+                } catch (WakeupException | InterruptedException closing) {
+                    // closing
+                } catch (Throwable e) {
+                    if (!stop.get()) {
+                        failure.compareAndSet(null, e);
+                    }
+                } finally {
+                    consumer.close(Duration.ofSeconds(10));
+                }
+            }));
+        }
+
+        void startShare(String name, KafkaShareConsumer<byte[], byte[]> consumer, String topic, AckedHandler handler) {
+            wakeups.add(consumer::wakeup);
+            threads.add(Thread.ofPlatform().name("kafka-share-" + name).start(() -> {
+                try {
+                    consumer.subscribe(List.of(topic));
+                    while (!stop.get()) {
+                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL_WAIT)) {
+                            Event event = EventBinaryFormat.decode(r.value(), 0, r.value().length);
+                            Verdict verdict = handler.handle(event, r.deliveryCount().map(Short::intValue).orElse(1));
+                            consumer.acknowledge(r, switch (verdict) {
+                                case ACK -> AcknowledgeType.ACCEPT;
+                                case NACK -> AcknowledgeType.RELEASE;
+                                case REJECT -> AcknowledgeType.REJECT;
+                            });
+                            handler.ended(event, verdict);
+                        }
+                    }
+                    consumer.commitSync(Duration.ofSeconds(10));
+                } catch (WakeupException | InterruptedException closing) {
+                    // closing
+                } catch (Throwable e) {
+                    if (!stop.get()) {
+                        failure.compareAndSet(null, e);
+                    }
+                } finally {
+                    consumer.close(Duration.ofSeconds(10));
+                }
+            }));
+        }
+
+        void throwIfFailed() {
+            if (failure.get() != null) {
+                throw new IllegalStateException("a Kafka consumer failed: " + failure.get(), failure.get());
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            for (Thread t : threads) {
+                if (!t.join(Duration.ofSeconds(30))) {
+                    wakeups.forEach(Runnable::run);
+                }
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            throwIfFailed();
+        }
     }
 
     @Override

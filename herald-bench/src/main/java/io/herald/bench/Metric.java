@@ -15,6 +15,11 @@ record Metric(String name, String unit, boolean higherIsBetter) {
     static final Metric P99 = new Metric("p99", "ms", false);
     static final Metric P999 = new Metric("p99.9", "ms", false);
     static final Metric ACK_P99 = new Metric("p99 publish-to-ack", "ms", false);
+    static final Metric ACKED_PER_SECOND = new Metric("acked throughput", "ev/s", true);
+    static final Metric ACK_P50 = new Metric("p50 publish-to-ack", "ms", false);
+    static final Metric DEAD_LETTER_PER_SECOND = new Metric("reject to dead letter", "ev/s", true);
+    static final Metric REDRIVE_CALL_PER_SECOND = new Metric("redrive call", "ev/s", true);
+    static final Metric REDRIVE_PER_SECOND = new Metric("redrive + re-consumption", "ev/s", true);
     static final Metric REOPEN_WARM = new Metric("reopen, page cache warm", "s", false);
     static final Metric REOPEN_COLD = new Metric("reopen, page cache dropped", "s", false);
 

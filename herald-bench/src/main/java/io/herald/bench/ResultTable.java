@@ -15,6 +15,7 @@ final class ResultTable {
 
     private final List<Row> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<String> checks = new ArrayList<>();
 
     /**
      * @param heraldRuns the values of each Herald run, in order
@@ -56,6 +57,15 @@ final class ResultTable {
         notes.add(note);
     }
 
+    /** A line printed below the table: a check that compares rows (a target no single row can judge). */
+    void addCheck(String check) {
+        checks.add(check);
+    }
+
+    List<String> checks() {
+        return List.copyOf(checks);
+    }
+
     List<Row> rows() {
         return List.copyOf(rows);
     }
@@ -93,6 +103,12 @@ final class ResultTable {
                     .append(" | ").append(r.target().map(Target::describe).orElse(""))
                     .append(" | ").append(met)
                     .append(" |\n");
+        }
+        if (!checks.isEmpty()) {
+            sb.append('\n');
+            for (String check : checks) {
+                sb.append("- ").append(check).append('\n');
+            }
         }
         return sb.toString();
     }

@@ -41,6 +41,36 @@ class DriverSmokeTest {
         assertThat(dir.resolve("results.md")).content().contains("| publish | 100 B, 1 p, never, batch, 1 thr |");
     }
 
+    /** One case of each reliable-delivery workload (acked, retry, redrive): a row per metric, nothing about speed. */
+    @Test
+    @Timeout(90)
+    void quickRunOfTheReliableDeliveryWorkloadsProducesTheirRows(@TempDir Path dir) throws Exception {
+        BenchOptions options = BenchOptions.parse("--quick", "--no-kafka", "--workloads", "acked,retry,redrive",
+                "--dir", dir.toString());
+        List<BenchCase> cases = Driver.selectCases(options);
+        assertThat(cases).extracting(BenchCase::workload).containsExactly("acked", "retry", "redrive");
+
+        ResultTable table = Driver.run(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+        assertThat(table.rows()).hasSize(cases.stream().mapToInt(c -> c.metrics().size()).sum());
+        assertThat(table.rows()).extracting(ResultTable.Row::workload).contains("acked", "retry", "redrive");
+        for (ResultTable.Row row : table.rows()) {
+            assertThat(row.failure()).as("failure of %s", row.label()).isNull();
+            assertThat(row.heraldRuns()).as("Herald runs of %s %s", row.label(), row.metric()).hasSize(1);
+            assertThat(row.kafkaRuns()).isEmpty();
+        }
+    }
+
+    @Test
+    void reliableDeliveryWorkloadsRunOnlyWhenNamed() {
+        assertThat(BenchOptions.parse().workloads()).doesNotContain("acked", "retry", "redrive");
+        BenchOptions options = BenchOptions.parse("--workloads", "acked", "--orderings", "key,none", "--consumers", "1,64",
+                "--handler-ms", "1");
+        assertThat(AckedWorkload.cases(options)).extracting(BenchCase::label).containsExactly(
+                "KEY, 1 cons, handler 1 ms, latency at 500 ev/s", "KEY, 64 cons, handler 1 ms, latency at 500 ev/s",
+                "NONE, 1 cons, handler 1 ms, latency at 500 ev/s", "NONE, 64 cons, handler 1 ms, latency at 500 ev/s");
+    }
+
     @Test
     void optionsGivenAfterQuickWin() {
         BenchOptions options = BenchOptions.parse("--quick", "--repetitions", "2", "--sizes", "100,1024");
