@@ -16,16 +16,26 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's quick start is real code: this test takes it from README.md, compiles it and runs it. */
+/** The README's examples are real code: this test takes them from README.md, compiles and runs them. */
 class ReadmeQuickStartTest {
-
-    private static final Pattern QUICKSTART = Pattern.compile("<!-- quickstart[^>]*-->\\s*```java\\n(.*?)```", Pattern.DOTALL);
 
     @TempDir
     Path work;
 
     @Test
     void theQuickStartCompilesAndRuns() throws Exception {
+        String output = compileAndRun(block("quickstart", 15));
+        assertThat(output).containsPattern("\\d@0 order\\.placed \\{\"orderId\": 1, \"total\": 99\\.98\\}");
+        assertThat(work.resolve("run/herald-data/topics/orders")).isDirectory();
+    }
+
+    @Test
+    void theReliableDeliveryExampleCompilesAndRuns() throws Exception {
+        String output = compileAndRun(block("reliable-delivery", 22));
+        assertThat(output).contains("1 card reported stolen");
+    }
+
+    private String compileAndRun(String body) throws Exception {
         Path source = work.resolve("src/QuickStart.java");
         Files.createDirectories(source.getParent());
         Files.writeString(source, """
@@ -40,7 +50,7 @@ class ReadmeQuickStartTest {
                 %s
                     }
                 }
-                """.formatted(quickStart()));
+                """.formatted(body));
         Path classes = work.resolve("classes");
         Files.createDirectories(classes);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -54,16 +64,16 @@ class ReadmeQuickStartTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("output:%n%s", output).isZero();
-        assertThat(output).containsPattern("\\d@0 order\\.placed \\{\"orderId\": 1, \"total\": 99\\.98\\}");
-        assertThat(runDir.resolve("herald-data/topics/orders")).isDirectory();
+        return output;
     }
 
-    private static String quickStart() throws IOException {
+    /** The java block after {@code <!-- name ... -->} in README.md. */
+    private static String block(String name, int maxLines) throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));
-        Matcher m = QUICKSTART.matcher(readme);
-        assertThat(m.find()).as("README.md has a quickstart java block").isTrue();
+        Matcher m = Pattern.compile("<!-- " + Pattern.quote(name) + "[^>]*-->\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertThat(m.find()).as("README.md has a java block marked " + name).isTrue();
         List<String> lines = new ArrayList<>(m.group(1).lines().toList());
-        assertThat(lines.size()).as("the quick start stays short").isLessThanOrEqualTo(15);
+        assertThat(lines.size()).as("the example stays short").isLessThanOrEqualTo(maxLines);
         return String.join("\n", lines);
     }
 }
