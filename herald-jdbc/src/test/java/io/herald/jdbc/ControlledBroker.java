@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * them at once (an exception) and half through the future, as a broker outage looks to a
  * publisher. Everything else goes straight to the broker underneath.
  */
-public final class ControlledBroker implements Broker {
+public class ControlledBroker implements Broker {
 
     private final Broker broker;
     public volatile boolean available = true;
