@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -109,25 +108,9 @@ class RelayCrashIT {
                     .containsExactlyInAnyOrderElementsOf(writer.committed);
             assertThat(ids.size()).as("seed %d: %d kills after an acknowledgement published some twice", seed, killsAfterAck)
                     .isGreaterThan(writer.committed.size());
-            assertFirstPublicationsFollowCommitOrder(published, writer.committed, seed);
+            FirstPublications.assertInCommitOrder(published, writer.committed, "seed " + seed);
             assertInboxAppliesEachOnce(broker, ds, writer.committed, ids.size(), seed);
         }
-    }
-
-    /** The writer is one thread, so its commit order is the order of its list; per key the first publications keep it. */
-    private static void assertFirstPublicationsFollowCommitOrder(List<StoredEvent> published, List<String> committed, long seed) {
-        Map<String, Integer> commitIndex = new HashMap<>();
-        for (int i = 0; i < committed.size(); i++) {
-            commitIndex.put(committed.get(i), i);
-        }
-        Map<String, Set<String>> firstByKey = new HashMap<>();
-        for (StoredEvent e : published) {
-            firstByKey.computeIfAbsent(e.event().partitionKey().orElseThrow(), k -> new LinkedHashSet<>()).add(e.event().id());
-        }
-        firstByKey.forEach((key, ids) -> {
-            List<Integer> order = ids.stream().map(commitIndex::get).toList();
-            assertThat(order).as("seed %d: key %s in commit order", seed, key).isSorted();
-        });
     }
 
     private static void assertInboxAppliesEachOnce(Broker broker, DataSource ds, List<String> committed, int deliveries, long seed)

@@ -21,11 +21,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -99,23 +96,12 @@ class RelayOutageIT {
             Set<String> possible = new HashSet<>(writer.committed);
             possible.addAll(writer.unknownOutcome);
             assertThat(possible).as("nothing that was not committed").containsAll(ids);
-            assertFirstPublicationsInCommitOrder(published, writer.committed);
+            FirstPublications.assertInCommitOrder(published, writer.committed, "outage");
         }
     }
 
     private static List<StoredEvent> published(Broker broker) {
         return TopicContents.read(broker, TOPIC);
-    }
-
-    private static void assertFirstPublicationsInCommitOrder(List<StoredEvent> published, List<String> committed) {
-        Map<String, Integer> commitIndex = new HashMap<>();
-        for (int i = 0; i < committed.size(); i++) {
-            commitIndex.put(committed.get(i), i);
-        }
-        Map<String, Set<String>> byKey = new HashMap<>();
-        published.forEach(e -> byKey.computeIfAbsent(e.event().partitionKey().orElseThrow(), k -> new LinkedHashSet<>()).add(e.event().id()));
-        byKey.forEach((key, ids) -> assertThat(ids.stream().map(commitIndex::get).filter(i -> i != null).toList())
-                .as("key %s", key).isSorted());
     }
 
     /**
