@@ -228,6 +228,7 @@ final class Claim {
                             acks.ack(next.stored().position().offset());
                         }
                         unpause(0);
+                        group.wakeMembers(); // the holder may be waiting for this partition to go on
                     } else {
                         synchronized (this) {
                             redriveOut = false;

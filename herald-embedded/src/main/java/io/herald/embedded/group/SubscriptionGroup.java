@@ -308,6 +308,11 @@ final class SubscriptionGroup {
     /** Dead letters were redriven: every member loads them into its claims at its next poll. */
     void redriven() {
         redriveGeneration.incrementAndGet();
+        wakeMembers();
+    }
+
+    /** Something a waiting member may be waiting for happened (a claim may go on). */
+    void wakeMembers() {
         members().forEach(GroupMember::wake);
     }
 

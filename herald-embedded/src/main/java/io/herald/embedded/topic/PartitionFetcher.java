@@ -48,6 +48,29 @@ public final class PartitionFetcher {
         last = null;
     }
 
+    /**
+     * The event at {@code offset} alone, or null if the partition does not hold it: reads the one
+     * batch that holds it and decodes nothing else (a redrive reads dead letters one by one).
+     */
+    public static StoredEvent readOne(Partition partition, long offset) {
+        LogFetch fetch;
+        try {
+            fetch = partition.log().read(offset, 1);
+        } catch (OffsetOutOfRangeException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + partition + " at offset " + offset, e);
+        }
+        StoredEvent[] found = new StoredEvent[1];
+        fetch.forEach((at, appendTime, array, start, length) -> {
+            if (at == offset) {
+                found[0] = new StoredEvent(partition.topic(), new Position(partition.index(), at), Instant.ofEpochMilli(appendTime),
+                        EventBinaryFormat.decode(array, start, length));
+            }
+        });
+        return found[0];
+    }
+
     /** The next event, or null when the partition has nothing more now. */
     public StoredEvent next() {
         if (buffered.isEmpty()) {

@@ -70,9 +70,7 @@ public final class Topic {
         if (position.offset() < p.log().startOffset() || position.offset() >= p.log().endOffset()) {
             return Optional.empty();
         }
-        PartitionFetcher fetcher = new PartitionFetcher(p, position.offset());
-        StoredEvent e = fetcher.next();
-        return e != null && e.position().equals(position) ? Optional.of(e) : Optional.empty();
+        return Optional.ofNullable(PartitionFetcher.readOne(p, position.offset()));
     }
 
     private int partitionFor(Event event) {
