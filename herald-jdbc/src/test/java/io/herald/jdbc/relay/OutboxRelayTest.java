@@ -16,6 +16,7 @@ import io.herald.jdbc.ControlledBroker;
 import io.herald.jdbc.TestPostgres;
 import io.herald.jdbc.TopicContents;
 import io.herald.jdbc.outbox.Outbox;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -69,6 +70,24 @@ class OutboxRelayTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> relay.stats().pending() == 0);
             assertThat(relay.stats().relayedTotal()).isEqualTo(5);
             assertThat(relay.stats().lastError()).isEmpty();
+        }
+    }
+
+    @Test
+    void theRelaysNumbersAreMicrometerMeters() throws SQLException {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ControlledBroker held = new ControlledBroker(broker);
+        held.available = false;
+        try (OutboxRelay relay = OutboxRelay.start(ds, held, fast)) {
+            new RelayMetrics(relay).bindTo(registry);
+            write(3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> held.refused() >= 3);
+            assertThat(registry.get("herald.outbox.pending").gauge().value()).isEqualTo(3);
+            assertThat(registry.get("herald.outbox.relay.leader").gauge().value()).isEqualTo(1);
+            held.available = true;
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("herald.outbox.relayed").functionCounter().count() == 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("herald.outbox.pending").gauge().value() == 0);
+            assertThat(registry.get("herald.outbox.oldest.pending.age").timeGauge().value()).isZero();
         }
     }
 
