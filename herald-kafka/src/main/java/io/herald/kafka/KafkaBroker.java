@@ -1,0 +1,261 @@
+package io.herald.kafka;
+
+import io.herald.broker.Broker;
+import io.herald.broker.BrokerClosedException;
+import io.herald.broker.DeadLetterQueue;
+import io.herald.broker.DeliveryHandler;
+import io.herald.broker.Names;
+import io.herald.broker.Ordering;
+import io.herald.broker.Position;
+import io.herald.broker.PullSubscriber;
+import io.herald.broker.StartPosition;
+import io.herald.broker.Subscriber;
+import io.herald.broker.SubscriptionInfo;
+import io.herald.broker.SubscriptionSpec;
+import io.herald.broker.TopicInfo;
+import io.herald.broker.TopicReader;
+import io.herald.broker.TopicSpec;
+import io.herald.event.Event;
+import io.herald.kafka.cluster.Cluster;
+import io.herald.kafka.group.KafkaPullSubscriber;
+import io.herald.kafka.group.KafkaPushSubscriber;
+import io.herald.kafka.group.Subscriptions;
+import io.herald.kafka.publish.Publisher;
+import io.herald.kafka.read.KafkaTopicReader;
+import io.herald.kafka.topic.Topics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The Broker API on an Apache Kafka 4.x cluster (issue 4, phase 1): topics, publishing, readers
+ * and replay, and {@code PARTITION} subscriptions on consumer groups. Ordering {@code KEY} and
+ * {@code NONE}, filters, dead letters and delayed events are phase 2 and refused with an
+ * {@link UnsupportedOperationException} that says so.
+ *
+ * <p>A {@code KafkaBroker} is a client of the cluster: closing it closes this process's clients
+ * and consumers; the topics, events and cursors stay in Kafka. Thread-safe.
+ */
+public final class KafkaBroker implements Broker {
+
+    private enum State { OPEN, CLOSED }
+
+    private static final String PHASE_2 = "is not supported by the Kafka backend yet (issue 4, phase 2)";
+
+    private final KafkaConfig config;
+    private final Cluster cluster;
+    private final Topics topics;
+    private final Publisher publisher;
+    private final Subscriptions subscriptions;
+    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    /** Open consumers by topic, closed with their topic or the broker. */
+    private final Map<String, Set<AutoCloseable>> consumers = new ConcurrentHashMap<>();
+
+    private KafkaBroker(KafkaConfig config, Cluster cluster) {
+        this.config = config;
+        this.cluster = cluster;
+        this.topics = new Topics(cluster, config.replicationFactor(), config.maxEventBytes());
+        this.publisher = new Publisher(config.clientBase(), topics, config.maxEventBytes());
+        this.subscriptions = new Subscriptions(cluster, topics);
+    }
+
+    /**
+     * Connects to the cluster and checks that it answers within the request timeout; throws
+     * {@link ClusterUnreachableException} naming the bootstrap servers otherwise.
+     */
+    public static KafkaBroker connect(KafkaConfig config) {
+        Map<String, Object> adminProps = new HashMap<>(config.clientBase());
+        int timeout = (int) config.requestTimeout().toMillis();
+        adminProps.putIfAbsent("request.timeout.ms", Integer.toString(timeout));
+        adminProps.putIfAbsent("default.api.timeout.ms", Integer.toString(timeout));
+        Cluster cluster = new Cluster(Admin.create(adminProps), config.bootstrapServers(), config.requestTimeout());
+        try {
+            cluster.await(cluster.admin().describeCluster().clusterId(), "the first contact");
+            return new KafkaBroker(config, cluster);
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    public KafkaConfig config() {
+        return config;
+    }
+
+    @Override
+    public TopicInfo createTopic(String name, TopicSpec spec) {
+        ensureOpen();
+        return topics.create(name, spec);
+    }
+
+    @Override
+    public List<TopicInfo> listTopics() {
+        ensureOpen();
+        return topics.list();
+    }
+
+    @Override
+    public TopicInfo describeTopic(String name) {
+        ensureOpen();
+        return topics.describe(name);
+    }
+
+    @Override
+    public void deleteTopic(String name) {
+        ensureOpen();
+        topics.requireExists(name);
+        closeConsumers(consumers.remove(name));
+        subscriptions.deleteAll(name);
+        topics.delete(name);
+    }
+
+    @Override
+    public CompletableFuture<Position> publish(String topic, Event event) {
+        ensureOpen();
+        return publisher.publish(topic, event);
+    }
+
+    @Override
+    public CompletableFuture<List<Position>> publish(String topic, List<Event> events) {
+        ensureOpen();
+        return publisher.publish(topic, events);
+    }
+
+    @Override
+    public CompletableFuture<Void> publishAt(String topic, List<Event> events, Instant deliverAt) {
+        ensureOpen();
+        throw new UnsupportedOperationException("delayed events " + PHASE_2);
+    }
+
+    @Override
+    public Subscriber subscribe(String topic, String subscription, SubscriptionSpec spec, DeliveryHandler handler) {
+        prepareSubscription(topic, subscription, spec);
+        Object[] self = new Object[1];
+        KafkaPushSubscriber subscriber = new KafkaPushSubscriber(config.clientBase(), topic, subscription, spec, handler,
+                () -> closed(topic, subscription, self[0]));
+        self[0] = subscriber;
+        opened(topic, subscription, subscriber);
+        return subscriber;
+    }
+
+    @Override
+    public PullSubscriber pullSubscriber(String topic, String subscription, SubscriptionSpec spec) {
+        prepareSubscription(topic, subscription, spec);
+        Object[] self = new Object[1];
+        KafkaPullSubscriber subscriber = new KafkaPullSubscriber(config.clientBase(), topic, subscription, spec,
+                () -> closed(topic, subscription, self[0]));
+        self[0] = subscriber;
+        opened(topic, subscription, subscriber);
+        return subscriber;
+    }
+
+    @Override
+    public TopicReader reader(String topic, StartPosition from) {
+        ensureOpen();
+        int partitions = topics.partitions(topic);
+        Object[] self = new Object[1];
+        KafkaTopicReader reader = new KafkaTopicReader(cluster, config.clientBase(), Topics.partitionsOf(topic, partitions), from,
+                () -> forget(topic, self[0]));
+        self[0] = reader;
+        consumers.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(reader);
+        return reader;
+    }
+
+    @Override
+    public List<SubscriptionInfo> listSubscriptions(String topic) {
+        ensureOpen();
+        return subscriptions.list(topic);
+    }
+
+    @Override
+    public SubscriptionInfo describeSubscription(String topic, String subscription) {
+        ensureOpen();
+        return subscriptions.describe(topic, subscription);
+    }
+
+    @Override
+    public void resetSubscription(String topic, String subscription, StartPosition to) {
+        ensureOpen();
+        subscriptions.reset(topic, subscription, to);
+    }
+
+    @Override
+    public void deleteSubscription(String topic, String subscription) {
+        ensureOpen();
+        subscriptions.delete(topic, subscription);
+    }
+
+    @Override
+    public DeadLetterQueue deadLetters(String topic, String subscription) {
+        ensureOpen();
+        throw new UnsupportedOperationException("dead-letter queues " + PHASE_2);
+    }
+
+    @Override
+    public void close() {
+        if (!state.compareAndSet(State.OPEN, State.CLOSED)) {
+            return;
+        }
+        for (String topic : new ArrayList<>(consumers.keySet())) {
+            closeConsumers(consumers.remove(topic));
+        }
+        publisher.close();
+        cluster.close();
+    }
+
+    private void prepareSubscription(String topic, String subscription, SubscriptionSpec spec) {
+        ensureOpen();
+        Names.requireValidSubscription(subscription);
+        topics.requireExists(topic);
+        if (spec.ordering() != Ordering.PARTITION) {
+            throw new UnsupportedOperationException("ordering " + spec.ordering() + " " + PHASE_2 + "; use PARTITION");
+        }
+        if (spec.filter().isPresent()) {
+            throw new UnsupportedOperationException("subscription filters " + PHASE_2);
+        }
+        subscriptions.ensure(topic, subscription, spec);
+    }
+
+    private <M extends AutoCloseable & io.herald.kafka.group.GroupPeer> void opened(String topic, String subscription, M member) {
+        subscriptions.memberOpened(topic, subscription, member);
+        consumers.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(member);
+    }
+
+    private void closed(String topic, String subscription, Object member) {
+        subscriptions.memberClosed(topic, subscription, (io.herald.kafka.group.GroupPeer) member);
+        forget(topic, member);
+    }
+
+    private void forget(String topic, Object consumer) {
+        consumers.computeIfPresent(topic, (t, set) -> {
+            set.remove(consumer);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    private static void closeConsumers(Set<AutoCloseable> open) {
+        if (open == null) {
+            return;
+        }
+        for (AutoCloseable c : List.copyOf(open)) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing is best effort: the cluster drops a member that stops heartbeating
+            }
+        }
+    }
+
+    private void ensureOpen() {
+        if (state.get() == State.CLOSED) {
+            throw new BrokerClosedException("Kafka broker connection to " + config.bootstrapServers());
+        }
+    }
+}

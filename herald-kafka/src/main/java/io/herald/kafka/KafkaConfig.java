@@ -1,0 +1,77 @@
+package io.herald.kafka;
+
+import io.herald.BackendConfig;
+import io.herald.broker.InvalidSpecException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings of the Kafka backend.
+ *
+ * @param bootstrapServers  {@code host:port[,host:port...]} of the cluster
+ * @param clientProperties  passed to every Kafka client Herald makes (admin, producer, consumers)
+ *                          before Herald's own settings: security, TLS, SASL, client ids, tuning
+ * @param replicationFactor replicas of each topic Herald creates
+ * @param requestTimeout    how long an administrative call (and the first contact) may take before
+ *                          it fails with an error naming the bootstrap servers
+ * @param maxEventBytes     the largest event record (key, headers and value) a publish accepts;
+ *                          topics Herald creates accept records of this size
+ */
+public record KafkaConfig(String bootstrapServers, Map<String, String> clientProperties, short replicationFactor,
+                          Duration requestTimeout, int maxEventBytes) implements BackendConfig {
+
+    public static final short DEFAULT_REPLICATION_FACTOR = 1;
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+
+    public KafkaConfig {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(clientProperties, "clientProperties");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        if (bootstrapServers.isBlank()) {
+            throw new InvalidSpecException("bootstrap servers must not be empty; give host:port[,host:port...]");
+        }
+        if (replicationFactor < 1) {
+            throw new InvalidSpecException("replication factor must be at least 1, got " + replicationFactor);
+        }
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new InvalidSpecException("request timeout must be positive, got " + requestTimeout);
+        }
+        if (maxEventBytes < 1024 || maxEventBytes > 64 * 1024 * 1024) {
+            throw new InvalidSpecException("max event bytes must be between 1024 and 64 MiB, got " + maxEventBytes);
+        }
+        clientProperties = Map.copyOf(clientProperties);
+    }
+
+    public static KafkaConfig of(String bootstrapServers) {
+        return new KafkaConfig(bootstrapServers, Map.of(), DEFAULT_REPLICATION_FACTOR, DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_EVENT_BYTES);
+    }
+
+    /** A Kafka client setting, such as {@code security.protocol=SASL_SSL}. */
+    public KafkaConfig clientProperty(String name, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(clientProperties);
+        copy.put(name, value);
+        return new KafkaConfig(bootstrapServers, copy, replicationFactor, requestTimeout, maxEventBytes);
+    }
+
+    public KafkaConfig replicationFactor(short factor) {
+        return new KafkaConfig(bootstrapServers, clientProperties, factor, requestTimeout, maxEventBytes);
+    }
+
+    public KafkaConfig requestTimeout(Duration timeout) {
+        return new KafkaConfig(bootstrapServers, clientProperties, replicationFactor, timeout, maxEventBytes);
+    }
+
+    public KafkaConfig maxEventBytes(int bytes) {
+        return new KafkaConfig(bootstrapServers, clientProperties, replicationFactor, requestTimeout, bytes);
+    }
+
+    /** The passthrough properties with the bootstrap servers: the base of every client's settings. */
+    Map<String, Object> clientBase() {
+        Map<String, Object> base = new LinkedHashMap<>(clientProperties);
+        base.put("bootstrap.servers", bootstrapServers);
+        return base;
+    }
+}

@@ -1,0 +1,83 @@
+package io.herald.kafka.read;
+
+import io.herald.broker.BrokerClosedException;
+import io.herald.broker.StartPosition;
+import io.herald.broker.StoredEvent;
+import io.herald.broker.TopicReader;
+import io.herald.kafka.cluster.Cluster;
+import io.herald.kafka.topic.StartOffsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * A consumer without a group: {@code assign} every partition, {@code seek} to offsets resolved at
+ * once by {@link StartOffsets}. Records fetched beyond what a poll asked for wait in a buffer, in
+ * fetch order, which keeps each partition's offset order. Not thread-safe, as the API says.
+ */
+public final class KafkaTopicReader implements TopicReader {
+
+    private final Cluster cluster;
+    private final List<TopicPartition> partitions;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
+    private final Runnable onClose;
+    private boolean closed;
+
+    public KafkaTopicReader(Cluster cluster, Map<String, Object> clientBase, List<TopicPartition> partitions, StartPosition from, Runnable onClose) {
+        this.cluster = cluster;
+        this.partitions = List.copyOf(partitions);
+        this.onClose = onClose;
+        Map<String, Object> p = new java.util.HashMap<>(clientBase);
+        p.remove("group.id");
+        p.put("enable.auto.commit", "false");
+        p.put("auto.offset.reset", "earliest"); // a position behind retention continues at the oldest event held
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.assign(this.partitions);
+        seek(from);
+    }
+
+    @Override
+    public List<StoredEvent> poll(int max, Duration wait) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, got " + max);
+        }
+        if (closed) {
+            throw new BrokerClosedException("topic reader");
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (buffer.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            consumer.poll(Duration.ofNanos(Math.max(0, left))).forEach(buffer::add);
+            if (left <= 0) {
+                break;
+            }
+        }
+        List<StoredEvent> out = new ArrayList<>(Math.min(max, buffer.size()));
+        while (out.size() < max && !buffer.isEmpty()) {
+            out.add(RecordEvents.stored(buffer.poll()));
+        }
+        return out;
+    }
+
+    @Override
+    public void seek(StartPosition position) {
+        buffer.clear();
+        StartOffsets.resolve(cluster, partitions, position).forEach(consumer::seek);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            consumer.close(Duration.ofSeconds(5));
+            onClose.run();
+        }
+    }
+}
