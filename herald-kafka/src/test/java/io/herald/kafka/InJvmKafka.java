@@ -26,13 +26,24 @@ import org.apache.kafka.server.common.MetadataVersion;
 final class InJvmKafka implements AutoCloseable {
 
     private final Path logDir;
-    private final KafkaRaftServer server;
+    private final kafka.server.KafkaConfig config;
+    private KafkaRaftServer server;
     private final String bootstrap;
 
-    private InJvmKafka(Path logDir, KafkaRaftServer server, String bootstrap) {
+    private InJvmKafka(Path logDir, kafka.server.KafkaConfig config, KafkaRaftServer server, String bootstrap) {
         this.logDir = logDir;
+        this.config = config;
         this.server = server;
         this.bootstrap = bootstrap;
+    }
+
+    /** Stops the broker and starts it again on the same ports and log directory. */
+    void restart() throws Exception {
+        server.shutdown();
+        server.awaitShutdown();
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        awaitReady(bootstrap);
     }
 
     static InJvmKafka start() throws Exception {
@@ -76,6 +87,11 @@ final class InJvmKafka implements AutoCloseable {
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
         String bootstrap = "127.0.0.1:" + port;
+        awaitReady(bootstrap);
+        return new InJvmKafka(logDir, config, server, bootstrap);
+    }
+
+    private static void awaitReady(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (true) {
@@ -91,7 +107,6 @@ final class InJvmKafka implements AutoCloseable {
                 }
             }
         }
-        return new InJvmKafka(logDir, server, bootstrap);
     }
 
     String bootstrapServers() {
