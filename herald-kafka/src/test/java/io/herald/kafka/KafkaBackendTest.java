@@ -131,6 +131,21 @@ class KafkaBackendTest {
     }
 
     @Test
+    void aSubscriptionExistsWithItsCursorBeforeAnyMemberJoined() {
+        broker.createTopic("early", TopicSpec.partitions(2));
+        for (int i = 0; i < 4; i++) {
+            broker.publish("early", Event.builder().type("t").source("/s").build()).join();
+        }
+        broker.pullSubscriber("early", "never-polled", SubscriptionSpec.defaults()).close();
+        assertThat(broker.listSubscriptions("early")).extracting(i -> i.name()).containsExactly("never-polled");
+        var info = broker.describeSubscription("early", "never-polled");
+        assertThat(info.lag()).isZero(); // created at "latest": the four events before it are not its
+        assertThat(info.members()).isEmpty();
+        broker.publish("early", Event.builder().type("t").source("/s").build()).join();
+        assertThat(broker.describeSubscription("early", "never-polled").lag()).isEqualTo(1);
+    }
+
+    @Test
     void phaseTwoFeaturesAreRefusedAndSaySo() {
         broker.createTopic("later", TopicSpec.partitions(1));
         for (Ordering ordering : List.of(Ordering.KEY, Ordering.NONE)) {

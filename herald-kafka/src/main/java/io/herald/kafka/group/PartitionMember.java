@@ -122,7 +122,7 @@ final class PartitionMember {
         } catch (KafkaException e) {
             LOG.warn("subscription '{}' on '{}' could not commit on close: {}", subscription, topic, e.getMessage());
         }
-        consumer.close(Duration.ofSeconds(5));
+        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
     }
 
     void wakeup() {

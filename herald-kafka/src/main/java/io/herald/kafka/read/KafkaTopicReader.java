@@ -28,7 +28,9 @@ public final class KafkaTopicReader implements TopicReader {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
     private final Runnable onClose;
-    private boolean closed;
+    // the broker may close a reader (its topic deleted, the broker closed) while its owner polls
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    private volatile boolean closed;
 
     public KafkaTopicReader(Cluster cluster, Map<String, Object> clientBase, List<TopicPartition> partitions, StartPosition from, Runnable onClose) {
         this.cluster = cluster;
@@ -48,22 +50,29 @@ public final class KafkaTopicReader implements TopicReader {
         if (max < 1) {
             throw new IllegalArgumentException("max must be at least 1, got " + max);
         }
-        if (closed) {
-            throw new BrokerClosedException("topic reader");
-        }
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (buffer.isEmpty()) {
-            long left = deadline - System.nanoTime();
-            consumer.poll(Duration.ofNanos(Math.max(0, left))).forEach(buffer::add);
-            if (left <= 0) {
-                break;
+        lock.lock();
+        try {
+            if (closed) {
+                throw new BrokerClosedException("topic reader");
             }
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (buffer.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                consumer.poll(Duration.ofNanos(Math.max(0, left))).forEach(buffer::add);
+                if (left <= 0) {
+                    break;
+                }
+            }
+            List<StoredEvent> out = new ArrayList<>(Math.min(max, buffer.size()));
+            while (out.size() < max && !buffer.isEmpty()) {
+                out.add(RecordEvents.stored(buffer.poll()));
+            }
+            return out;
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+            return List.of();
+        } finally {
+            lock.unlock();
         }
-        List<StoredEvent> out = new ArrayList<>(Math.min(max, buffer.size()));
-        while (out.size() < max && !buffer.isEmpty()) {
-            out.add(RecordEvents.stored(buffer.poll()));
-        }
-        return out;
     }
 
     @Override
@@ -74,9 +83,16 @@ public final class KafkaTopicReader implements TopicReader {
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            consumer.close(Duration.ofSeconds(5));
+        if (closed) {
+            return;
+        }
+        closed = true;
+        consumer.wakeup();
+        lock.lock();
+        try {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        } finally {
+            lock.unlock();
             onClose.run();
         }
     }
