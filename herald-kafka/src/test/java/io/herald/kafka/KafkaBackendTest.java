@@ -163,6 +163,15 @@ class KafkaBackendTest {
     }
 
     @Test
+    void aSessionTimeoutTheClusterRefusesIsReportedBySubscribeWithTheBounds() {
+        broker.createTopic("sessions", TopicSpec.partitions(1));
+        assertThatThrownBy(() -> broker.subscribe("sessions", "slow", SubscriptionSpec.defaults().sessionTimeout(Duration.ofHours(2)), d -> { }))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("7200000 ms").hasMessageContaining("group.max.session.timeout.ms");
+        assertThat(broker.listSubscriptions("sessions")).isEmpty();
+    }
+
+    @Test
     void kafkasSegmentFloorIsReportedAsAnInvalidSpec() {
         assertThatThrownBy(() -> broker.createTopic("tiny-segments", TopicSpec.partitions(1).segmentBytes(64 * 1024)))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("segment.bytes").hasMessageContaining("tiny-segments");

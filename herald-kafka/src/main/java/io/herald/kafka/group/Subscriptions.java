@@ -43,6 +43,7 @@ public final class Subscriptions {
     private final Topics topics;
     private final Map<String, SubscriptionSpec> specs = new ConcurrentHashMap<>();
     private final Map<String, Set<GroupPeer>> localMembers = new ConcurrentHashMap<>();
+    private volatile long[] sessionBounds;
 
     public Subscriptions(Cluster cluster, Topics topics) {
         this.cluster = cluster;
@@ -51,6 +52,7 @@ public final class Subscriptions {
 
     /** Gives the subscription its start cursor unless it has one; remembers the spec. */
     public void ensure(String topic, String subscription, SubscriptionSpec spec) {
+        requireSessionTimeoutAllowed(spec);
         String group = GroupIds.of(topic, subscription);
         specs.put(group, spec);
         if (!committed(group, topic).isEmpty()) {
@@ -63,6 +65,30 @@ public final class Subscriptions {
             cluster.await(cluster.admin().alterConsumerGroupOffsets(group, start).all(), "creating subscription '" + subscription + "'");
         } catch (UnknownMemberIdException | GroupNotEmptyException e) {
             // another process created it and joined first: its cursor stands
+        }
+    }
+
+    /*
+     * The coordinator refuses a session timeout outside the brokers' group.min/max.session.timeout.ms
+     * only when the member joins, inside a poll (and a push member's own thread). Checked here, the
+     * caller gets the error from subscribe() with both numbers.
+     */
+    private void requireSessionTimeoutAllowed(SubscriptionSpec spec) {
+        long[] bounds = sessionBounds;
+        if (bounds == null) {
+            var nodes = cluster.await(cluster.admin().describeCluster().nodes(), "listing brokers");
+            var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER,
+                    Integer.toString(nodes.iterator().next().id()));
+            var config = cluster.await(cluster.admin().describeConfigs(List.of(resource)).all(), "reading broker configs").get(resource);
+            bounds = new long[]{Long.parseLong(config.get("group.min.session.timeout.ms").value()),
+                    Long.parseLong(config.get("group.max.session.timeout.ms").value())};
+            sessionBounds = bounds;
+        }
+        long ms = spec.sessionTimeout().toMillis();
+        if (ms < bounds[0] || ms > bounds[1]) {
+            throw new io.herald.broker.InvalidSpecException("session timeout " + ms + " ms is outside what the Kafka cluster at "
+                    + cluster.bootstrapServers() + " allows: " + bounds[0] + " to " + bounds[1]
+                    + " ms (group.min.session.timeout.ms, group.max.session.timeout.ms)");
         }
     }
 

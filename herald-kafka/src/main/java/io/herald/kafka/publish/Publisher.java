@@ -28,7 +28,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * requests in flight). Herald picks the partition itself, so that it is the same on every backend:
  * {@link KeyPartitioner} (Kafka's murmur2 rule) for a keyed event, round robin per topic for the
  * others: Kafka's sticky partitioner would put a trickle of keyless events on one partition.
- * Every event is checked (topic known, size under the limit) before any is sent. Thread-safe.
+ * Every event is checked (topic known, size under the limit) before any is sent, so bad input
+ * writes nothing. A batch is not a transaction: if the cluster fails part-way, the records already
+ * acknowledged stay (phase 1 uses no Kafka transactions). Thread-safe.
  */
 public final class Publisher implements AutoCloseable {
 
