@@ -146,6 +146,26 @@ class KafkaBackendTest {
     }
 
     @Test
+    void anotherProcessDescribesTheSubscriptionWithTheSpecItWasOpenedWith() {
+        broker.createTopic("specs", TopicSpec.partitions(2));
+        SubscriptionSpec spec = SubscriptionSpec.defaults().startAt(StartPosition.EARLIEST).sessionTimeout(Duration.ofSeconds(3)).maxAttempts(7);
+        broker.publish("specs", Event.builder().type("t").source("/s").build()).join();
+        try (PullSubscriber sub = broker.pullSubscriber("specs", "billing", spec)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                sub.poll(10, Duration.ofMillis(100)).forEach(Delivery::ack);
+                return sub.poll(1, Duration.ZERO).isEmpty() && !sub.assignment().isEmpty();
+            });
+        }
+        try (KafkaBroker other = KafkaBroker.connect(KafkaConfig.of(kafka.bootstrapServers()))) {
+            var info = other.describeSubscription("specs", "billing");
+            assertThat(info.spec()).isEqualTo(spec);
+            other.resetSubscription("specs", "billing", StartPosition.EARLIEST);
+            assertThat(other.describeSubscription("specs", "billing").spec()).isEqualTo(spec);
+            assertThat(other.describeSubscription("specs", "billing").lag()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void phaseTwoFeaturesAreRefusedAndSaySo() {
         broker.createTopic("later", TopicSpec.partitions(1));
         for (Ordering ordering : List.of(Ordering.KEY, Ordering.NONE)) {

@@ -62,12 +62,14 @@ final class PartitionMember {
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private volatile Set<Integer> assignment = Set.of();
     private volatile boolean rebalanceExpected;
+    private final String metadata;
     private int buffered;
 
     PartitionMember(Map<String, Object> clientBase, String topic, String subscription, SubscriptionSpec spec) {
         this.topic = topic;
         this.subscription = subscription;
         this.spec = spec;
+        this.metadata = CommitMetadata.of(spec);
         long session = spec.sessionTimeout().toMillis();
         Map<String, Object> p = new HashMap<>(clientBase);
         p.put("group.id", GroupIds.of(topic, subscription));
@@ -178,7 +180,7 @@ final class PartitionMember {
             TopicPartition tp = e.getKey();
             PartitionLedger.Outcome outcome = e.getValue().settle();
             if (outcome.commit() >= 0 && !Long.valueOf(outcome.commit()).equals(committed.get(tp))) {
-                commits.put(tp, new OffsetAndMetadata(outcome.commit()));
+                commits.put(tp, new OffsetAndMetadata(outcome.commit(), metadata));
                 committed.put(tp, outcome.commit());
                 Map<Long, Integer> f = failures.get(tp);
                 if (f != null) {

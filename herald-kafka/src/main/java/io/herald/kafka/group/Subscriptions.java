@@ -33,9 +33,10 @@ import org.apache.kafka.common.errors.UnknownMemberIdException;
  * the Admin API at once, so "latest" means "after the subscribe call", not "after the first poll".
  *
  * <p>A subscription is active while its group has members or this process holds an open
- * subscriber of it (a member that has not joined yet still counts). The spec a description shows
- * is the one this process last opened the subscription with; a durable registry of specs is
- * phase 2. Thread-safe.
+ * subscriber of it (a member that has not joined yet still counts). Its spec travels with its
+ * cursor as commit metadata ({@link CommitMetadata}): the last member that committed says how the
+ * subscription is opened now. A group Herald did not make has no such metadata and is described
+ * with the spec this process opened it with, or the defaults. Thread-safe.
  */
 public final class Subscriptions {
 
@@ -60,7 +61,8 @@ public final class Subscriptions {
         }
         List<TopicPartition> partitions = Topics.partitionsOf(topic, topics.partitions(topic));
         Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
-        StartOffsets.resolve(cluster, partitions, spec.start()).forEach((tp, offset) -> start.put(tp, new OffsetAndMetadata(offset)));
+        String metadata = CommitMetadata.of(spec);
+        StartOffsets.resolve(cluster, partitions, spec.start()).forEach((tp, offset) -> start.put(tp, new OffsetAndMetadata(offset, metadata)));
         try {
             cluster.await(cluster.admin().alterConsumerGroupOffsets(group, start).all(), "creating subscription '" + subscription + "'");
         } catch (UnknownMemberIdException | GroupNotEmptyException e) {
@@ -128,8 +130,11 @@ public final class Subscriptions {
     public void reset(String topic, String subscription, StartPosition to) {
         String group = requireIdle(topic, subscription, "reset");
         List<TopicPartition> partitions = Topics.partitionsOf(topic, topics.partitions(topic));
+        Map<TopicPartition, OffsetAndMetadata> before = committed(group, topic);
+        String metadata = before.values().stream().map(OffsetAndMetadata::metadata).filter(m -> CommitMetadata.parse(m).isPresent())
+                .findFirst().orElse("");
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        StartOffsets.resolve(cluster, partitions, to).forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
+        StartOffsets.resolve(cluster, partitions, to).forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, metadata)));
         try {
             cluster.await(cluster.admin().alterConsumerGroupOffsets(group, offsets).all(), "resetting subscription '" + subscription + "'");
         } catch (UnknownMemberIdException | GroupNotEmptyException e) {
@@ -201,7 +206,8 @@ public final class Subscriptions {
             long cursor = c == null ? starts.get(tp) : c.offset();
             cursors.add(new SubscriptionInfo.PartitionCursor(tp.partition(), cursor, ends.get(tp), Optional.ofNullable(owners.get(tp))));
         }
-        SubscriptionSpec spec = specs.getOrDefault(group, SubscriptionSpec.defaults());
+        SubscriptionSpec spec = committed.values().stream().map(o -> CommitMetadata.parse(o.metadata())).flatMap(Optional::stream)
+                .findFirst().orElseGet(() -> specs.getOrDefault(group, SubscriptionSpec.defaults()));
         return Optional.of(new SubscriptionInfo(topic, subscription, spec, members.stream().map(MemberDescription::consumerId).toList(),
                 cursors, SubscriptionInfo.Stats.NONE));
     }

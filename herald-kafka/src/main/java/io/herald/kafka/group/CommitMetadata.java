@@ -1,0 +1,85 @@
+package io.herald.kafka.group;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.herald.broker.KeyAfterDeadLetter;
+import io.herald.broker.Ordering;
+import io.herald.broker.RetryPolicy;
+import io.herald.broker.StartPosition;
+import io.herald.broker.SubscriptionSpec;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A subscription's spec as the metadata string of its committed offsets: Kafka keeps it with the
+ * cursor, so any process that describes the subscription sees the spec it was opened with, and
+ * it goes away with the group. Version 1, JSON:
+ *
+ * <pre>
+ * {"v":1, "ordering":"PARTITION", "start":"earliest", "session":"PT10S", "filter":null,
+ *  "retry":{"max":5, "initial":"PT1S", "multiplier":2.0, "cap":"PT1M", "permanent":[...]},
+ *  "dlq":null, "lease":"PT30S", "concurrency":16, "keyAfterDeadLetter":"CONTINUE"}
+ * </pre>
+ *
+ * Durations are ISO-8601, the start is {@link StartPosition#toString()} (read back by
+ * {@link StartPosition#parse}). A spec whose text passes Kafka's default
+ * {@code offset.metadata.max.bytes} is not stored; metadata that is absent or not ours reads as empty.
+ */
+final class CommitMetadata {
+
+    static final int MAX_BYTES = 4000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CommitMetadata() {
+    }
+
+    static String of(SubscriptionSpec spec) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("v", 1);
+        root.put("ordering", spec.ordering().name());
+        root.put("start", spec.start().toString());
+        root.put("session", spec.sessionTimeout().toString());
+        root.put("filter", spec.filter().orElse(null));
+        ObjectNode retry = root.putObject("retry");
+        retry.put("max", spec.retry().maxAttempts());
+        retry.put("initial", spec.retry().initialBackoff().toString());
+        retry.put("multiplier", spec.retry().multiplier());
+        retry.put("cap", spec.retry().maxBackoff().toString());
+        var permanent = retry.putArray("permanent");
+        spec.retry().permanentErrors().stream().sorted().forEach(permanent::add);
+        root.put("dlq", spec.deadLetterTopic().orElse(null));
+        root.put("lease", spec.leaseDuration().toString());
+        root.put("concurrency", spec.concurrency());
+        root.put("keyAfterDeadLetter", spec.keyAfterDeadLetter().name());
+        String text = root.toString();
+        return text.length() > MAX_BYTES ? "" : text;
+    }
+
+    static Optional<SubscriptionSpec> parse(String metadata) {
+        if (metadata == null || !metadata.startsWith("{\"v\":1")) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode root = JSON.readTree(metadata);
+            JsonNode retry = root.get("retry");
+            Set<String> permanent = new HashSet<>();
+            retry.get("permanent").forEach(n -> permanent.add(n.asText()));
+            RetryPolicy policy = new RetryPolicy(retry.get("max").asInt(), Duration.parse(retry.get("initial").asText()),
+                    retry.get("multiplier").asDouble(), Duration.parse(retry.get("cap").asText()), permanent);
+            return Optional.of(new SubscriptionSpec(Ordering.valueOf(root.get("ordering").asText()),
+                    StartPosition.parse(root.get("start").asText()), Duration.parse(root.get("session").asText()),
+                    text(root, "filter"), policy, text(root, "dlq"), Duration.parse(root.get("lease").asText()),
+                    root.get("concurrency").asInt(), KeyAfterDeadLetter.valueOf(root.get("keyAfterDeadLetter").asText())));
+        } catch (Exception e) {
+            return Optional.empty(); // not ours, or written by a later version: the cursor still stands
+        }
+    }
+
+    private static Optional<String> text(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        return n == null || n.isNull() ? Optional.empty() : Optional.of(n.asText());
+    }
+}
