@@ -39,7 +39,7 @@ class KafkaConformanceTest {
     }
 
     static BrokerFixture fixture() {
-        return new KafkaFixture(kafka.bootstrapServers());
+        return new KafkaFixture(kafka);
     }
 
     @Nested

@@ -4,17 +4,19 @@ import io.herald.broker.Broker;
 import io.herald.testkit.BrokerFixture;
 
 /**
- * A fresh {@link KafkaBroker} connection to the shared in-JVM cluster. The suite's unique topic
- * names keep tests apart on one cluster; a restart is a new connection (the storage, Kafka, stays).
+ * A fresh {@link KafkaBroker} connection to the shared in-JVM cluster; the suite's unique topic
+ * names keep tests apart on one cluster. A restart closes the connection, stops and starts the
+ * Kafka broker itself on its log directory (the storage), and connects again: what the suite
+ * says survives a restart must survive Kafka's.
  */
 final class KafkaFixture implements BrokerFixture {
 
-    private final String bootstrap;
+    private final InJvmKafka kafka;
     private KafkaBroker broker;
 
-    KafkaFixture(String bootstrap) {
-        this.bootstrap = bootstrap;
-        this.broker = KafkaBroker.connect(KafkaConfig.of(bootstrap));
+    KafkaFixture(InJvmKafka kafka) {
+        this.kafka = kafka;
+        this.broker = KafkaBroker.connect(KafkaConfig.of(kafka.bootstrapServers()));
     }
 
     @Override
@@ -23,9 +25,10 @@ final class KafkaFixture implements BrokerFixture {
     }
 
     @Override
-    public Broker restart() {
+    public Broker restart() throws Exception {
         broker.close();
-        broker = KafkaBroker.connect(KafkaConfig.of(bootstrap));
+        kafka.restart();
+        broker = KafkaBroker.connect(KafkaConfig.of(kafka.bootstrapServers()));
         return broker;
     }
 
