@@ -69,6 +69,7 @@ final class InJvmKafka implements AutoCloseable {
         p.put("group.min.session.timeout.ms", "100");
         p.put("auto.create.topics.enable", "false");
         p.put("log.retention.check.interval.ms", "500");
+        p.put("log.initial.task.delay.ms", "0"); // else the first retention check waits 30 s after start
         p.put("log.cleaner.dedupe.buffer.size", "2097152");
         p.put("num.network.threads", "1");
         p.put("num.io.threads", "2");

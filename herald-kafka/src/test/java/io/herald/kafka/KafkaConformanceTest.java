@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Nested;
  *       client of a shared cluster empties nothing. Its other nine tests pass here.
  *   <li>{@code RetentionContract}: it makes topics with 64 KiB segments; Kafka 4.x refuses
  *       {@code segment.bytes} below 1 MiB (the backend says so with an InvalidSpecException).
+ *       Its three checks hold at Kafka's sizes: {@code KafkaBackendTest}.
  * </ul>
  */
 class KafkaConformanceTest {
