@@ -36,10 +36,14 @@ final class PartitionLedger {
     }
 
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    // acks arrive in any order from any thread: found by offset, not by a walk of the deque
+    private final java.util.HashMap<Long, Entry> byOffset = new java.util.HashMap<>();
     private boolean detached;
 
     synchronized void delivered(long offset) {
-        entries.add(new Entry(offset));
+        Entry e = new Entry(offset);
+        entries.add(e);
+        byOffset.put(offset, e);
     }
 
     synchronized void ack(long offset) {
@@ -62,7 +66,9 @@ final class PartitionLedger {
     synchronized Outcome settle() {
         long commit = -1;
         while (!entries.isEmpty() && entries.peekFirst().state == State.ACKED) {
-            commit = entries.pollFirst().offset + 1;
+            Entry e = entries.pollFirst();
+            byOffset.remove(e.offset);
+            commit = e.offset + 1;
         }
         Nack nack = null;
         for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
@@ -72,6 +78,7 @@ final class PartitionLedger {
             }
             if (nack != null) {
                 it.remove();
+                byOffset.remove(e.offset);
             }
         }
         return new Outcome(commit, nack);
@@ -81,6 +88,7 @@ final class PartitionLedger {
     synchronized void detach() {
         detached = true;
         entries.clear();
+        byOffset.clear();
     }
 
     synchronized boolean isDetached() {
@@ -88,14 +96,6 @@ final class PartitionLedger {
     }
 
     private Entry find(long offset) {
-        if (detached) {
-            return null;
-        }
-        for (Entry e : entries) {
-            if (e.offset == offset) {
-                return e;
-            }
-        }
-        return null;
+        return detached ? null : byOffset.get(offset);
     }
 }
