@@ -3,8 +3,8 @@ package io.herald.embedded.dispatch;
 import io.herald.HeraldException;
 import io.herald.broker.Delivery;
 import io.herald.broker.DeliveryHandler;
-import io.herald.broker.RejectException;
 import io.herald.broker.Subscriber;
+import io.herald.embedded.push.HandlerCall;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,20 +12,17 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A push consumer of a {@code KEY} or {@code NONE} subscription: {@code concurrency} virtual
  * threads, each taking leases from the {@link Dispatcher} (one, or a batch when many events are
  * ready) and calling the handler for each in turn.
- * Return = ack; {@link RejectException} = dead letter now; any other exception = a failure for the
+ * Return = ack; {@link io.herald.broker.RejectException} = dead letter now; any other exception = a failure for the
  * retry policy. With {@code KEY} the dispatcher never hands two events of one key out at once,
  * so each key is handled in order however many threads run.
  */
 public final class QueuePushConsumer implements Subscriber {
 
-    private static final Logger LOG = LoggerFactory.getLogger(QueuePushConsumer.class);
     private static final Duration POLL_WAIT = Duration.ofMillis(100);
     /** The most one worker takes at once (when many events are ready: see {@link Dispatcher#poll(String, int, int, Duration)}). */
     private static final int MAX_BATCH = 32;
@@ -77,17 +74,7 @@ public final class QueuePushConsumer implements Subscriber {
     }
 
     private void handle(QueueDelivery delivery) {
-        try {
-            handler.handle(delivery);
-            delivery.ack();
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (RejectException e) {
-            delivery.reject(e.getMessage());
-        } catch (Throwable e) {
-            LOG.warn("handler of subscription '{}' failed on {} (attempt {})", delivery.subscription(), delivery, delivery.attempt(), e);
-            delivery.fail(e);
-        }
+        HandlerCall.handle(handler, delivery, QueueDelivery::fail);
     }
 
     @Override

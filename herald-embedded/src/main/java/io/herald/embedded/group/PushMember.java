@@ -3,23 +3,20 @@ package io.herald.embedded.group;
 import io.herald.HeraldException;
 import io.herald.broker.Delivery;
 import io.herald.broker.DeliveryHandler;
-import io.herald.broker.RejectException;
 import io.herald.broker.Subscriber;
+import io.herald.embedded.push.HandlerCall;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The embedded {@link Subscriber}: a virtual thread that polls its {@link GroupMember} and calls
- * the handler for each delivery in order. Return = ack; {@link RejectException} = dead letter;
+ * the handler for each delivery in order. Return = ack; {@link io.herald.broker.RejectException} = dead letter;
  * any other exception = a failure for the retry policy, and the partition waits for the retry, so
  * partition order holds and nothing is skipped.
  */
 final class PushMember implements Subscriber {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PushMember.class);
     private static final int BATCH = 256;
     private static final Duration POLL_WAIT = Duration.ofMillis(100);
 
@@ -66,17 +63,7 @@ final class PushMember implements Subscriber {
     }
 
     private void handle(Delivery delivery) {
-        try {
-            handler.handle(delivery);
-            delivery.ack();
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (RejectException e) {
-            delivery.reject(e.getMessage());
-        } catch (Throwable e) {
-            LOG.warn("handler of subscription '{}' failed on {} (attempt {})", delivery.subscription(), delivery, delivery.attempt(), e);
-            ((PartitionDelivery) delivery).fail(e);
-        }
+        HandlerCall.handle(handler, delivery, (d, e) -> ((PartitionDelivery) d).fail(e));
     }
 
     @Override
