@@ -1,5 +1,6 @@
 package io.herald.embedded.deadletter;
 
+import io.herald.broker.DeadLetterFormat;
 import io.herald.broker.DeadLetter;
 import io.herald.broker.DeadLetterQueue;
 import io.herald.broker.DeadLetterSelector;

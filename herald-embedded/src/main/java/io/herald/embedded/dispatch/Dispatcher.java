@@ -1,5 +1,6 @@
 package io.herald.embedded.dispatch;
 
+import io.herald.broker.DeadLetterFormat;
 import io.herald.broker.Delivery;
 import io.herald.broker.KeyAfterDeadLetter;
 import io.herald.broker.Ordering;
@@ -8,7 +9,6 @@ import io.herald.broker.RetryPolicy;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.SubscriptionInfo;
 import io.herald.broker.SubscriptionSpec;
-import io.herald.embedded.deadletter.DeadLetterFormat;
 import io.herald.embedded.deadletter.DeadLetterSink;
 import io.herald.embedded.meta.CursorStore;
 import io.herald.embedded.meta.DeliveryStateStore;

@@ -1,12 +1,12 @@
 package io.herald.embedded.group;
 
+import io.herald.broker.DeadLetterFormat;
 import io.herald.broker.StartPosition;
 import io.herald.broker.SubscriptionActiveException;
 import io.herald.broker.SubscriptionInfo;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.broker.Position;
 import io.herald.broker.StoredEvent;
-import io.herald.embedded.deadletter.DeadLetterFormat;
 import io.herald.embedded.meta.CursorStore;
 import io.herald.embedded.meta.DeliveryStateStore;
 import io.herald.embedded.stats.AckRate;

@@ -1,8 +1,5 @@
-package io.herald.embedded.deadletter;
+package io.herald.broker;
 
-import io.herald.broker.DeadLetter;
-import io.herald.broker.Position;
-import io.herald.broker.StoredEvent;
 import io.herald.event.Event;
 import java.time.Instant;
 import java.util.Map;

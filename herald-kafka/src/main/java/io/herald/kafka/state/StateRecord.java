@@ -1,0 +1,167 @@
+package io.herald.kafka.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.herald.broker.KeyPartitioner;
+import io.herald.broker.Position;
+import io.herald.event.Event;
+import io.herald.event.EventBinaryFormat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * One fact in a subscription's state topic ({@link io.herald.kafka.topic.InternalTopics#subscriptionState}).
+ * The topic is compacted and has as many partitions as the subscription's topic; each fact lives
+ * in the partition of the source partition it is about, so the member that owns source partition
+ * {@code p} rebuilds what it needs from state partition {@code p} alone. A fact is ended by a
+ * tombstone (null value) under the same key: compaction then forgets both.
+ *
+ * <pre>
+ * key                                   value                         ended when
+ * retry/topic/&lt;offset&gt;                 {attempts, dueAt, first...}   the event is acked or dead-lettered
+ * retry/redrive/&lt;state offset&gt;          same                          the redriven event is acked or dead-lettered
+ * park/&lt;partition key&gt;                  {offset}                      its dead letters are purged or redriven
+ * redrive/&lt;dlq&gt;/&lt;partition&gt;/&lt;offset&gt;   the event, binary format      the redriven event is acked or dead-lettered
+ * resolved/&lt;dlq&gt;/&lt;partition&gt;/&lt;offset&gt;  {}                            never: the dead letter is hidden for good
+ * </pre>
+ */
+public sealed interface StateRecord {
+
+    ObjectMapper JSON = new ObjectMapper();
+
+    /** The compaction key of this fact. */
+    String key();
+
+    /** The partition of the state topic this fact lives in. */
+    int partition();
+
+    /**
+     * A delivery that failed and is due again: where it is ({@code source} REDRIVE: {@code offset}
+     * is the redriven event's offset in the state topic), how many attempts were made, when the
+     * next is due, and its failures so far (for the dead letter, if it comes to that).
+     */
+    record Retry(int partition, Source source, long offset, int attempts, Instant dueAt, Instant firstFailure,
+                 Instant lastFailure, String errorClass, String error) implements StateRecord {
+        public String key() {
+            return retryKey(source, offset);
+        }
+    }
+
+    /** A key of a {@code KEY / PARK} subscription that stopped at its dead-lettered event at {@code offset}. */
+    record Park(int partition, String partitionKey, long offset) implements StateRecord {
+        public String key() {
+            return "park/" + partitionKey;
+        }
+    }
+
+    /** A dead letter sent back to its subscription: delivered from attempt 1, in this topic's order, in key order. */
+    record Redrive(int partition, String deadLetterTopic, Position deadLetter, Event event) implements StateRecord {
+        public String key() {
+            return "redrive/" + deadLetterTopic + "/" + deadLetter.partition() + "/" + deadLetter.offset();
+        }
+    }
+
+    /** A dead letter that was purged or redriven: no longer listed. */
+    record Resolved(int partition, String deadLetterTopic, Position deadLetter) implements StateRecord {
+        public String key() {
+            return "resolved/" + deadLetterTopic + "/" + deadLetter.partition() + "/" + deadLetter.offset();
+        }
+    }
+
+    /** What a {@link Retry} is about: an event of the subscription's topic, or a redriven one in the state topic. */
+    enum Source { TOPIC, REDRIVE }
+
+    /** A record read from the state topic: the fact, or its end (a tombstone) under {@code key}. */
+    record Read(String key, Optional<StateRecord> fact, long offset) {
+    }
+
+    static String retryKey(Source source, long offset) {
+        return "retry/" + source.name().toLowerCase(java.util.Locale.ROOT) + "/" + offset;
+    }
+
+    /** The state partition of a fact about {@code partitionKey} (the source's partition for it). */
+    static int partitionOf(String partitionKey, int partitions) {
+        return KeyPartitioner.partition(partitionKey, partitions);
+    }
+
+    static ProducerRecord<byte[], byte[]> write(String stateTopic, StateRecord fact) {
+        byte[] value = switch (fact) {
+            case Retry r -> {
+                ObjectNode n = JSON.createObjectNode()
+                        .put("partition", r.partition()).put("attempts", r.attempts()).put("dueAt", r.dueAt().toString())
+                        .put("firstFailure", r.firstFailure().toString()).put("lastFailure", r.lastFailure().toString());
+                if (r.errorClass() != null) {
+                    n.put("errorClass", r.errorClass());
+                }
+                if (r.error() != null) {
+                    n.put("error", r.error());
+                }
+                yield bytes(n);
+            }
+            case Park p -> bytes(JSON.createObjectNode().put("offset", p.offset()));
+            case Redrive d -> EventBinaryFormat.encode(d.event());
+            case Resolved x -> bytes(JSON.createObjectNode());
+        };
+        return new ProducerRecord<>(stateTopic, fact.partition(), utf8(fact.key()), value);
+    }
+
+    /** The tombstone that ends the fact under {@code key}. */
+    static ProducerRecord<byte[], byte[]> end(String stateTopic, int partition, String key) {
+        return new ProducerRecord<>(stateTopic, partition, utf8(key), null);
+    }
+
+    static Read read(ConsumerRecord<byte[], byte[]> record) {
+        String key = new String(record.key(), StandardCharsets.UTF_8);
+        if (record.value() == null) {
+            return new Read(key, Optional.empty(), record.offset());
+        }
+        String[] parts = key.split("/", 2);
+        int p = record.partition();
+        try {
+            StateRecord fact = switch (parts[0]) {
+                case "retry" -> {
+                    String[] where = parts[1].split("/", 2);
+                    JsonNode n = JSON.readTree(record.value());
+                    yield new Retry(p, Source.valueOf(where[0].toUpperCase(java.util.Locale.ROOT)), Long.parseLong(where[1]),
+                            n.get("attempts").asInt(), Instant.parse(n.get("dueAt").asText()),
+                            Instant.parse(n.get("firstFailure").asText()), Instant.parse(n.get("lastFailure").asText()),
+                            n.hasNonNull("errorClass") ? n.get("errorClass").asText() : null,
+                            n.hasNonNull("error") ? n.get("error").asText() : null);
+                }
+                case "park" -> new Park(p, parts[1], JSON.readTree(record.value()).get("offset").asLong());
+                case "redrive", "resolved" -> {
+                    int cut2 = parts[1].lastIndexOf('/');
+                    int cut1 = parts[1].lastIndexOf('/', cut2 - 1);
+                    String dlq = parts[1].substring(0, cut1);
+                    Position at = new Position(Integer.parseInt(parts[1].substring(cut1 + 1, cut2)),
+                            Long.parseLong(parts[1].substring(cut2 + 1)));
+                    yield parts[0].equals("redrive")
+                            ? new Redrive(p, dlq, at, EventBinaryFormat.decode(record.value(), 0, record.value().length))
+                            : new Resolved(p, dlq, at);
+                }
+                default -> throw new IllegalArgumentException("unknown state record kind '" + parts[0] + "'");
+            };
+            return new Read(key, Optional.of(fact), record.offset());
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable state record '" + key + "'", e);
+        }
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
