@@ -36,7 +36,7 @@ class KafkaConfigTest {
         }
         String bootstrap = "127.0.0.1:" + port;
         long start = System.nanoTime();
-        assertThatThrownBy(() -> Herald.open(KafkaConfig.of(bootstrap).requestTimeout(Duration.ofSeconds(1))))
+        assertThatThrownBy(() -> Herald.kafka(KafkaConfig.of(bootstrap).requestTimeout(Duration.ofSeconds(1))))
                 .isInstanceOf(ClusterUnreachableException.class)
                 .hasMessageContaining(bootstrap)
                 .hasMessageContaining("1000 ms");

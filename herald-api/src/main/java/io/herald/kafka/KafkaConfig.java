@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Settings of the Kafka backend.
+ * Settings of the Kafka backend, for {@link io.herald.Herald#kafka}. It lives in herald-api so
+ * that an application names its backend without compiling against it; the backend itself is
+ * the herald-kafka module, found at run time.
  *
  * @param bootstrapServers  {@code host:port[,host:port...]} of the cluster
  * @param clientProperties  passed to every Kafka client Herald makes (admin, producer, consumers)
