@@ -4,7 +4,7 @@ import io.herald.HeraldException;
 import io.herald.broker.Delivery;
 import io.herald.broker.DeliveryHandler;
 import io.herald.broker.Subscriber;
-import io.herald.embedded.push.HandlerCall;
+import io.herald.broker.HandlerCall;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

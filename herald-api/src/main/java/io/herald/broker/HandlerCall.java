@@ -1,8 +1,5 @@
-package io.herald.embedded.push;
+package io.herald.broker;
 
-import io.herald.broker.Delivery;
-import io.herald.broker.DeliveryHandler;
-import io.herald.broker.RejectException;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
