@@ -14,7 +14,9 @@ import java.util.Optional;
  * @param retentionTime  events older than this are deleted, a whole segment at a time; empty = kept forever
  * @param retentionBytes each partition is trimmed to about this size, a whole segment at a time; empty = no limit
  * @param segmentBytes   the size at which a partition rolls to a new segment file
- * @param ephemeral      events are kept in memory only and lost on restart (fire-and-forget)
+ * @param ephemeral      fire-and-forget: events may be lost on a restart or failure. The embedded
+ *                       backend keeps them in memory only (a restart empties the topic); the Kafka
+ *                       backend allows unclean leader election and never forces a flush
  */
 public record TopicSpec(int partitions, FsyncPolicy fsync, Optional<Duration> retentionTime,
                         Optional<Long> retentionBytes, long segmentBytes, boolean ephemeral) {
@@ -78,8 +80,11 @@ public record TopicSpec(int partitions, FsyncPolicy fsync, Optional<Duration> re
         return new TopicSpec(partitions, fsync, retentionTime, retentionBytes, bytes, ephemeral);
     }
 
-    /** Memory only: nothing is written to disk, everything is gone after a restart. */
+    /**
+     * Fire-and-forget: events may be lost on a restart, so no fsync is asked for ({@code NEVER}).
+     * The embedded backend keeps them in memory only; see {@link #ephemeral()} for Kafka.
+     */
     public TopicSpec asEphemeral() {
-        return new TopicSpec(partitions, fsync, retentionTime, retentionBytes, segmentBytes, true);
+        return new TopicSpec(partitions, FsyncPolicy.NEVER, retentionTime, retentionBytes, segmentBytes, true);
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What is particular to the embedded backend: its data directory. */
+/** What is particular to the embedded backend: its data directory, memory-only ephemeral topics. */
 class EmbeddedBrokerTest {
 
     @TempDir
@@ -62,6 +62,21 @@ class EmbeddedBrokerTest {
         }
         assertThat(stray).exists();
         assertThat(halfDeleted.getParent()).doesNotExist();
+    }
+
+    @Test
+    void anEphemeralTopicIsKeptInMemoryOnlySoARestartEmptiesIt() {
+        try (Broker broker = EmbeddedBroker.open(dir)) {
+            broker.createTopic("clicks", TopicSpec.partitions(2).asEphemeral());
+            for (int i = 0; i < 10; i++) {
+                broker.publish("clicks", Event.builder().type("click").source("/test").data("c" + i).build()).join();
+            }
+            assertThat(broker.describeTopic("clicks").eventCount()).isEqualTo(10);
+        }
+        try (Broker broker = EmbeddedBroker.open(dir)) {
+            assertThat(broker.describeTopic("clicks").eventCount()).isZero();
+            assertThat(broker.describeTopic("clicks").spec().ephemeral()).isTrue();
+        }
     }
 
     @Test

@@ -196,46 +196,6 @@ class KafkaBackendTest {
      * is not wired; these are its three checks at Kafka's sizes (1 MiB segments, 2 MiB retained).
      */
     @Test
-    void retentionBySizeAndTimeDropOldEventsAndReadersAndSubscriptionsContinueAtTheOldestHeld() {
-        String payload = "x".repeat(10_000);
-        broker.createTopic("by-size", TopicSpec.partitions(1).segmentBytes(1 << 20).retentionBytes(2L << 20).fsync(io.herald.broker.FsyncPolicy.NEVER));
-        try (PullSubscriber early = broker.pullSubscriber("by-size", "slow", SubscriptionSpec.defaults().startAt(StartPosition.EARLIEST))) {
-            early.poll(1, Duration.ZERO);
-        }
-        List<java.util.concurrent.CompletableFuture<Position>> futures = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
-            futures.add(broker.publish("by-size", Event.builder().type("t").source("/s").id("e-" + i).data(payload).build()));
-        }
-        futures.forEach(java.util.concurrent.CompletableFuture::join);
-        await().atMost(Duration.ofSeconds(30)).until(() -> broker.describeTopic("by-size").partitions().getFirst().startOffset() > 0);
-        long start = broker.describeTopic("by-size").partitions().getFirst().startOffset();
-        assertThat(broker.describeTopic("by-size").partitions().getFirst().endOffset()).isEqualTo(500);
-        try (var reader = broker.reader("by-size", StartPosition.EARLIEST)) {
-            var first = reader.poll(1, Duration.ofSeconds(5)).getFirst();
-            assertThat(first.position().offset()).isGreaterThanOrEqualTo(start);
-            assertThat(first.event().id()).isEqualTo("e-" + first.position().offset());
-        }
-        try (PullSubscriber slow = broker.pullSubscriber("by-size", "slow", SubscriptionSpec.defaults().startAt(StartPosition.EARLIEST))) {
-            List<Delivery> got = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                got.addAll(slow.poll(1, Duration.ofMillis(100)));
-                return !got.isEmpty();
-            });
-            assertThat(got.getFirst().position().offset()).isGreaterThanOrEqualTo(start);
-        }
-
-        broker.createTopic("by-time", TopicSpec.partitions(1).retention(Duration.ofSeconds(1)));
-        for (int i = 0; i < 20; i++) {
-            broker.publish("by-time", Event.builder().type("t").source("/s").id("e-" + i).build()).join();
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> broker.describeTopic("by-time").eventCount() == 0);
-        broker.publish("by-time", Event.builder().type("t").source("/s").id("e-20").build()).join();
-        try (var reader = broker.reader("by-time", StartPosition.EARLIEST)) {
-            assertThat(reader.poll(10, Duration.ofSeconds(5)).getFirst().event().id()).isEqualTo("e-20");
-        }
-    }
-
-    @Test
     void kafkasSegmentFloorIsReportedAsAnInvalidSpec() {
         assertThatThrownBy(() -> broker.createTopic("tiny-segments", TopicSpec.partitions(1).segmentBytes(64 * 1024)))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("segment.bytes").hasMessageContaining("tiny-segments");

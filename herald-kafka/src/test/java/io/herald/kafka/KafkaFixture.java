@@ -32,6 +32,12 @@ final class KafkaFixture implements BrokerFixture {
         return broker;
     }
 
+    /** Kafka refuses segment.bytes below 1 MiB. */
+    @Override
+    public long smallSegmentBytes() {
+        return 1024 * 1024;
+    }
+
     @Override
     public void close() {
         broker.close();

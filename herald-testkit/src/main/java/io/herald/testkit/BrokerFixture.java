@@ -14,6 +14,14 @@ public interface BrokerFixture extends AutoCloseable {
     /** Closes the broker cleanly and opens a new one on the same storage. */
     Broker restart() throws Exception;
 
+    /**
+     * The smallest segment the backend takes, for tests of retention (which drops whole
+     * segments): 64 KiB unless the backend has a floor of its own (Kafka's is 1 MiB).
+     */
+    default long smallSegmentBytes() {
+        return 64 * 1024;
+    }
+
     /** Closes the broker and removes what the fixture made. */
     @Override
     void close() throws Exception;

@@ -137,17 +137,24 @@ public abstract class PublishContract extends BrokerContract {
                 .hasMessageContaining("nowhere");
     }
 
+    /*
+     * "Ephemeral" promises less, not something else: events may be lost on a restart. What a
+     * restart does to them is the backend's (embedded: empties the topic; Kafka: nothing, unless
+     * a broker fails), so it is tested by each backend; here, it works like any other topic.
+     */
     @Test
-    void anEphemeralTopicWorksLikeAnyOtherUntilARestartEmptiesIt() throws Exception {
+    void anEphemeralTopicWorksLikeAnyOtherAndStaysEphemeralAcrossARestart() throws Exception {
         String topic = createTopic(io.herald.broker.TopicSpec.partitions(2).asEphemeral());
         publishNumbered(topic, 0, 10);
         try (TopicReader reader = broker.reader(topic, StartPosition.EARLIEST)) {
             assertThat(readAll(reader, 10)).hasSize(10);
         }
         restart();
-        assertThat(broker.describeTopic(topic).eventCount()).isZero();
+        assertThat(broker.describeTopic(topic).spec().ephemeral()).isTrue();
+        long before = broker.describeTopic(topic).eventCount();
+        assertThat(before).isBetween(0L, 10L);
         publishNumbered(topic, 10, 1);
-        assertThat(broker.describeTopic(topic).eventCount()).isEqualTo(1);
+        assertThat(broker.describeTopic(topic).eventCount()).isEqualTo(before + 1);
     }
 
     protected static List<StoredEvent> readAll(TopicReader reader, int count) {

@@ -23,8 +23,8 @@ public abstract class RetentionContract extends BrokerContract {
 
     @Test
     void retentionBySizeDropsTheOldestEvents() {
-        String topic = createTopic(TopicSpec.partitions(1).segmentBytes(64 * 1024).retentionBytes(128 * 1024));
-        publishPadded(topic, 0, 600);
+        String topic = createTopic(smallSegments());
+        publishPadded(topic, 0, tenSegmentsOfEvents());
         await().atMost(Duration.ofSeconds(30)).until(() -> broker.describeTopic(topic).partitions().getFirst().startOffset() > 0);
         long start = broker.describeTopic(topic).partitions().getFirst().startOffset();
         try (TopicReader reader = broker.reader(topic, StartPosition.EARLIEST)) {
@@ -32,7 +32,7 @@ public abstract class RetentionContract extends BrokerContract {
             assertThat(first.position().offset()).isGreaterThanOrEqualTo(start);
             assertThat(numberOf(first.event())).isEqualTo((int) first.position().offset());
         }
-        assertThat(broker.describeTopic(topic).partitions().getFirst().endOffset()).isEqualTo(600);
+        assertThat(broker.describeTopic(topic).partitions().getFirst().endOffset()).isEqualTo(tenSegmentsOfEvents());
     }
 
     @Test
@@ -48,17 +48,28 @@ public abstract class RetentionContract extends BrokerContract {
 
     @Test
     void aSubscriptionBehindRetentionContinuesAtTheOldestEventHeld() {
-        String topic = createTopic(TopicSpec.partitions(1).segmentBytes(64 * 1024).retentionBytes(128 * 1024));
+        String topic = createTopic(smallSegments());
         try (PullSubscriber early = broker.pullSubscriber(topic, "slow", fromEarliest())) {
             early.poll(1, Duration.ZERO);
         }
-        publishPadded(topic, 0, 600);
+        publishPadded(topic, 0, tenSegmentsOfEvents());
         await().atMost(Duration.ofSeconds(30)).until(() -> broker.describeTopic(topic).partitions().getFirst().startOffset() > 0);
         long start = broker.describeTopic(topic).partitions().getFirst().startOffset();
         try (PullSubscriber consumer = broker.pullSubscriber(topic, "slow", fromEarliest())) {
             List<Delivery> got = pollAndAck(consumer, 1);
             assertThat(got.getFirst().position().offset()).isGreaterThanOrEqualTo(start);
         }
+    }
+
+    /** A topic whose partition holds about two of the backend's smallest segments. */
+    private TopicSpec smallSegments() {
+        long segment = fixture.smallSegmentBytes();
+        return TopicSpec.partitions(1).segmentBytes(segment).retentionBytes(2 * segment);
+    }
+
+    /** Events of about 1 KiB that fill some ten segments. */
+    private int tenSegmentsOfEvents() {
+        return (int) (10 * fixture.smallSegmentBytes() / 1024);
     }
 
     private void publishPadded(String topic, int from, int count) {

@@ -23,9 +23,14 @@ import java.util.Map;
  * (always)                  message.timestamp.type = LogAppendTime, so a record's timestamp is
  *                           when the log appended it, as Herald's appendTime and time replay mean
  * (always)                  max.message.bytes = the backend's max event bytes plus framing
+ * ephemeral                 unclean.leader.election.enable = true, no flush setting, and
+ *                           retention.bytes = TopicSpec.DEFAULT_EPHEMERAL_BYTES unless given
  * </pre>
  *
- * Ephemeral topics are refused for now: Kafka has no memory-only log (see the module's notes).
+ * An ephemeral topic is one whose events may be lost (fire-and-forget). Kafka has no memory-only
+ * log; its way to say "availability before durability" is unclean leader election: a replica
+ * that missed acknowledged events may become leader, and those events are gone. That setting is
+ * also how the backend recognises an ephemeral topic when it describes one.
  */
 public final class TopicConfigs {
 
@@ -36,6 +41,7 @@ public final class TopicConfigs {
     public static final String FLUSH_MS = "flush.ms";
     public static final String TIMESTAMP_TYPE = "message.timestamp.type";
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+    public static final String UNCLEAN_LEADER_ELECTION = "unclean.leader.election.enable";
     /** Room for Kafka's batch and record framing above the largest event record. */
     public static final int FRAMING_BYTES = 16 * 1024;
 
@@ -43,18 +49,19 @@ public final class TopicConfigs {
     }
 
     public static Map<String, String> of(TopicSpec spec, int maxEventBytes) {
-        if (spec.ephemeral()) {
-            throw new InvalidSpecException("ephemeral topics are not supported by the Kafka backend yet (issue 4, phase 2): "
-                    + "Kafka has no memory-only log; create a durable topic, e.g. with fsync NEVER and a short retention");
-        }
         Map<String, String> configs = new LinkedHashMap<>();
         configs.put(RETENTION_MS, spec.retentionTime().map(d -> Long.toString(d.toMillis())).orElse("-1"));
-        configs.put(RETENTION_BYTES, spec.retentionBytes().map(String::valueOf).orElse("-1"));
+        long defaultBytes = spec.ephemeral() ? TopicSpec.DEFAULT_EPHEMERAL_BYTES : -1;
+        configs.put(RETENTION_BYTES, Long.toString(spec.retentionBytes().orElse(defaultBytes)));
         configs.put(SEGMENT_BYTES, Long.toString(spec.segmentBytes()));
-        switch (spec.fsync()) {
-            case FsyncPolicy.Always a -> configs.put(FLUSH_MESSAGES, "1");
-            case FsyncPolicy.Interval i -> configs.put(FLUSH_MS, Long.toString(i.interval().toMillis()));
-            case FsyncPolicy.Never n -> { }
+        if (spec.ephemeral()) {
+            configs.put(UNCLEAN_LEADER_ELECTION, "true");
+        } else {
+            switch (spec.fsync()) {
+                case FsyncPolicy.Always a -> configs.put(FLUSH_MESSAGES, "1");
+                case FsyncPolicy.Interval i -> configs.put(FLUSH_MS, Long.toString(i.interval().toMillis()));
+                case FsyncPolicy.Never n -> { }
+            }
         }
         configs.put(TIMESTAMP_TYPE, "LogAppendTime");
         configs.put(MAX_MESSAGE_BYTES, Integer.toString(maxEventBytes + FRAMING_BYTES));
@@ -68,15 +75,16 @@ public final class TopicConfigs {
         if (retentionMs > 0) {
             spec = spec.retention(Duration.ofMillis(retentionMs));
         }
+        boolean ephemeral = "true".equalsIgnoreCase(configs.getOrDefault(UNCLEAN_LEADER_ELECTION, "false").trim());
         long retentionBytes = longOf(configs, RETENTION_BYTES, -1);
-        if (retentionBytes > 0) {
+        if (retentionBytes > 0 && !(ephemeral && retentionBytes == TopicSpec.DEFAULT_EPHEMERAL_BYTES)) {
             spec = spec.retentionBytes(retentionBytes);
         }
         long segment = longOf(configs, SEGMENT_BYTES, TopicSpec.DEFAULT_SEGMENT_BYTES);
         if (segment >= TopicSpec.MIN_SEGMENT_BYTES && segment <= TopicSpec.MAX_SEGMENT_BYTES) {
             spec = spec.segmentBytes(segment);
         }
-        return spec;
+        return ephemeral ? spec.asEphemeral() : spec;
     }
 
     private static FsyncPolicy fsync(Map<String, String> configs) {

@@ -45,8 +45,13 @@ class TopicConfigsTest {
     }
 
     @Test
-    void ephemeralTopicsAreRefusedUntilPhaseTwo() {
-        assertThatThrownBy(() -> TopicConfigs.of(TopicSpec.partitions(1).asEphemeral(), 1 << 20))
-                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("phase 2");
+    void anEphemeralTopicAllowsUncleanLeaderElectionAndRoundTrips() {
+        TopicSpec ephemeral = TopicSpec.partitions(3).asEphemeral();
+        Map<String, String> configs = TopicConfigs.of(ephemeral, 1 << 20);
+        assertThat(configs).containsEntry("unclean.leader.election.enable", "true")
+                .containsEntry("retention.bytes", Long.toString(TopicSpec.DEFAULT_EPHEMERAL_BYTES))
+                .doesNotContainKeys("flush.messages", "flush.ms");
+        assertThat(TopicConfigs.spec(3, configs)).isEqualTo(ephemeral);
+        assertThat(TopicConfigs.spec(3, TopicConfigs.of(ephemeral.retentionBytes(4096), 1 << 20)).retentionBytes()).contains(4096L);
     }
 }
