@@ -23,7 +23,7 @@ abstract class BrokerCommand implements Callable<Integer> {
         // Wrong arguments are reported before the directory is touched (or created).
         validate();
         PrintWriter out = spec.commandLine().getOut();
-        try (BrokerSession opened = BrokerSession.open(HeraldCommand.of(spec).dataDirectory())) {
+        try (BrokerSession opened = BrokerSession.open(HeraldCommand.of(spec).backend(spec.commandLine()))) {
             session = opened;
             return run(opened.broker(), out);
         } finally {

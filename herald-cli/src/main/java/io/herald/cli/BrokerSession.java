@@ -1,8 +1,8 @@
 package io.herald.cli;
 
+import io.herald.BackendConfig;
 import io.herald.Herald;
 import io.herald.broker.Broker;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -29,9 +29,12 @@ final class BrokerSession implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Opens the data directory; throws {@link io.herald.broker.StorageException} if another process holds it. */
-    static BrokerSession open(Path dataDirectory) {
-        return new BrokerSession(Herald.embedded(dataDirectory));
+    /**
+     * Opens the backend: a data directory (throws {@link io.herald.broker.StorageException} if
+     * another process holds it) or a Kafka cluster (fails naming the servers if it does not answer).
+     */
+    static BrokerSession open(BackendConfig backend) {
+        return new BrokerSession(Herald.open(backend));
     }
 
     Broker broker() {

@@ -43,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try {
             out.println("Herald demo: an embedded broker on " + dir.toAbsolutePath());
-            try (BrokerSession session = BrokerSession.open(dir)) {
+            try (BrokerSession session = BrokerSession.open(io.herald.EmbeddedConfig.of(dir))) {
                 return new OrdersDemo(session.broker(), out, events).run() ? 0 : FailureHandler.EXIT_FAILURE;
             } catch (TopicExistsException e) {
                 throw new HeraldException(e.getMessage() + " in " + dir.toAbsolutePath()

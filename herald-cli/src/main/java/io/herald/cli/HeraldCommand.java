@@ -1,5 +1,8 @@
 package io.herald.cli;
 
+import io.herald.BackendConfig;
+import io.herald.EmbeddedConfig;
+import io.herald.kafka.KafkaConfig;
 import java.io.BufferedWriter;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -15,7 +18,8 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code herald} command: works on a data directory with the embedded broker, one command per
- * process (the directory is locked while a broker has it open).
+ * process (the directory is locked while a broker has it open), or with {@code --kafka} on a
+ * Kafka cluster through the Kafka backend: the same commands, the same output.
  *
  * <p>Exit codes: 0 done, 1 Herald refused or failed (the message says why), 2 wrong arguments.
  */
@@ -32,12 +36,19 @@ import picocli.CommandLine.ScopeType;
 public final class HeraldCommand extends CommandGroup {
 
     public static final String DATA_ENVIRONMENT_VARIABLE = "HERALD_DATA";
+    public static final String KAFKA_ENVIRONMENT_VARIABLE = "HERALD_KAFKA";
     public static final Path DEFAULT_DATA_DIRECTORY = Path.of("herald-data");
 
     // Inherited: `herald topics list --data x` and `herald --data x topics list` both set this field.
     @Option(names = {"-d", "--data"}, paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "The data directory (default: $HERALD_DATA, else herald-data in the working directory).")
     Path data;
+
+    // Inherited like --data: the same commands work on a Kafka cluster through the Kafka backend.
+    @Option(names = "--kafka", paramLabel = "HOST:PORT[,...]", scope = ScopeType.INHERIT,
+            description = "Work on a Kafka cluster with these bootstrap servers instead of a data directory "
+                    + "(default: $HERALD_KAFKA if set).")
+    String kafka;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
             description = "Print the stack trace of an error.")
@@ -90,6 +101,31 @@ public final class HeraldCommand extends CommandGroup {
             return Path.of(fromEnvironment);
         }
         return DEFAULT_DATA_DIRECTORY;
+    }
+
+    /**
+     * Where the broker is: a Kafka cluster with {@code --kafka} (or {@code $HERALD_KAFKA} when no
+     * {@code --data} is given), else the data directory. Both options at once are a usage error.
+     */
+    BackendConfig backend(CommandLine commandLine) {
+        if (kafka != null && data != null) {
+            throw new CommandLine.ParameterException(commandLine, "give either --kafka or --data, not both: --kafka works on a "
+                    + "Kafka cluster, --data on a data directory");
+        }
+        String servers = kafka != null ? kafka : data == null ? environment.get(KAFKA_ENVIRONMENT_VARIABLE) : null;
+        if (servers != null && !servers.isBlank()) {
+            return KafkaConfig.of(servers);
+        }
+        return EmbeddedConfig.of(dataDirectory());
+    }
+
+    /** Where the command works, for messages: the Kafka servers or the data directory. */
+    String describeBackend(CommandLine commandLine) {
+        return switch (backend(commandLine)) {
+            case KafkaConfig k -> "the Kafka cluster at " + k.bootstrapServers();
+            case EmbeddedConfig e -> dataDirectory().toAbsolutePath().toString();
+            default -> "the broker";
+        };
     }
 
     /** True when the user named a data directory with {@code --data}, not by default or environment. */

@@ -15,7 +15,7 @@ final class TopicsListCommand extends BrokerCommand {
         List<TopicInfo> topics = broker.listTopics().stream().sorted(Comparator.comparing(TopicInfo::name)).toList();
         if (topics.isEmpty()) {
             // On stderr, so that a script reading the table sees an empty one.
-            spec.commandLine().getErr().println("no topics in " + HeraldCommand.of(spec).dataDirectory().toAbsolutePath());
+            spec.commandLine().getErr().println("no topics in " + HeraldCommand.of(spec).describeBackend(spec.commandLine()));
             spec.commandLine().getErr().flush();
             return 0;
         }
