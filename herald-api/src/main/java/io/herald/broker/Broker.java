@@ -52,6 +52,12 @@ public interface Broker extends AutoCloseable {
      * Appends events together: each partition's share is written as one batch. The positions
      * are in the order of the events. All events are checked before any is written: one bad
      * event fails the whole call and nothing is appended.
+     *
+     * <p>The write itself is not atomic across partitions: if storage or the cluster fails
+     * during it, the future fails and some partitions' shares may have been written (a retry
+     * then duplicates them; consumers deduplicate by event id, see {@link ProcessedEvents}). The
+     * embedded backend writes each partition's share as one batch, whole or not at all; on Kafka
+     * a share may span producer batches, so even a partition's share may be cut.
      */
     CompletableFuture<List<Position>> publish(String topic, List<Event> events);
 
