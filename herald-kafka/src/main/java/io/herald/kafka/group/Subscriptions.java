@@ -45,10 +45,27 @@ public final class Subscriptions {
     private final Map<String, SubscriptionSpec> specs = new ConcurrentHashMap<>();
     private final Map<String, Set<GroupPeer>> localMembers = new ConcurrentHashMap<>();
     private volatile long[] sessionBounds;
+    private final StatsSource stats;
 
     public Subscriptions(Cluster cluster, Topics topics) {
+        this(cluster, topics, (topic, subscription, spec, committed) -> SubscriptionInfo.Stats.NONE);
+    }
+
+    /** With the stats of each description read from {@code stats}. */
+    public Subscriptions(Cluster cluster, Topics topics, StatsSource stats) {
         this.cluster = cluster;
         this.topics = topics;
+        this.stats = stats;
+    }
+
+    /**
+     * Where a description's {@link SubscriptionInfo.Stats} come from: what Kafka holds about the
+     * subscription beside its cursor (its dead letters, its state topic).
+     */
+    @FunctionalInterface
+    public interface StatsSource {
+        /** @param committed the cursor of each partition of {@code topic}, as the description shows it */
+        SubscriptionInfo.Stats of(String topic, String subscription, SubscriptionSpec spec, Map<Integer, Long> committed);
     }
 
     /** Gives the subscription its start cursor unless it has one; remembers the spec. */
@@ -126,6 +143,25 @@ public final class Subscriptions {
         return describeIfExists(topic, subscription).orElseThrow(() -> new SubscriptionNotFoundException(topic, subscription));
     }
 
+    /**
+     * The subscription's spec as its cursor's commit metadata says (see {@link #describe}),
+     * without the reads a description makes for its stats.
+     */
+    public SubscriptionSpec spec(String topic, String subscription) {
+        topics.requireExists(topic);
+        String group = GroupIds.of(topic, subscription);
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(group, topic);
+        if (committed.isEmpty() && members(group).isEmpty()) {
+            throw new SubscriptionNotFoundException(topic, subscription);
+        }
+        return specOf(group, committed);
+    }
+
+    private SubscriptionSpec specOf(String group, Map<TopicPartition, OffsetAndMetadata> committed) {
+        return committed.values().stream().map(o -> CommitMetadata.parse(o.metadata())).flatMap(Optional::stream)
+                .findFirst().orElseGet(() -> specs.getOrDefault(group, SubscriptionSpec.defaults()));
+    }
+
     /** Moves the cursor of every partition; the group must be empty, as a Kafka offset reset requires. */
     public void reset(String topic, String subscription, StartPosition to) {
         String group = requireIdle(topic, subscription, "reset");
@@ -152,6 +188,7 @@ public final class Subscriptions {
             throw new SubscriptionNotFoundException(topic, subscription);
         }
         specs.remove(group);
+        deleteStateTopics(topic, List.of(subscription));
     }
 
     /** Deletes every subscription of a topic that is being deleted. */
@@ -166,6 +203,20 @@ public final class Subscriptions {
             }
         }
         ids.forEach(specs::remove);
+        deleteStateTopics(topic, ids.stream().map(GroupIds::subscriptionOf).toList());
+    }
+
+    /** A subscription's state topic (retry schedules, parked keys, redrives) goes with it. */
+    private void deleteStateTopics(String topic, List<String> subscriptionNames) {
+        if (subscriptionNames.isEmpty()) {
+            return;
+        }
+        List<String> names = subscriptionNames.stream().map(s -> io.herald.kafka.topic.InternalTopics.subscriptionState(topic, s)).toList();
+        try {
+            cluster.await(cluster.admin().deleteTopics(names).all(), "deleting the state topics of " + names);
+        } catch (org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
+            // a subscription that never had one: the others are deleted all the same
+        }
     }
 
     private String requireIdle(String topic, String subscription, String operation) {
@@ -206,10 +257,11 @@ public final class Subscriptions {
             long cursor = c == null ? starts.get(tp) : c.offset();
             cursors.add(new SubscriptionInfo.PartitionCursor(tp.partition(), cursor, ends.get(tp), Optional.ofNullable(owners.get(tp))));
         }
-        SubscriptionSpec spec = committed.values().stream().map(o -> CommitMetadata.parse(o.metadata())).flatMap(Optional::stream)
-                .findFirst().orElseGet(() -> specs.getOrDefault(group, SubscriptionSpec.defaults()));
+        SubscriptionSpec spec = specOf(group, committed);
+        Map<Integer, Long> cursorOffsets = new HashMap<>();
+        cursors.forEach(c -> cursorOffsets.put(c.partition(), c.committed()));
         return Optional.of(new SubscriptionInfo(topic, subscription, spec, members.stream().map(MemberDescription::consumerId).toList(),
-                cursors, SubscriptionInfo.Stats.NONE));
+                cursors, stats.of(topic, subscription, spec, cursorOffsets)));
     }
 
     private Map<TopicPartition, OffsetAndMetadata> committed(String group, String topic) {
