@@ -25,6 +25,14 @@ interface BenchCase {
 
     Map<Metric, Target> targets();
 
+    /**
+     * Runs against Herald's Kafka backend ({@link HeraldKafkaUnderTest}, in the Herald column) and
+     * raw Kafka, instead of against the embedded broker and raw Kafka.
+     */
+    default boolean onKafkaBackend() {
+        return false;
+    }
+
     /** Runs only against Herald (there is no Kafka peer of the measurement). */
     default boolean heraldOnly() {
         return false;

@@ -52,7 +52,7 @@ record BenchOptions(List<String> workloads, Duration warmup, Duration measure, i
 
     static final List<String> ALL_WORKLOADS = List.of(
             AlwaysWorkload.NAME, PublishWorkload.NAME, ConsumeWorkload.NAME, LatencyWorkload.NAME, ReopenWorkload.NAME,
-            AckedWorkload.NAME, RetryWorkload.NAME, RedriveWorkload.NAME);
+            AckedWorkload.NAME, RetryWorkload.NAME, RedriveWorkload.NAME, KafkaBackendWorkload.NAME);
     /**
      * What runs without {@code --workloads}: the publish, consume, latency and reopen workloads, as
      * before the reliable-delivery ones (acked, retry, redrive) were added; name those to run them.
@@ -62,7 +62,8 @@ record BenchOptions(List<String> workloads, Duration warmup, Duration measure, i
     static final String USAGE = """
             usage: java -cp herald-bench.jar io.herald.bench.Driver [options]
               --workloads a,b,...   of %s
-                                    (default: the first five; acked, retry, redrive run when named)
+                                    (default: the first five; acked, retry, redrive, kafka-backend run when named;
+                                    kafka-backend: Herald's Kafka backend against raw kafka-clients)
               --warmup 2s           load before each measurement, not counted
               --duration 5s         each throughput / latency measurement
               --repetitions 3       runs per case and system (median reported)
@@ -151,6 +152,9 @@ record BenchOptions(List<String> workloads, Duration warmup, Duration measure, i
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
             }
         }
+        if (!kafka && workloads.contains(KafkaBackendWorkload.NAME)) {
+            throw new IllegalArgumentException("workload " + KafkaBackendWorkload.NAME + " runs on a Kafka broker; drop --no-kafka");
+        }
         if (failurePercent < 0 || failurePercent > 100) {
             throw new IllegalArgumentException("--failure-percent must be between 0 and 100, got " + failurePercent);
         }
@@ -160,6 +164,13 @@ record BenchOptions(List<String> workloads, Duration warmup, Duration measure, i
         return new BenchOptions(workloads, warmup, measure, repetitions, consumeEvents, rate, reopenBytes, dropCaches,
                 kafka, fullMatrix, sizes, partitions, durabilities, modes, threads, dir, out, quick,
                 orderings, consumers, handlerMillis, ackedRate, failurePercent, redriveEvents, ackedStock, lease);
+    }
+
+    /** These options with another {@code ackedStock}: a workload whose stock is its own. */
+    BenchOptions withAckedStock(long stock) {
+        return new BenchOptions(workloads, warmup, measure, repetitions, consumeEvents, latencyRate, reopenBytes, dropCaches,
+                kafka, fullMatrix, sizes, partitions, durabilities, modes, threads, dir, out, quick,
+                orderings, consumers, handlerMillis, ackedRate, failurePercent, redriveEvents, stock, lease);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -7,14 +7,20 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One of the two systems a workload runs against, reduced to what the workloads need, so that
+ * One of the systems a workload runs against, reduced to what the workloads need, so that
  * one load generator drives both and the two see exactly the same load. {@link HeraldUnderTest}
- * is the embedded broker in this JVM; {@link KafkaUnderTest} talks to a {@link KafkaProcess}.
+ * is the embedded broker in this JVM; {@link KafkaUnderTest} talks to a {@link KafkaProcess};
+ * {@link HeraldKafkaUnderTest} is Herald's Kafka backend on that same Kafka broker.
  */
 interface BrokerUnderTest extends AutoCloseable {
 
-    /** "Herald" or "Kafka": the column the results go to. */
+    /** What the progress log calls it. */
     String name();
+
+    /** "Herald" or "Kafka": the column the results go to. */
+    default String column() {
+        return name();
+    }
 
     void createTopic(String topic, int partitions, Durability durability) throws Exception;
 

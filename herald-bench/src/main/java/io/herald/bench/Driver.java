@@ -1,5 +1,6 @@
 package io.herald.bench;
 
+import io.herald.broker.Ordering;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,13 +56,23 @@ public final class Driver {
         table.addNote("machine before the workloads: " + before);
         KafkaProcess kafkaProcess = null;
         List<BrokerUnderTest> systems = new ArrayList<>();
+        // the kafka-backend workload's pair: Herald's Kafka backend and raw Kafka, on the same broker
+        List<BrokerUnderTest> kafkaBackendPair = new ArrayList<>();
         try {
             systems.add(new HeraldUnderTest(options.dir().resolve("herald"), options.lease()));
             if (options.kafka()) {
                 long t0 = System.nanoTime();
                 kafkaProcess = KafkaProcess.start(options.dir().resolve("kafka"));
                 log.printf(Locale.ROOT, "Kafka broker up at %s after %.1f s%n", kafkaProcess.bootstrapServers(), (System.nanoTime() - t0) / 1e9);
-                systems.add(new KafkaUnderTest(kafkaProcess.bootstrapServers()));
+                KafkaUnderTest kafka = new KafkaUnderTest(kafkaProcess.bootstrapServers());
+                systems.add(kafka);
+                if (cases.stream().anyMatch(BenchCase::onKafkaBackend)) {
+                    kafkaBackendPair.add(new HeraldKafkaUnderTest(kafkaProcess.bootstrapServers(), options.lease()));
+                    kafkaBackendPair.add(kafka);
+                    if (!options.quick()) {
+                        KafkaBackendWorkload.warmUp(kafkaBackendPair, options, options.dir().resolve("scratch-warmup"), log);
+                    }
+                }
             }
             if (!options.quick() && options.workloads().stream().anyMatch(w -> w.equals(AckedWorkload.NAME) || w.equals(RetryWorkload.NAME))) {
                 for (BrokerUnderTest system : systems) {
@@ -74,7 +85,7 @@ public final class Driver {
                 Map<String, Map<Metric, List<Double>>> values = new HashMap<>();
                 String failure = null;
                 for (int rep = 1; rep <= options.repetitions() && failure == null; rep++) {
-                    for (BrokerUnderTest system : systems) {
+                    for (BrokerUnderTest system : c.onKafkaBackend() ? kafkaBackendPair : systems) {
                         if (c.heraldOnly() && !(system instanceof HeraldUnderTest)) {
                             continue;
                         }
@@ -83,7 +94,7 @@ public final class Driver {
                         if (shared.isPresent() && sharedRuns.containsKey(shared.get())) {
                             Map<Metric, Double> result = sharedRuns.get(shared.get());
                             for (Metric m : c.metrics()) {
-                                values.computeIfAbsent(system.name(), k -> new LinkedHashMap<>())
+                                values.computeIfAbsent(system.column(), k -> new LinkedHashMap<>())
                                         .computeIfAbsent(m, k -> new ArrayList<>()).add(result.get(m));
                             }
                             log.printf(Locale.ROOT, "  %-8s %-50s run %d %-6s %s  (the same run as an earlier case: %s)%n", c.workload(),
@@ -97,7 +108,7 @@ public final class Driver {
                             Map<Metric, Double> result = c.run(system, new RunContext(options, topic, scratch));
                             shared.ifPresent(k -> sharedRuns.put(k, result));
                             for (Metric m : c.metrics()) {
-                                values.computeIfAbsent(system.name(), k -> new LinkedHashMap<>())
+                                values.computeIfAbsent(system.column(), k -> new LinkedHashMap<>())
                                         .computeIfAbsent(m, k -> new ArrayList<>()).add(result.get(m));
                             }
                             log.printf(Locale.ROOT, "  %-8s %-50s run %d %-6s %s  (%.1f s)%n", c.workload(), c.label(), rep,
@@ -125,6 +136,19 @@ public final class Driver {
             if (options.workloads().contains(RetryWorkload.NAME)) {
                 RetryWorkload.checks(table).forEach(table::addCheck);
             }
+            if (options.workloads().contains(KafkaBackendWorkload.NAME)) {
+                table.addNote("kafka-backend rows: the Herald column is Herald's Kafka backend (KafkaBroker, herald-kafka), the Kafka "
+                        + "column raw kafka-clients, both against the same Kafka broker; Herald advantage below 1× is its overhead");
+                for (BrokerUnderTest system : kafkaBackendPair) {
+                    String consumers = Integer.toString(KafkaBackendWorkload.CONSUMERS);
+                    table.addNote(system instanceof HeraldKafkaUnderTest
+                            ? String.format(Locale.ROOT, "kafka-backend, %s: PARTITION: %s; 1-ms handler: KEY, %s", system.name(),
+                                    system.ackedShape(Ordering.PARTITION, consumers),
+                                    system.ackedShape(Ordering.KEY, Integer.toString(KafkaBackendWorkload.KEY_CONCURRENCY)))
+                            : String.format(Locale.ROOT, "kafka-backend, %s: PARTITION and 1-ms handler: %s, one thread per partition",
+                                    system.name(), system.ackedShape(Ordering.PARTITION, consumers)));
+                }
+            }
             if (options.workloads().stream().anyMatch(w -> List.of(AckedWorkload.NAME, RetryWorkload.NAME, RedriveWorkload.NAME).contains(w))) {
                 table.addNote("Herald KEY/NONE lease duration: " + options.lease().toMillis() + " ms; retry backoff: none (a nack is delivered again at once)");
                 for (BrokerUnderTest system : systems) {
@@ -135,6 +159,15 @@ public final class Driver {
                 }
             }
         } finally {
+            for (BrokerUnderTest system : kafkaBackendPair) {
+                if (system instanceof HeraldKafkaUnderTest heraldOnKafka) {
+                    try {
+                        heraldOnKafka.close();
+                    } catch (Exception e) {
+                        log.println("closing " + system.name() + " failed: " + e);
+                    }
+                }
+            }
             for (BrokerUnderTest system : systems) {
                 try {
                     system.close();
@@ -177,6 +210,7 @@ public final class Driver {
                 case AckedWorkload.NAME -> AckedWorkload.cases(options);
                 case RetryWorkload.NAME -> RetryWorkload.cases(options);
                 case RedriveWorkload.NAME -> RedriveWorkload.cases(options);
+                case KafkaBackendWorkload.NAME -> KafkaBackendWorkload.cases(options);
                 default -> throw new IllegalArgumentException("unknown workload " + workload);
             };
             for (BenchCase c : of) {

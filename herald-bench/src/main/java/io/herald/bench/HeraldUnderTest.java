@@ -2,13 +2,10 @@ package io.herald.bench;
 
 import io.herald.broker.DeadLetters;
 import io.herald.broker.Delivery;
-import io.herald.broker.DeliveryHandler;
 import io.herald.broker.Ordering;
 import io.herald.broker.PullSubscriber;
 import io.herald.broker.RetryPolicy;
 import io.herald.broker.StartPosition;
-import io.herald.broker.Subscriber;
-import io.herald.broker.SubscriptionInfo;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicSpec;
@@ -18,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +28,6 @@ final class HeraldUnderTest implements BrokerUnderTest {
     private static final Duration POLL_WAIT = Duration.ofMillis(100);
     /** The reliable-delivery workloads retry a nack at once: they measure the mechanism, not a configured backoff. */
     static final RetryPolicy IMMEDIATE_RETRY = RetryPolicy.DEFAULT.backoff(Duration.ZERO, 1.0, Duration.ZERO);
-    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path dataDir;
     private final EmbeddedBroker broker;
@@ -121,73 +116,11 @@ final class HeraldUnderTest implements BrokerUnderTest {
                 delivery -> sink.accept(delivery.event()));
     }
 
-    /**
-     * PARTITION: {@code consumers} push subscribers of the subscription (each owns some of the
-     * partitions; those beyond the partition count stand by). KEY and NONE: one push subscriber
-     * with {@code concurrency = consumers} (that many virtual threads), as an application would
-     * run it. The handler's verdict is given with an explicit {@code ack()}, {@code nack()} or
-     * {@code reject()} (the push consumer's own ack after the handler returns is then a no-op).
-     */
+    /** See {@link AckedSubscribers}: the same subscribers as on Herald's Kafka backend. */
     @Override
     public AutoCloseable acked(String topic, String subscription, Ordering ordering, int consumers, AckedHandler handler)
             throws InterruptedException {
-        DeliveryHandler h = delivery -> {
-            var event = delivery.event();
-            Verdict verdict = handler.handle(event, delivery.attempt());
-            switch (verdict) {
-                case ACK -> delivery.ack();
-                case NACK -> delivery.nack();
-                case REJECT -> delivery.reject("rejected by the bench");
-            }
-            handler.ended(event, verdict);
-        };
-        List<Subscriber> subscribers = new ArrayList<>();
-        AutoCloseable closer = () -> {
-            // in parallel: each close waits for its handler calls to return
-            List<Thread> closing = subscribers.stream().map(s -> Thread.ofVirtual().start(s::close)).toList();
-            for (Thread t : closing) {
-                t.join();
-            }
-        };
-        try {
-            if (ordering == Ordering.PARTITION) {
-                for (int i = 0; i < consumers; i++) {
-                    subscribers.add(broker.subscribe(topic, subscription, ackedSpec(ordering, 1, lease), h));
-                }
-                awaitOwners(topic, subscription, consumers);
-            } else {
-                subscribers.add(broker.subscribe(topic, subscription, ackedSpec(ordering, consumers, lease), h));
-            }
-        } catch (RuntimeException | InterruptedException e) {
-            try {
-                closer.close();
-            } catch (Exception suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        return closer;
-    }
-
-    static SubscriptionSpec ackedSpec(Ordering ordering, int concurrency, Duration lease) {
-        return SubscriptionSpec.ordering(ordering).startAt(StartPosition.EARLIEST).retry(IMMEDIATE_RETRY).concurrency(concurrency)
-                .leaseDuration(lease);
-    }
-
-    /** Waits until the group has all its members and every partition has an owner. */
-    private void awaitOwners(String topic, String subscription, int members) throws InterruptedException {
-        long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
-        while (true) {
-            SubscriptionInfo info = broker.describeSubscription(topic, subscription);
-            if (info.members().size() == members && info.cursors().stream().allMatch(c -> c.owner().isPresent())) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("subscription " + subscription + " has " + info.members().size() + " of "
-                        + members + " members and owners " + info.cursors() + " after " + JOIN_TIMEOUT.toSeconds() + " s");
-            }
-            Thread.sleep(5);
-        }
+        return AckedSubscribers.open(broker, topic, subscription, ordering, consumers, AckedSubscribers.spec(ordering, lease), handler);
     }
 
     @Override

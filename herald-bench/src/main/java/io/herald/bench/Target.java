@@ -38,6 +38,25 @@ sealed interface Target {
         }
     }
 
+    /**
+     * Herald at least {@code share} of Kafka's rate in the same run: an overhead over Kafka of at
+     * most {@code 1 - share} (Herald's Kafka backend against the raw clients it is built on).
+     */
+    record ShareOfKafka(double share, Metric metric) implements Target {
+        @Override
+        public Optional<Boolean> met(double herald, OptionalDouble kafka) {
+            if (kafka.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(metric.advantage(herald, kafka.getAsDouble()) >= share);
+        }
+
+        @Override
+        public String describe() {
+            return String.format(Locale.ROOT, "overhead ≤ %.0f %% of Kafka", (1 - share) * 100);
+        }
+    }
+
     /** Herald at least {@code factor} times better than Kafka in the same run (rate × factor, or time ÷ factor). */
     record TimesKafka(double factor, Metric metric) implements Target {
         @Override

@@ -1,12 +1,14 @@
 package io.herald.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,5 +90,21 @@ class DriverSmokeTest {
         String[] full = java.util.stream.Stream.concat(java.util.Arrays.stream(dims), java.util.stream.Stream.of("--full-matrix"))
                 .toArray(String[]::new);
         assertThat(PublishWorkload.cases(BenchOptions.parse(full))).hasSize(4);
+    }
+    /** The kafka-backend rows run on Herald's Kafka backend and raw Kafka, and carry the two targets. */
+    @Test
+    void kafkaBackendWorkloadComparesHeraldOnKafkaWithRawKafka() {
+        List<BenchCase> cases = Driver.selectCases(BenchOptions.parse("--quick", "--workloads", "kafka-backend"));
+        assertThat(cases).allMatch(BenchCase::onKafkaBackend).extracting(BenchCase::workload).containsOnly("kafka-backend");
+        assertThat(cases).extracting(c -> c.targets().values().stream().map(Target::describe).toList()).containsExactly(
+                List.of(), List.of(), List.of("overhead ≤ 15 % of Kafka"), List.of("≥ 5× Kafka"));
+        assertThat(new Target.ShareOfKafka(0.85, Metric.ACKED_PER_SECOND).met(86, OptionalDouble.of(100))).contains(true);
+        assertThat(new Target.ShareOfKafka(0.85, Metric.ACKED_PER_SECOND).met(84, OptionalDouble.of(100))).contains(false);
+    }
+
+    @Test
+    void kafkaBackendWorkloadWithoutKafkaIsRefused() {
+        assertThatThrownBy(() -> BenchOptions.parse("--no-kafka", "--workloads", "kafka-backend"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("drop --no-kafka");
     }
 }
