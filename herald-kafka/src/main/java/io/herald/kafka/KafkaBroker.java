@@ -17,6 +17,7 @@ import io.herald.broker.TopicReader;
 import io.herald.broker.TopicSpec;
 import io.herald.event.Event;
 import io.herald.kafka.cluster.Cluster;
+import io.herald.kafka.delay.DelayedEvents;
 import io.herald.kafka.group.KafkaPullSubscriber;
 import io.herald.kafka.group.KafkaPushSubscriber;
 import io.herald.kafka.group.Subscriptions;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +55,8 @@ public final class KafkaBroker implements Broker {
     private final Cluster cluster;
     private final Topics topics;
     private final Publisher publisher;
+    /** Delayed events: their delay topics and this process's forwarder, which runs while the broker is open. */
+    private final DelayedEvents delayed;
     private final Subscriptions subscriptions;
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     /** Open consumers by topic, closed with their topic or the broker. */
@@ -63,6 +67,7 @@ public final class KafkaBroker implements Broker {
         this.cluster = cluster;
         this.topics = new Topics(cluster, config.replicationFactor(), config.maxEventBytes());
         this.publisher = new Publisher(config.clientBase(), topics, config.maxEventBytes());
+        this.delayed = DelayedEvents.start(config.clientBase(), cluster, topics, config.replicationFactor(), config.maxEventBytes());
         this.subscriptions = new Subscriptions(cluster, topics);
     }
 
@@ -113,6 +118,7 @@ public final class KafkaBroker implements Broker {
         topics.requireExists(name);
         closeConsumers(consumers.remove(name));
         subscriptions.deleteAll(name);
+        delayed.deleteFor(name); // first: a release in flight lands in the topic that is deleted next
         topics.delete(name);
     }
 
@@ -131,7 +137,17 @@ public final class KafkaBroker implements Broker {
     @Override
     public CompletableFuture<Void> publishAt(String topic, List<Event> events, Instant deliverAt) {
         ensureOpen();
-        throw new UnsupportedOperationException("delayed events " + PHASE_2);
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(deliverAt, "deliverAt");
+        events.forEach(e -> Objects.requireNonNull(e, "events contains null"));
+        if (events.isEmpty()) {
+            topics.requireExists(topic);
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!deliverAt.isAfter(Instant.now())) {
+            return publisher.publish(topic, events).thenApply(positions -> null); // a time in the past means now
+        }
+        return delayed.schedule(topic, events, deliverAt);
     }
 
     @Override
@@ -206,6 +222,7 @@ public final class KafkaBroker implements Broker {
         for (String topic : new ArrayList<>(consumers.keySet())) {
             closeConsumers(consumers.remove(topic));
         }
+        delayed.close();
         publisher.close();
         cluster.close();
     }

@@ -3,6 +3,7 @@ package io.herald.kafka;
 import io.herald.testkit.BadInputContract;
 import io.herald.testkit.BrokerFixture;
 import io.herald.testkit.ConsumerGroupContract;
+import io.herald.testkit.DelayedEventContract;
 import io.herald.testkit.PublishContract;
 import io.herald.testkit.ReplayContract;
 import io.herald.testkit.RetentionContract;
@@ -80,6 +81,14 @@ class KafkaConformanceTest {
 
     @Nested
     class BadInput extends BadInputContract {
+        @Override
+        protected BrokerFixture newFixture() {
+            return fixture();
+        }
+    }
+
+    @Nested
+    class DelayedEvents extends DelayedEventContract {
         @Override
         protected BrokerFixture newFixture() {
             return fixture();
