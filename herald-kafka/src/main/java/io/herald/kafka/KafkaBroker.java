@@ -17,12 +17,16 @@ import io.herald.broker.TopicReader;
 import io.herald.broker.TopicSpec;
 import io.herald.event.Event;
 import io.herald.kafka.cluster.Cluster;
+import io.herald.kafka.cluster.InternalProducer;
+import io.herald.kafka.deadletter.DeadLetterQueues;
 import io.herald.kafka.delay.DelayedEvents;
+import io.herald.kafka.dispatch.Dispatchers;
 import io.herald.kafka.group.KafkaPullSubscriber;
 import io.herald.kafka.group.KafkaPushSubscriber;
 import io.herald.kafka.group.Subscriptions;
 import io.herald.kafka.publish.Publisher;
 import io.herald.kafka.read.KafkaTopicReader;
+import io.herald.kafka.state.StateTopics;
 import io.herald.kafka.topic.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,10 +41,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * The Broker API on an Apache Kafka 4.x cluster (issue 4, phase 1): topics, publishing, readers
- * and replay, and {@code PARTITION} subscriptions on consumer groups. Ordering {@code KEY} and
- * {@code NONE}, filters, dead letters and delayed events are phase 2 and refused with an
- * {@link UnsupportedOperationException} that says so.
+ * The Broker API on an Apache Kafka 4.x cluster (issue 4): topics, publishing, readers and
+ * replay; {@code PARTITION} subscriptions on consumer groups (one member per subscriber), and
+ * {@code KEY} and {@code NONE} subscriptions on one engine per subscription and process
+ * ({@link io.herald.kafka.dispatch}), with filters, durable retry schedules and dead letters for
+ * every ordering.
  *
  * <p>A {@code KafkaBroker} is a client of the cluster: closing it closes this process's clients
  * and consumers; the topics, events and cursors stay in Kafka. Thread-safe.
@@ -49,8 +54,6 @@ public final class KafkaBroker implements Broker {
 
     private enum State { OPEN, CLOSED }
 
-    private static final String PHASE_2 = "is not supported by the Kafka backend yet (issue 4, phase 2)";
-
     private final KafkaConfig config;
     private final Cluster cluster;
     private final Topics topics;
@@ -58,6 +61,13 @@ public final class KafkaBroker implements Broker {
     /** Delayed events: their delay topics and this process's forwarder, which runs while the broker is open. */
     private final DelayedEvents delayed;
     private final Subscriptions subscriptions;
+    private final DeadLetterQueues deadLetterQueues;
+    /** Retry schedules, parked keys and redrives of subscriptions: made when a subscription is opened. */
+    private final StateTopics stateTopics;
+    /** Writes retry schedules and dead letters, which count as acknowledged state. */
+    private final InternalProducer internal;
+    /** The engines of this process's KEY and NONE subscriptions. */
+    private final Dispatchers dispatchers;
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     /** Open consumers by topic, closed with their topic or the broker. */
     private final Map<String, Set<AutoCloseable>> consumers = new ConcurrentHashMap<>();
@@ -68,7 +78,11 @@ public final class KafkaBroker implements Broker {
         this.topics = new Topics(cluster, config.replicationFactor(), config.maxEventBytes());
         this.publisher = new Publisher(config.clientBase(), topics, config.maxEventBytes());
         this.delayed = DelayedEvents.start(config.clientBase(), cluster, topics, config.replicationFactor(), config.maxEventBytes());
-        this.subscriptions = new Subscriptions(cluster, topics);
+        this.stateTopics = new StateTopics(cluster, config.replicationFactor());
+        this.deadLetterQueues = new DeadLetterQueues(cluster, config.clientBase(), topics, publisher, stateTopics);
+        this.internal = new InternalProducer(config.clientBase(), config.maxEventBytes() + 64 * 1024);
+        this.dispatchers = new Dispatchers(config.clientBase(), cluster, topics, internal);
+        this.subscriptions = new Subscriptions(cluster, topics, deadLetterQueues::stats);
     }
 
     /**
@@ -154,7 +168,14 @@ public final class KafkaBroker implements Broker {
     public Subscriber subscribe(String topic, String subscription, SubscriptionSpec spec, DeliveryHandler handler) {
         prepareSubscription(topic, subscription, spec);
         Object[] self = new Object[1];
+        if (spec.ordering() != Ordering.PARTITION) {
+            var consumer = dispatchers.subscribe(topic, subscription, spec, handler, () -> closed(topic, subscription, self[0]));
+            self[0] = consumer;
+            opened(topic, subscription, consumer);
+            return consumer;
+        }
         KafkaPushSubscriber subscriber = new KafkaPushSubscriber(config.clientBase(), topic, subscription, spec, handler,
+                dispatchers.failureLog(topic, subscription, spec), dispatchers.stateFollower(topic, subscription),
                 () -> closed(topic, subscription, self[0]));
         self[0] = subscriber;
         opened(topic, subscription, subscriber);
@@ -165,7 +186,14 @@ public final class KafkaBroker implements Broker {
     public PullSubscriber pullSubscriber(String topic, String subscription, SubscriptionSpec spec) {
         prepareSubscription(topic, subscription, spec);
         Object[] self = new Object[1];
+        if (spec.ordering() != Ordering.PARTITION) {
+            var consumer = dispatchers.pullSubscriber(topic, subscription, spec, () -> closed(topic, subscription, self[0]));
+            self[0] = consumer;
+            opened(topic, subscription, consumer);
+            return consumer;
+        }
         KafkaPullSubscriber subscriber = new KafkaPullSubscriber(config.clientBase(), topic, subscription, spec,
+                dispatchers.failureLog(topic, subscription, spec), dispatchers.stateFollower(topic, subscription),
                 () -> closed(topic, subscription, self[0]));
         self[0] = subscriber;
         opened(topic, subscription, subscriber);
@@ -211,7 +239,9 @@ public final class KafkaBroker implements Broker {
     @Override
     public DeadLetterQueue deadLetters(String topic, String subscription) {
         ensureOpen();
-        throw new UnsupportedOperationException("dead-letter queues " + PHASE_2);
+        Names.requireValidSubscription(subscription);
+        topics.requireExists(topic);
+        return deadLetterQueues.open(topic, subscription, subscriptions.spec(topic, subscription));
     }
 
     @Override
@@ -224,6 +254,7 @@ public final class KafkaBroker implements Broker {
         }
         delayed.close();
         publisher.close();
+        internal.close(); // after the consumers: their last retry schedules and dead letters are sent
         cluster.close();
     }
 
@@ -231,13 +262,9 @@ public final class KafkaBroker implements Broker {
         ensureOpen();
         Names.requireValidSubscription(subscription);
         topics.requireExists(topic);
-        if (spec.ordering() != Ordering.PARTITION) {
-            throw new UnsupportedOperationException("ordering " + spec.ordering() + " " + PHASE_2 + "; use PARTITION");
-        }
-        if (spec.filter().isPresent()) {
-            throw new UnsupportedOperationException("subscription filters " + PHASE_2);
-        }
+        spec.deadLetterTopicFor(topic, subscription); // refuses the topic itself as the dead-letter topic
         subscriptions.ensure(topic, subscription, spec);
+        stateTopics.ensure(topic, subscription, topics.partitions(topic));
     }
 
     private <M extends AutoCloseable & io.herald.kafka.group.GroupPeer> void opened(String topic, String subscription, M member) {

@@ -11,13 +11,17 @@
  *  publish ack                   acks=all on an idempotent producer (publish.Publisher)
  *  reader                        consumer without a group: assign + seek (read.KafkaTopicReader)
  *  subscription, PARTITION       consumer group "topic:subscription", classic protocol (group.*)
- *  cursor                        committed offsets, only below the first unacked delivery
+ *  subscription, KEY / NONE      the same group; one member per process shared by its consumers (dispatch.*)
+ *  cursor                        committed offsets: PARTITION below the first unacked delivery,
+ *                                KEY / NONE the lowest unfinished offset
+ *  retry schedule, parked key    fact in the compacted state topic __herald.sub.* (state.StateRecord)
+ *  dead letter                   record in the dead-letter topic, original event + dlq* attributes (failure.FailureLog)
+ *  filter                        evaluated by the member; a non-matching event is done without a delivery
  *  reset                         Admin alterConsumerGroupOffsets on an empty group
  * </pre>
  *
- * Phase 1 of issue 4. Ordering KEY and NONE, filters, retries beyond a rewind of the partition,
- * dead letters, delayed and ephemeral topics are phase 2 and refused with errors that say so.
  * Packages: {@code cluster} (admin calls with a bound), {@code topic}, {@code codec},
- * {@code publish}, {@code read}, {@code group}.
+ * {@code publish}, {@code read}, {@code group} (PARTITION), {@code dispatch} (KEY and NONE),
+ * {@code state} (a subscription's state topic), {@code failure} (retry schedules and dead letters).
  */
 package io.herald.kafka;

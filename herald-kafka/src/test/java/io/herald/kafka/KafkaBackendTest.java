@@ -36,7 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** What the conformance suite does not say: the records on the wire, what phase 1 refuses, the ServiceLoader entry. */
+/** What the conformance suite does not say: the records on the wire (events, dead letters), state topics, the ServiceLoader entry. */
 class KafkaBackendTest {
 
     private static InJvmKafka kafka;
@@ -166,20 +166,58 @@ class KafkaBackendTest {
     }
 
     @Test
-    void phaseTwoFeaturesAreRefusedAndSaySo() {
-        broker.createTopic("later", TopicSpec.partitions(1));
-        for (Ordering ordering : List.of(Ordering.KEY, Ordering.NONE)) {
-            assertThatThrownBy(() -> broker.pullSubscriber("later", "s", SubscriptionSpec.ordering(ordering)))
-                    .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("phase 2");
+    void aSubscriptionsStateTopicIsCompactedHasItsTopicsPartitionsIsNotListedAndGoesWithIt() throws Exception {
+        broker.createTopic("stateful", TopicSpec.partitions(3));
+        String state = io.herald.kafka.topic.InternalTopics.subscriptionState("stateful", "s");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+            try (PullSubscriber ignored = broker.pullSubscriber("stateful", "s", SubscriptionSpec.ordering(Ordering.KEY))) {
+                var description = admin.describeTopics(List.of(state)).allTopicNames().get().get(state);
+                assertThat(description.partitions()).hasSize(3);
+                var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, state);
+                assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get("cleanup.policy").value())
+                        .isEqualTo("compact");
+                assertThat(broker.listTopics()).extracting(io.herald.broker.TopicInfo::name).doesNotContain(state);
+            }
+            broker.deleteSubscription("stateful", "s");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !admin.listTopics().names().get().contains(state));
         }
-        assertThatThrownBy(() -> broker.subscribe("later", "f", SubscriptionSpec.defaults().filter("{\"type\": [\"x\"]}"), d -> { }))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("phase 2");
-        assertThatThrownBy(() -> broker.publishAt("later", Event.of("t", "/s", "{}"), Instant.now().plusSeconds(5)))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("phase 2");
-        assertThatThrownBy(() -> broker.deadLetters("later", "s"))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("phase 2");
-        assertThat(broker.listSubscriptions("later")).isEmpty();
-        assertThat(broker.describeTopic("later").eventCount()).isZero();
+    }
+
+    @Test
+    void aDeadLetterIsARecordInItsEventsPartitionCarryingTheEventAndItsFailure() {
+        broker.createTopic("failing", TopicSpec.partitions(4));
+        Event event = Event.builder().id("f-1").source("/shop").type("order.placed").json("{\"total\":-5}").partitionKey("customer-3").build();
+        Position position = broker.publish("failing", event).join();
+        try (PullSubscriber consumer = broker.pullSubscriber("failing", "billing",
+                SubscriptionSpec.ordering(Ordering.KEY).startAt(StartPosition.EARLIEST))) {
+            List<Delivery> got = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> got.addAll(consumer.poll(1, Duration.ofMillis(100))));
+            got.getFirst().reject("total is negative");
+        }
+        String deadLetterTopic = io.herald.broker.DeadLetters.defaultTopic("failing", "billing");
+        try (KafkaConsumer<byte[], byte[]> plain = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> plain.listTopics().containsKey(deadLetterTopic));
+            assertThat(plain.partitionsFor(deadLetterTopic)).hasSize(4);
+            TopicPartition tp = new TopicPartition(deadLetterTopic, position.partition());
+            plain.assign(List.of(tp));
+            plain.seekToBeginning(List.of(tp));
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                plain.poll(Duration.ofMillis(100)).forEach(records::add);
+                return !records.isEmpty();
+            });
+            Map<String, String> headers = new HashMap<>();
+            for (Header h : records.getFirst().headers()) {
+                headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+            }
+            assertThat(headers).containsEntry("ce_id", "f-1").containsEntry("ce_dlqtopic", "failing")
+                    .containsEntry("ce_dlqsubscription", "billing").containsEntry("ce_dlqreason", "total is negative")
+                    .containsEntry("ce_dlqattempts", "1").containsEntry("ce_dlqoffset", Long.toString(position.offset()))
+                    .containsEntry("ce_dlqpartition", Integer.toString(position.partition()));
+            assertThat(new String(records.getFirst().key(), StandardCharsets.UTF_8)).isEqualTo("customer-3");
+        }
     }
 
     @Test

@@ -3,8 +3,11 @@ package io.herald.kafka;
 import io.herald.testkit.BadInputContract;
 import io.herald.testkit.BrokerFixture;
 import io.herald.testkit.ConsumerGroupContract;
+import io.herald.testkit.DeadLetterContract;
 import io.herald.testkit.DelayedEventContract;
+import io.herald.testkit.FilterContract;
 import io.herald.testkit.PublishContract;
+import io.herald.testkit.ReliableDeliveryContract;
 import io.herald.testkit.ReplayContract;
 import io.herald.testkit.RetentionContract;
 import io.herald.testkit.TopicAdminContract;
@@ -13,9 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 
 /**
- * The conformance contracts of phase 1 against a real Kafka 4.4 broker started once in this JVM
- * for all of them. The reliable-delivery contracts (KEY/NONE ordering, retries, dead letters,
- * delayed events, filters) are phase 2 of issue 4 and not wired yet.
+ * The conformance contracts against a real Kafka 4.4 broker started once in this JVM for all of
+ * them, the reliable-delivery ones included: every ordering with leases, retries that survive a
+ * restart, dead letters, parked keys and their redrive, and filters.
  *
  * <p>Two contracts needed an API decision to hold on Kafka: an ephemeral topic promises that its
  * events may be lost, not that a restart empties it ({@code PublishContract}); retention tests use
@@ -89,6 +92,30 @@ class KafkaConformanceTest {
 
     @Nested
     class DelayedEvents extends DelayedEventContract {
+        @Override
+        protected BrokerFixture newFixture() {
+            return fixture();
+        }
+    }
+
+    @Nested
+    class ReliableDelivery extends ReliableDeliveryContract {
+        @Override
+        protected BrokerFixture newFixture() {
+            return fixture();
+        }
+    }
+
+    @Nested
+    class Filters extends FilterContract {
+        @Override
+        protected BrokerFixture newFixture() {
+            return fixture();
+        }
+    }
+
+    @Nested
+    class DeadLetters extends DeadLetterContract {
         @Override
         protected BrokerFixture newFixture() {
             return fixture();

@@ -28,7 +28,7 @@ import java.util.Set;
  * {@link StartPosition#parse}). A spec whose text passes Kafka's default
  * {@code offset.metadata.max.bytes} is not stored; metadata that is absent or not ours reads as empty.
  */
-final class CommitMetadata {
+public final class CommitMetadata {
 
     static final int MAX_BYTES = 4000;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +36,7 @@ final class CommitMetadata {
     private CommitMetadata() {
     }
 
-    static String of(SubscriptionSpec spec) {
+    public static String of(SubscriptionSpec spec) {
         ObjectNode root = JSON.createObjectNode();
         root.put("v", 1);
         root.put("ordering", spec.ordering().name());

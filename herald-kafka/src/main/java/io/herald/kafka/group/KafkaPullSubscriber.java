@@ -4,6 +4,8 @@ import io.herald.broker.BrokerClosedException;
 import io.herald.broker.Delivery;
 import io.herald.broker.PullSubscriber;
 import io.herald.broker.SubscriptionSpec;
+import io.herald.kafka.failure.FailureLog;
+import io.herald.kafka.state.StateFollower;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +28,11 @@ public final class KafkaPullSubscriber implements PullSubscriber, GroupPeer {
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closed;
 
-    public KafkaPullSubscriber(Map<String, Object> clientBase, String topic, String subscription, SubscriptionSpec spec, Runnable onClose) {
+    public KafkaPullSubscriber(Map<String, Object> clientBase, String topic, String subscription, SubscriptionSpec spec,
+                               FailureLog failures, StateFollower follower, Runnable onClose) {
         this.topic = topic;
         this.subscription = subscription;
-        this.member = new PartitionMember(clientBase, topic, subscription, spec);
+        this.member = new PartitionMember(clientBase, topic, subscription, spec, failures, follower);
         this.onClose = onClose;
         this.spec = spec;
     }

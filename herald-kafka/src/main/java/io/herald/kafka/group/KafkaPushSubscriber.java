@@ -2,6 +2,9 @@ package io.herald.kafka.group;
 
 import io.herald.broker.Delivery;
 import io.herald.broker.DeliveryHandler;
+import io.herald.broker.HandlerCall;
+import io.herald.kafka.failure.FailureLog;
+import io.herald.kafka.state.StateFollower;
 import io.herald.broker.Subscriber;
 import io.herald.broker.SubscriptionSpec;
 import java.time.Duration;
@@ -14,8 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A push member of a {@code PARTITION} subscription: one thread that polls its member and calls
- * the handler for each delivery in offset order per partition. A return acks; a throw nacks, and
- * the rest of that partition's batch is skipped: the partition is rewound to the failed event.
+ * the handler for each delivery in offset order per partition ({@link HandlerCall}: a return acks,
+ * a {@code RejectException} dead-letters, any other throw is a failure for the retry policy). After
+ * a failure the rest of that partition's batch is skipped: the partition is rewound to the failed
+ * event (or, if it is dead-lettered, to the event after it).
  */
 public final class KafkaPushSubscriber implements Subscriber, GroupPeer {
 
@@ -31,10 +36,10 @@ public final class KafkaPushSubscriber implements Subscriber, GroupPeer {
     private volatile boolean closing;
 
     public KafkaPushSubscriber(Map<String, Object> clientBase, String topic, String subscription, SubscriptionSpec spec,
-                               DeliveryHandler handler, Runnable onClose) {
+                               DeliveryHandler handler, FailureLog failures, StateFollower follower, Runnable onClose) {
         this.topic = topic;
         this.subscription = subscription;
-        this.member = new PartitionMember(clientBase, topic, subscription, spec);
+        this.member = new PartitionMember(clientBase, topic, subscription, spec, failures, follower);
         this.handler = handler;
         this.onClose = onClose;
         this.worker = Thread.ofPlatform().name("herald-kafka-push-" + topic + ":" + subscription).daemon().unstarted(this::run);
@@ -50,12 +55,8 @@ public final class KafkaPushSubscriber implements Subscriber, GroupPeer {
                     if (closing || failed.contains(d.position().partition()) || delivery.isStale()) {
                         continue; // it will come again from the committed cursor or the rewind
                     }
-                    try {
-                        handler.handle(delivery);
-                        delivery.ack();
-                    } catch (Exception e) {
-                        LOG.warn("handler of subscription '{}' failed on {}", subscription, delivery, e);
-                        delivery.fail(null, e);
+                    HandlerCall.handle(handler, delivery, (failing, e) -> failing.fail(null, e));
+                    if (delivery.failed()) {
                         failed.add(d.position().partition());
                     }
                 }

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** One delivery of a {@code PARTITION} subscription; its end is recorded in its partition's ledger. */
+/** One delivery of a {@code PARTITION} subscription; its end is recorded in its partition's ledger (a failure's outcome by its member). */
 final class PartitionDelivery implements Delivery {
 
     private final StoredEvent stored;
@@ -16,9 +16,13 @@ final class PartitionDelivery implements Delivery {
     private final int attempt;
     private final Instant leaseDeadline;
     private final PartitionLedger ledger;
+    private final PartitionMember.Verdicts verdicts;
     private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile boolean failed;
 
-    PartitionDelivery(StoredEvent stored, String subscription, int attempt, Instant leaseDeadline, PartitionLedger ledger) {
+    PartitionDelivery(StoredEvent stored, String subscription, int attempt, Instant leaseDeadline, PartitionLedger ledger,
+                      PartitionMember.Verdicts verdicts) {
+        this.verdicts = verdicts;
         this.stored = stored;
         this.subscription = subscription;
         this.attempt = attempt;
@@ -87,14 +91,21 @@ final class PartitionDelivery implements Delivery {
 
     void fail(Duration delay, Throwable failure) {
         if (ended.compareAndSet(false, true)) {
-            ledger.nack(stored.position().offset(), delay, failure);
+            failed = true;
+            verdicts.failed(stored, ledger, delay, failure);
         }
+    }
+
+    /** Whether this delivery's verdict was a failure: its partition is rewound, the rest of its batch comes again. */
+    boolean failed() {
+        return failed;
     }
 
     @Override
     public void reject(String reason) {
-        throw new UnsupportedOperationException("reject (dead-letter topics) is not supported by the Kafka backend yet "
-                + "(issue 4, phase 2); nack() the delivery to have it again");
+        if (ended.compareAndSet(false, true)) {
+            verdicts.rejected(stored, ledger, reason == null || reason.isBlank() ? "rejected" : reason);
+        }
     }
 
     @Override

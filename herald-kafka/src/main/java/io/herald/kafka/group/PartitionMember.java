@@ -4,7 +4,15 @@ import io.herald.broker.Delivery;
 import io.herald.broker.InvalidSpecException;
 import io.herald.broker.RetryPolicy;
 import io.herald.broker.SubscriptionSpec;
+import io.herald.broker.StoredEvent;
+import io.herald.event.EventFilter;
+import io.herald.kafka.failure.FailureLog;
+import io.herald.kafka.failure.FailureRecord;
 import io.herald.kafka.read.RecordEvents;
+import io.herald.kafka.state.StateFollower;
+import io.herald.kafka.state.StateRecord;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -39,10 +47,13 @@ import org.slf4j.LoggerFactory;
  * a live process whose poll loop stopped loses its partitions too, as the API says.
  *
  * <p>A nack rewinds its partition to the nacked offset ({@code seek}) and pauses it for the
- * backoff; the event comes again with the next attempt number. Attempt counts live in this
- * member's memory in phase 1: a member that takes a partition over starts them at 1 again.
- * Dead-lettering after the last attempt is phase 2: until then the event is retried at the
- * policy's largest backoff, and the partition waits, as on plain Kafka.
+ * backoff; the event comes again with the next attempt number. The schedule (attempts, due time,
+ * failures) is a {@code Retry} fact in the subscription's state topic, read back when a member
+ * takes the partition (over): a restart or a rebalance neither resets the attempt count nor
+ * hands the event out before it is due. When the retry policy gives up, or on a reject, the event
+ * is written to the dead-letter topic and counts as acked once Kafka has the dead letter; the
+ * partition goes on behind it at once. Events the subscription's filter does not match are acked
+ * without a delivery.
  *
  * <p>Threading: every method but the deliveries' ends is called by one thread at a time.
  */
@@ -57,7 +68,17 @@ final class PartitionMember {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, PartitionLedger> ledgers = new HashMap<>();
     private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> buffer = new LinkedHashMap<>();
-    private final Map<TopicPartition, Map<Long, Integer>> failures = new HashMap<>();
+    /** Failures so far by offset; written by the threads that end deliveries too. */
+    private final Map<TopicPartition, Map<Long, FailureRecord>> failures = new ConcurrentHashMap<>();
+    /** Offsets whose Retry fact is in the state topic: ended once the cursor passes them. */
+    private final Map<TopicPartition, java.util.NavigableSet<Long>> recorded = new ConcurrentHashMap<>();
+    private final Verdicts verdicts = new Verdicts();
+    private final FailureLog failureLog;
+    private final StateFollower follower;
+    private final EventFilter filter;
+    /** Dead letters and retry schedules being written: close waits for them before its last commit. */
+    private final Set<CompletableFuture<?>> writes = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
     private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private volatile Set<Integer> assignment = Set.of();
@@ -65,7 +86,11 @@ final class PartitionMember {
     private final String metadata;
     private int buffered;
 
-    PartitionMember(Map<String, Object> clientBase, String topic, String subscription, SubscriptionSpec spec) {
+    PartitionMember(Map<String, Object> clientBase, String topic, String subscription, SubscriptionSpec spec, FailureLog failureLog,
+                    StateFollower follower) {
+        this.failureLog = failureLog;
+        this.follower = follower;
+        this.filter = spec.filter().map(EventFilter::compile).orElse(null);
         this.topic = topic;
         this.subscription = subscription;
         this.spec = spec;
@@ -117,14 +142,27 @@ final class PartitionMember {
         }
     }
 
-    /** Commits what is acked, then leaves the group. */
+    /** Writes what failed, commits what is acked (and dead-lettered), then leaves the group. */
     void close() {
         try {
+            settle(false);
+            awaitWrites();
             settle(true);
         } catch (KafkaException e) {
             LOG.warn("subscription '{}' on '{}' could not commit on close: {}", subscription, topic, e.getMessage());
         }
+        closing = true;
         consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        follower.close();
+    }
+
+    private void awaitWrites() {
+        try {
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("subscription '{}' on '{}': dead letters or retry schedules still unwritten at close: {}", subscription, topic,
+                    e.toString());
+        }
     }
 
     void wakeup() {
@@ -162,9 +200,14 @@ final class PartitionMember {
             while (out.size() < max && !records.isEmpty()) {
                 ConsumerRecord<byte[], byte[]> r = records.poll();
                 buffered--;
-                int attempt = failures.getOrDefault(tp, Map.of()).getOrDefault(r.offset(), 0) + 1;
+                StoredEvent stored = RecordEvents.stored(r);
                 ledger.delivered(r.offset());
-                out.add(new PartitionDelivery(RecordEvents.stored(r), subscription, attempt, lease, ledger));
+                if (filter != null && !filter.matches(stored.event())) {
+                    ledger.ack(r.offset()); // not for this subscription: done without a delivery
+                    continue;
+                }
+                int attempt = failures.getOrDefault(tp, Map.of()).getOrDefault(r.offset(), FailureRecord.NONE).attempts() + 1;
+                out.add(new PartitionDelivery(stored, subscription, attempt, lease, ledger, verdicts));
             }
             if (records.isEmpty()) {
                 it.remove();
@@ -182,10 +225,11 @@ final class PartitionMember {
             if (outcome.commit() >= 0 && !Long.valueOf(outcome.commit()).equals(committed.get(tp))) {
                 commits.put(tp, new OffsetAndMetadata(outcome.commit(), metadata));
                 committed.put(tp, outcome.commit());
-                Map<Long, Integer> f = failures.get(tp);
+                Map<Long, FailureRecord> f = failures.get(tp);
                 if (f != null) {
                     f.keySet().removeIf(offset -> offset < outcome.commit());
                 }
+                endRetriesBelow(tp, outcome.commit());
             }
             if (outcome.nack() != null) {
                 rewind(tp, outcome.nack());
@@ -209,24 +253,105 @@ final class PartitionMember {
         if (dropped != null) {
             buffered -= dropped.size();
         }
-        int failed = failures.computeIfAbsent(tp, k -> new HashMap<>()).merge(nack.offset(), 1, Integer::sum);
-        Duration delay = nack.delay();
-        if (delay == null) {
-            RetryPolicy policy = spec.retry();
-            switch (policy.decide(failed, nack.failure(), ThreadLocalRandom.current())) {
-                case RetryPolicy.Outcome.Retry retry -> delay = retry.delay();
+        if (nack.deadLetter()) {
+            consumer.seek(tp, nack.offset() + 1); // the partition goes on behind its dead letter
+            return;
+        }
+        consumer.seek(tp, nack.offset());
+        long wait = nack.dueAt() - System.currentTimeMillis();
+        if (wait > 0) {
+            consumer.pause(List.of(tp));
+            pausedUntil.put(tp, System.nanoTime() + wait * 1_000_000L);
+        }
+    }
+
+    /**
+     * The failure side of this member's deliveries, called on the thread that ends a delivery (a
+     * push handler's, a pull consumer's): the decision and its record in Kafka (a Retry fact, a
+     * dead letter) happen at once, not at the member's next poll; the rewind waits for the poll.
+     */
+    final class Verdicts {
+
+        void failed(StoredEvent stored, PartitionLedger ledger, Duration delay, Throwable error) {
+            if (ledger.isDetached()) {
+                return;
+            }
+            TopicPartition tp = new TopicPartition(topic, stored.position().partition());
+            long offset = stored.position().offset();
+            Instant now = Instant.now();
+            Map<Long, FailureRecord> known = failures.computeIfAbsent(tp, k -> new ConcurrentHashMap<>());
+            FailureRecord failed = known.getOrDefault(offset, FailureRecord.NONE)
+                    .next(error == null ? null : error.getClass().getName(), error == null ? null : String.valueOf(error.getMessage()), now);
+            switch (spec.retry().decide(failed.attempts(), error, ThreadLocalRandom.current())) {
+                case RetryPolicy.Outcome.Retry retry -> {
+                    Instant dueAt = now.plus(delay != null ? delay : retry.delay());
+                    known.put(offset, failed);
+                    recorded.computeIfAbsent(tp, k -> new java.util.concurrent.ConcurrentSkipListSet<>()).add(offset);
+                    track(failureLog.retry(failed.retry(tp.partition(), StateRecord.Source.TOPIC, offset, dueAt)));
+                    ledger.nack(offset, dueAt.toEpochMilli(), false);
+                }
                 case RetryPolicy.Outcome.DeadLetter dead -> {
-                    LOG.warn("subscription '{}' on '{}': event {}@{} {}; dead-letter topics are phase 2 of the Kafka backend, "
-                            + "so it is retried", subscription, topic, tp.partition(), nack.offset(), dead.reason());
-                    delay = policy.backoff(Integer.MAX_VALUE / 2, ThreadLocalRandom.current());
+                    known.remove(offset);
+                    if (ledger.nack(offset, 0, true)) {
+                        deadLetter(tp, ledger, stored, failed, dead.reason());
+                    }
                 }
             }
         }
-        consumer.seek(tp, nack.offset());
-        if (delay.isPositive()) {
-            consumer.pause(List.of(tp));
-            pausedUntil.put(tp, System.nanoTime() + delay.toNanos());
+
+        void rejected(StoredEvent stored, PartitionLedger ledger, String reason) {
+            TopicPartition tp = new TopicPartition(topic, stored.position().partition());
+            long offset = stored.position().offset();
+            Map<Long, FailureRecord> known = failures.computeIfAbsent(tp, k -> new ConcurrentHashMap<>());
+            FailureRecord failed = known.getOrDefault(offset, FailureRecord.NONE).next(null, reason, Instant.now());
+            if (ledger.reject(offset)) {
+                known.remove(offset);
+                deadLetter(tp, ledger, stored, failed, reason);
+            }
         }
+    }
+
+    /** Writes the dead letter; the ledger lets the cursor pass the event once Kafka has it. */
+    private void deadLetter(TopicPartition tp, PartitionLedger ledger, StoredEvent stored, FailureRecord failed, String reason) {
+        long offset = stored.position().offset();
+        CompletableFuture<?> write = failureLog.deadLetter(stored.event(), stored.position(), failed, reason);
+        track(write.handle((m, error) -> {
+            if (error == null) {
+                ledger.deadLettered(offset);
+                return null;
+            }
+            if (closing || ledger.isDetached()) {
+                return null; // the event is not acked: it comes again to whoever owns the partition
+            }
+            LOG.warn("subscription '{}' on '{}': cannot write the dead letter of {}@{}; trying again in 1 s: {}", subscription, topic,
+                    tp.partition(), offset, error.toString());
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            deadLetter(tp, ledger, stored, failed, reason);
+            return null;
+        }));
+    }
+
+    private void track(CompletableFuture<?> write) {
+        writes.add(write);
+        write.whenComplete((m, error) -> writes.remove(write));
+    }
+
+    /** The cursor passed these events: their retry schedules are over. */
+    private void endRetriesBelow(TopicPartition tp, long commit) {
+        java.util.NavigableSet<Long> offsets = recorded.get(tp);
+        if (offsets == null) {
+            return;
+        }
+        var below = offsets.headSet(commit);
+        for (long offset : below) {
+            failureLog.end(tp.partition(), StateRecord.retryKey(StateRecord.Source.TOPIC, offset));
+        }
+        below.clear();
     }
 
     private void resumeDue() {
@@ -265,9 +390,34 @@ final class PartitionMember {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             for (TopicPartition tp : partitions) {
+                restoreRetries(tp);
                 ledgers.put(tp, new PartitionLedger());
             }
             publishAssignment();
+        }
+
+        /*
+         * The state partition says which events of the partition failed and when they are due: the
+         * next one waits for its due time, whoever delivered it before. Facts below the cursor are
+         * stale (the event was acked or dead-lettered before its fact ended).
+         */
+        private void restoreRetries(TopicPartition tp) {
+            long position = consumer.position(tp);
+            Map<String, StateRecord.Read> facts = follower.rebuild(tp.partition());
+            follower.release(tp.partition());
+            long now = System.currentTimeMillis();
+            for (StateRecord.Read read : facts.values()) {
+                if (read.fact().orElseThrow() instanceof StateRecord.Retry r && r.source() == StateRecord.Source.TOPIC
+                        && r.offset() >= position) {
+                    failures.computeIfAbsent(tp, k -> new ConcurrentHashMap<>()).put(r.offset(), FailureRecord.of(r));
+                    recorded.computeIfAbsent(tp, k -> new java.util.concurrent.ConcurrentSkipListSet<>()).add(r.offset());
+                    long wait = r.dueAt().toEpochMilli() - now;
+                    if (r.offset() == position && wait > 0) {
+                        consumer.pause(List.of(tp));
+                        pausedUntil.put(tp, System.nanoTime() + wait * 1_000_000L);
+                    }
+                }
+            }
         }
 
         private void forget(Collection<TopicPartition> partitions) {
@@ -281,6 +431,7 @@ final class PartitionMember {
                     buffered -= dropped.size();
                 }
                 failures.remove(tp);
+                recorded.remove(tp);
                 pausedUntil.remove(tp);
                 committed.remove(tp);
             }

@@ -1,0 +1,517 @@
+package io.herald.kafka.dispatch;
+
+import io.herald.broker.BrokerClosedException;
+import io.herald.broker.Delivery;
+import io.herald.broker.SubscriptionSpec;
+import io.herald.event.EventFilter;
+import io.herald.event.MalformedEventException;
+import io.herald.kafka.failure.FailureLog;
+import io.herald.kafka.group.CommitMetadata;
+import io.herald.kafka.group.GroupIds;
+import io.herald.kafka.read.RecordEvents;
+import io.herald.kafka.state.StateFollower;
+import io.herald.kafka.state.StateRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine of one {@code KEY} or {@code NONE} subscription in this process: one member of the
+ * subscription's consumer group, shared by every local push and pull subscriber of it, which take
+ * their deliveries from its {@link Window}. Kafka spreads the partitions over the processes;
+ * inside a process the window spreads the events of its partitions over keys (or over nobody in
+ * particular, with {@code NONE}), beyond the partition count.
+ *
+ * <p>One thread (the engine's) owns the Kafka consumer and the {@link StateFollower}: it fetches,
+ * pauses a partition with too many unfinished events, hears facts other processes write, and
+ * commits each partition's lowest unfinished offset (asynchronously each round, synchronously
+ * when a partition is revoked and on close). A partition is assigned paused; its state partition
+ * is rebuilt before it is resumed, so nothing of it is handed out before its retry schedules and
+ * parked keys are known. Subscribers' threads poll the window and end deliveries under one lock.
+ */
+final class Dispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** Unfinished events of one partition held in memory at most: its fetching pauses above it. */
+    static final int PARTITION_LIMIT = 5000;
+    private static final Duration ROUND = Duration.ofMillis(50);
+    private static final long MAX_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long DEAD_LETTER_RETRY_MILLIS = 1000;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    /** Writes' completions take the lock here, never on the producer's I/O thread. */
+    private static final Executor CALLBACKS = Executors.newVirtualThreadPerTaskExecutor();
+
+    private enum State { RUNNING, CLOSING, CLOSED }
+
+    private final String topic;
+    private final String subscription;
+    private final SubscriptionSpec spec;
+    private final FailureLog failures;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final StateFollower follower;
+    private final Window window;
+    private final String metadata;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<Integer, Long> committed = new HashMap<>();
+    /** Assigned, paused until their state partition is read. Engine thread only. */
+    private final Set<TopicPartition> rebuilding = new HashSet<>();
+    private final Set<TopicPartition> full = new HashSet<>();
+    private final Thread thread;
+    private volatile State state = State.RUNNING;
+    private volatile Set<Integer> assignment = Set.of();
+
+    Dispatcher(Map<String, Object> clientBase, Duration timeout, String bootstrapServers, String topic, String subscription,
+               SubscriptionSpec spec, FailureLog failures) {
+        this.topic = topic;
+        this.subscription = subscription;
+        this.spec = spec;
+        this.failures = failures;
+        this.metadata = CommitMetadata.of(spec);
+        this.window = new Window(spec.ordering(), spec.keyAfterDeadLetter(), spec.retry(), spec.leaseDuration(),
+                spec.filter().map(EventFilter::compile).orElse(null), ThreadLocalRandom.current(), new Writes());
+        long session = spec.sessionTimeout().toMillis();
+        Map<String, Object> p = new HashMap<>(clientBase);
+        p.put("group.id", GroupIds.of(topic, subscription));
+        p.put("group.protocol", "classic");
+        p.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor");
+        p.put("enable.auto.commit", "false");
+        p.put("auto.offset.reset", "earliest");
+        p.put("session.timeout.ms", Long.toString(session));
+        p.put("heartbeat.interval.ms", Long.toString(Math.max(10, Math.min(1000, session / 3))));
+        p.putIfAbsent("max.poll.records", "1000");
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.follower = new StateFollower(clientBase, failures.stateTopic(), timeout, bootstrapServers);
+        consumer.subscribe(List.of(topic), new Rebalance());
+        this.thread = Thread.ofPlatform().name("herald-kafka-dispatch-" + topic + ":" + subscription).daemon().unstarted(this::run);
+        thread.start();
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    String subscription() {
+        return subscription;
+    }
+
+    SubscriptionSpec spec() {
+        return spec;
+    }
+
+    Set<Integer> assignment() {
+        return assignment;
+    }
+
+    // ---- the engine thread
+
+    private void run() {
+        try {
+            while (state == State.RUNNING) {
+                try {
+                    round();
+                } catch (WakeupException e) {
+                    break;
+                } catch (KafkaException | MalformedEventException | io.herald.kafka.ClusterUnreachableException e) {
+                    if (state != State.RUNNING) {
+                        break;
+                    }
+                    LOG.warn("subscription '{}' of topic '{}': {}; going on", subscription, topic, e.toString());
+                    sleepQuietly(200);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("the engine of subscription '{}' of topic '{}' stopped", subscription, topic, e);
+        } finally {
+            shutDown();
+        }
+    }
+
+    private void round() {
+        rebuildAssigned();
+        limitFetching();
+        var records = consumer.poll(ROUND);
+        List<StateFollower.Tailed> tailed = follower.tail();
+        Map<TopicPartition, OffsetAndMetadata> commits;
+        lock.lock();
+        try {
+            long now = System.currentTimeMillis();
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                window.admit(RecordEvents.stored(r), now);
+            }
+            for (StateFollower.Tailed t : tailed) {
+                window.tailed(t.partition(), t.read(), now);
+            }
+            window.fireTimers(now);
+            commits = commits(window.partitions());
+            if (!records.isEmpty() || !tailed.isEmpty()) {
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!commits.isEmpty()) {
+            consumer.commitAsync(commits, (offsets, error) -> {
+                if (error != null) {
+                    LOG.warn("subscription '{}' on '{}': commit of {} failed: {}", subscription, topic, offsets, error.getMessage());
+                }
+            });
+        }
+    }
+
+    /** Reads the state partition of each newly assigned partition, then lets it be fetched. */
+    private void rebuildAssigned() {
+        for (TopicPartition tp : List.copyOf(rebuilding)) {
+            long position = consumer.position(tp);
+            Map<String, StateRecord.Read> facts = follower.rebuild(tp.partition());
+            lock.lock();
+            try {
+                window.assign(tp.partition(), position, facts, System.currentTimeMillis());
+                committed.put(tp.partition(), position);
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            rebuilding.remove(tp);
+            consumer.resume(List.of(tp));
+            publishAssignment();
+        }
+    }
+
+    private void limitFetching() {
+        List<TopicPartition> pause = new ArrayList<>();
+        List<TopicPartition> resume = new ArrayList<>();
+        lock.lock();
+        try {
+            for (int p : window.partitions()) {
+                TopicPartition tp = new TopicPartition(topic, p);
+                boolean over = window.unfinished(p) >= PARTITION_LIMIT;
+                if (over && full.add(tp)) {
+                    pause.add(tp);
+                } else if (!over && full.remove(tp)) {
+                    resume.add(tp);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        consumer.pause(pause);
+        consumer.resume(resume);
+    }
+
+    /** The partitions whose lowest unfinished offset moved; called with the lock held. */
+    private Map<TopicPartition, OffsetAndMetadata> commits(Collection<Integer> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+        for (int p : partitions) {
+            long offset = window.commitOffset(p);
+            Long before = committed.put(p, offset);
+            if (before == null || before != offset) {
+                out.put(new TopicPartition(topic, p), new OffsetAndMetadata(offset, metadata));
+            }
+        }
+        return out;
+    }
+
+    private void shutDown() {
+        Map<TopicPartition, OffsetAndMetadata> commits;
+        lock.lock();
+        try {
+            // a dead letter being written is an event about to be done: commit past it rather than deliver it again
+            long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+            try {
+                while (window.settling() && System.nanoTime() < deadline) {
+                    changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            commits = commits(window.partitions());
+            for (int p : List.copyOf(window.partitions())) {
+                window.revoke(p);
+            }
+            state = State.CLOSED;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            if (!commits.isEmpty()) {
+                consumer.commitSync(commits);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("subscription '{}' on '{}' could not commit on close: {}", subscription, topic, e.getMessage());
+        }
+        try {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        } catch (RuntimeException e) {
+            LOG.warn("subscription '{}' on '{}' did not leave its group cleanly: {}", subscription, topic, e.getMessage());
+        }
+        follower.close();
+    }
+
+    private void publishAssignment() {
+        lock.lock();
+        try {
+            assignment = Set.copyOf(new TreeSet<>(window.partitions()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            consumer.pause(partitions);
+            rebuilding.addAll(partitions);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> commits;
+            lock.lock();
+            try {
+                List<Integer> owned = partitions.stream().map(TopicPartition::partition).filter(window.partitions()::contains).toList();
+                commits = commits(owned);
+                owned.forEach(window::revoke);
+                owned.forEach(committed::remove);
+            } finally {
+                lock.unlock();
+            }
+            try {
+                if (!commits.isEmpty()) {
+                    consumer.commitSync(commits);
+                }
+            } catch (KafkaException e) {
+                LOG.warn("subscription '{}' on '{}': commit before giving up {} failed: {}", subscription, topic, partitions, e.getMessage());
+            }
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            lock.lock();
+            try {
+                partitions.forEach(tp -> {
+                    window.revoke(tp.partition());
+                    committed.remove(tp.partition());
+                });
+            } finally {
+                lock.unlock();
+            }
+            forget(partitions);
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            rebuilding.removeAll(partitions);
+            full.removeAll(partitions);
+            partitions.forEach(tp -> follower.release(tp.partition()));
+            publishAssignment();
+        }
+    }
+
+    // ---- subscribers' side
+
+    /** Up to {@code max} deliveries, waiting up to {@code wait} for the first. */
+    List<Delivery> poll(int max, Duration wait) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, got " + max);
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                if (state != State.RUNNING) {
+                    throw new BrokerClosedException("subscription '" + subscription + "' of topic '" + topic + "'");
+                }
+                long now = System.currentTimeMillis();
+                List<Entry> taken = window.take(max, now);
+                if (!taken.isEmpty()) {
+                    List<Delivery> out = new ArrayList<>(taken.size());
+                    for (Entry e : taken) {
+                        out.add(new LeasedDelivery(this, e, e.epoch, e.failures.attempts() + 1, e.leaseDeadline));
+                    }
+                    return out;
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return List.of();
+                }
+                long untilTimer = window.nextTimer() - now;
+                long sleep = Math.min(remaining, MAX_WAIT_SLICE_NANOS);
+                if (untilTimer < Long.MAX_VALUE / 2) {
+                    sleep = Math.max(1, Math.min(sleep, TimeUnit.MILLISECONDS.toNanos(Math.max(1, untilTimer))));
+                }
+                changed.awaitNanos(sleep);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void ack(Entry e, int epoch) {
+        verdict(() -> window.ack(e, epoch, System.currentTimeMillis()));
+    }
+
+    void nack(Entry e, int epoch, Duration delay, Throwable error) {
+        verdict(() -> window.nack(e, epoch, delay, error, System.currentTimeMillis()));
+    }
+
+    void reject(Entry e, int epoch, String reason) {
+        verdict(() -> window.reject(e, epoch, reason, System.currentTimeMillis()));
+    }
+
+    void extend(Entry e, int epoch, Duration by) {
+        verdict(() -> window.extend(e, epoch, by, System.currentTimeMillis()));
+    }
+
+    long leaseDeadline(Entry e) {
+        lock.lock();
+        try {
+            return e.leaseDeadline;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void verdict(java.util.function.BooleanSupplier change) {
+        lock.lock();
+        try {
+            if (state == State.RUNNING && change.getAsBoolean()) {
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the engine: commits what is done and leaves the group. Leases in flight are void. */
+    void close() {
+        if (state != State.RUNNING) {
+            return;
+        }
+        state = State.CLOSING;
+        consumer.wakeup();
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void afterWrite(CompletableFuture<?> write, Runnable then) {
+        write.whenCompleteAsync((ignored, error) -> {
+            lock.lock();
+            try {
+                if (state != State.CLOSED) {
+                    then.run();
+                    changed.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }, CALLBACKS);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The window's writes, to the subscription's state topic and dead-letter topic. */
+    private final class Writes implements Window.Effects {
+        @Override
+        public void recordRetry(Entry e, int epoch) {
+            StateRecord.Retry fact = e.failures.retry(e.partition, e.source(), e.offset, Instant.ofEpochMilli(e.dueAt));
+            CompletableFuture<?> write = failures.retry(fact).whenComplete((m, error) -> {
+                if (error != null) {
+                    LOG.warn("subscription '{}' on '{}': the retry schedule of {} was not written ({}); it is kept in memory only",
+                            subscription, topic, e, error.getMessage());
+                }
+            });
+            afterWrite(write, () -> window.recorded(e, epoch, System.currentTimeMillis()));
+        }
+
+        @Override
+        public void deadLetter(Entry e, int epoch, String reason) {
+            CompletableFuture<?> write = failures.deadLetter(e.stored.event(), e.position(), e.failures, reason);
+            write.whenCompleteAsync((m, error) -> {
+                if (error == null) {
+                    lock.lock();
+                    try {
+                        if (state != State.CLOSED) {
+                            window.deadLettered(e, epoch, System.currentTimeMillis());
+                            changed.signalAll();
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                    return;
+                }
+                // the event is not done until its dead letter is written: try again while it is ours
+                LOG.warn("subscription '{}' on '{}': cannot write the dead letter of {} to '{}'; trying again in {} ms: {}",
+                        subscription, topic, e, spec.deadLetterTopicFor(topic, subscription), DEAD_LETTER_RETRY_MILLIS, error.toString());
+                sleepQuietly(DEAD_LETTER_RETRY_MILLIS);
+                lock.lock();
+                try {
+                    if (state != State.CLOSED && e.epoch == epoch && e.state == Entry.State.DEAD_LETTERING) {
+                        deadLetter(e, epoch, reason);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }, CALLBACKS);
+        }
+
+        @Override
+        public void ended(Entry e) {
+            if (e.retryRecorded) {
+                failures.end(e.partition, StateRecord.retryKey(e.source(), e.offset));
+            }
+            if (e.isRedrive()) {
+                failures.end(e.partition, e.redriveKey);
+            }
+        }
+
+        @Override
+        public void parked(Entry e) {
+            failures.park(new StateRecord.Park(e.partition, e.key, e.offset));
+        }
+
+        @Override
+        public void unparked(int partition, String key) {
+            failures.end(partition, new StateRecord.Park(partition, key, 0).key());
+        }
+    }
+}

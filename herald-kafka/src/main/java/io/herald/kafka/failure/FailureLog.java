@@ -1,0 +1,99 @@
+package io.herald.kafka.failure;
+
+import io.herald.broker.DeadLetterFormat;
+import io.herald.broker.Position;
+import io.herald.broker.TopicExistsException;
+import io.herald.broker.TopicSpec;
+import io.herald.event.Event;
+import io.herald.kafka.cluster.InternalProducer;
+import io.herald.kafka.codec.CloudEventsBinaryMode;
+import io.herald.kafka.state.StateRecord;
+import io.herald.kafka.topic.InternalTopics;
+import io.herald.kafka.topic.Topics;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Where one subscription's failures are written in Kafka, so that none lives only in a process's
+ * memory: retry schedules and parked keys as facts of its state topic, given-up events as dead
+ * letters in its dead-letter topic ({@link DeadLetterFormat}, the same metadata as the embedded
+ * backend). The dead-letter topic is made on the first dead letter, with the source topic's
+ * partition count; a dead letter goes to its event's partition, so a key's dead letters keep
+ * their order. Every write completes once Kafka acknowledged it. Thread-safe.
+ */
+public final class FailureLog {
+
+    /** Admin calls (making the dead-letter topic) wait on a virtual thread, never on a caller holding a lock. */
+    private static final Executor ADMIN = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final InternalProducer producer;
+    private final Topics topics;
+    private final String topic;
+    private final String subscription;
+    private final String stateTopic;
+    private final String deadLetterTopic;
+    private volatile Integer deadLetterPartitions;
+
+    public FailureLog(InternalProducer producer, Topics topics, String topic, String subscription, String deadLetterTopic) {
+        this.producer = producer;
+        this.topics = topics;
+        this.topic = topic;
+        this.subscription = subscription;
+        this.stateTopic = InternalTopics.subscriptionState(topic, subscription);
+        this.deadLetterTopic = deadLetterTopic;
+    }
+
+    public String stateTopic() {
+        return stateTopic;
+    }
+
+    /** Records the event's failures and when it is due again; the retry waits for this write. */
+    public CompletableFuture<RecordMetadata> retry(StateRecord.Retry fact) {
+        return producer.send(StateRecord.write(stateTopic, fact));
+    }
+
+    /** Ends a fact (a retry schedule, a parked key, a redrive): a tombstone under its key. */
+    public CompletableFuture<RecordMetadata> end(int partition, String key) {
+        return producer.send(StateRecord.end(stateTopic, partition, key));
+    }
+
+    public CompletableFuture<RecordMetadata> park(StateRecord.Park fact) {
+        return producer.send(StateRecord.write(stateTopic, fact));
+    }
+
+    /**
+     * Appends the dead letter of {@code original}, which sits at {@code position} of the topic;
+     * the event counts as handled only once this completes.
+     */
+    public CompletableFuture<RecordMetadata> deadLetter(Event original, Position position, FailureRecord failures, String reason) {
+        Instant now = Instant.now();
+        Event dead = DeadLetterFormat.write(original, topic, subscription, position, failures.attempts(),
+                failures.firstFailure() == null ? now : failures.firstFailure(),
+                failures.lastFailure() == null ? now : failures.lastFailure(), failures.errorClass(), failures.error(), reason);
+        Integer known = deadLetterPartitions;
+        CompletableFuture<Integer> partitions = known != null ? CompletableFuture.completedFuture(known)
+                : CompletableFuture.supplyAsync(this::ensureDeadLetterTopic, ADMIN);
+        return partitions.thenCompose(count -> producer.send(new ProducerRecord<>(deadLetterTopic,
+                Math.floorMod(position.partition(), count), CloudEventsBinaryMode.key(dead), CloudEventsBinaryMode.value(dead),
+                CloudEventsBinaryMode.headers(dead))));
+    }
+
+    private int ensureDeadLetterTopic() {
+        int count;
+        try {
+            count = topics.partitions(deadLetterTopic);
+        } catch (io.herald.broker.TopicNotFoundException missing) {
+            try {
+                count = topics.create(deadLetterTopic, TopicSpec.partitions(topics.partitions(topic))).partitions().size();
+            } catch (TopicExistsException raced) {
+                count = topics.partitions(deadLetterTopic);
+            }
+        }
+        deadLetterPartitions = count;
+        return count;
+    }
+}

@@ -1,0 +1,282 @@
+package io.herald.kafka.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.broker.KeyAfterDeadLetter;
+import io.herald.broker.Ordering;
+import io.herald.broker.Position;
+import io.herald.broker.RetryPolicy;
+import io.herald.broker.StoredEvent;
+import io.herald.event.Event;
+import io.herald.event.EventFilter;
+import io.herald.kafka.state.StateRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine's bookkeeping without Kafka, on a clock driven by hand: which events may go (the
+ * key gate), what a partition commits (its lowest unfinished offset), leases, retries, dead
+ * letters and parked keys.
+ */
+class WindowTest {
+
+    private static final RetryPolicy THREE = RetryPolicy.maxAttempts(3).backoff(Duration.ofMillis(100), 1.0, Duration.ofMillis(100));
+
+    private final List<String> effects = new ArrayList<>();
+    private final List<Entry> recording = new ArrayList<>();
+    private final List<Entry> deadLettering = new ArrayList<>();
+
+    private final Window.Effects recorder = new Window.Effects() {
+        @Override
+        public void recordRetry(Entry e, int epoch) {
+            effects.add("retry " + e.offset + " attempts " + e.failures.attempts());
+            recording.add(e);
+        }
+
+        @Override
+        public void deadLetter(Entry e, int epoch, String reason) {
+            effects.add("dead letter " + e.offset + ": " + reason);
+            deadLettering.add(e);
+        }
+
+        @Override
+        public void ended(Entry e) {
+            effects.add("ended " + e.offset);
+        }
+
+        @Override
+        public void parked(Entry e) {
+            effects.add("parked " + e.key);
+        }
+
+        @Override
+        public void unparked(int partition, String key) {
+            effects.add("unparked " + key);
+        }
+    };
+
+    private Window window(Ordering ordering, RetryPolicy policy, KeyAfterDeadLetter after, EventFilter filter) {
+        return new Window(ordering, after, policy, Duration.ofMillis(1000), filter, new Random(1), recorder);
+    }
+
+    private static StoredEvent event(long offset, String key) {
+        Event.Builder b = Event.builder().id("e-" + offset).source("/test").type(offset % 2 == 0 ? "even" : "odd").json("{}");
+        if (key != null) {
+            b.partitionKey(key);
+        }
+        return new StoredEvent("t", new Position(0, offset), Instant.EPOCH, b.build());
+    }
+
+    private static List<Long> offsets(List<Entry> entries) {
+        return entries.stream().map(e -> e.offset).toList();
+    }
+
+    private static Entry only(List<Entry> entries) {
+        assertThat(entries).hasSize(1);
+        return entries.getFirst();
+    }
+
+    @Test
+    void aKeysEventsGoOneAtATimeInOrderWhileOtherKeysAndKeylessEventsGoAtOnce() {
+        Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, null);
+        w.assign(0, 0, Map.of(), 0);
+        w.admit(event(0, "a"), 0);
+        w.admit(event(1, "a"), 0);
+        w.admit(event(2, "b"), 0);
+        w.admit(event(3, null), 0);
+        w.admit(event(4, "a"), 0);
+        List<Entry> first = w.take(10, 0);
+        assertThat(offsets(first)).containsExactlyInAnyOrder(0L, 2L, 3L);
+        Entry a0 = first.stream().filter(e -> e.offset == 0).findFirst().orElseThrow();
+        assertThat(w.ack(a0, a0.epoch, 1)).isTrue();
+        assertThat(offsets(w.take(10, 1))).containsExactly(1L);
+    }
+
+    @Test
+    void withNoneEveryEventGoesAtOnce() {
+        Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
+        w.assign(0, 0, Map.of(), 0);
+        for (long o = 0; o < 4; o++) {
+            w.admit(event(o, "same"), 0);
+        }
+        assertThat(offsets(w.take(10, 0))).containsExactly(0L, 1L, 2L, 3L);
+    }
+
+    @Test
+    void aPartitionCommitsItsLowestUnfinishedOffset() {
+        Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
+        w.assign(0, 10, Map.of(), 0);
+        assertThat(w.commitOffset(0)).isEqualTo(10);
+        for (long o = 10; o < 15; o++) {
+            w.admit(event(o, null), 0);
+        }
+        Map<Long, Entry> out = new LinkedHashMap<>();
+        w.take(10, 0).forEach(e -> out.put(e.offset, e));
+        for (long o : List.of(11L, 12L, 14L)) {
+            w.ack(out.get(o), out.get(o).epoch, 1);
+        }
+        assertThat(w.commitOffset(0)).as("10 is still out").isEqualTo(10);
+        w.ack(out.get(10L), out.get(10L).epoch, 1);
+        assertThat(w.commitOffset(0)).as("13 is still out").isEqualTo(13);
+        w.ack(out.get(13L), out.get(13L).epoch, 1);
+        assertThat(w.commitOffset(0)).isEqualTo(15);
+        assertThat(w.unfinished(0)).isZero();
+    }
+
+    @Test
+    void anExpiredLeaseCountsAnAttemptIsRedeliveredAndTheLateVerdictIsIgnored() {
+        Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
+        w.assign(0, 0, Map.of(), 0);
+        w.admit(event(0, null), 0);
+        Entry e = only(w.take(1, 0));
+        int firstLease = e.epoch;
+        assertThat(e.leaseDeadline).isEqualTo(1000);
+        assertThat(w.take(1, 999)).isEmpty();
+        w.fireTimers(1000);
+        assertThat(effects).containsExactly("retry 0 attempts 1");
+        w.recorded(e, e.epoch, 1001);
+        Entry again = only(w.take(1, 1001));
+        assertThat(again.failures.attempts() + 1).as("attempt").isEqualTo(2);
+        assertThat(w.ack(e, firstLease, 1002)).as("the late ack").isFalse();
+        assertThat(w.commitOffset(0)).isZero();
+        assertThat(w.ack(again, again.epoch, 1003)).isTrue();
+        assertThat(effects).endsWith("ended 0"); // its retry schedule ends with it
+        assertThat(w.commitOffset(0)).isEqualTo(1);
+    }
+
+    @Test
+    void anExtendedLeaseDoesNotExpire() {
+        Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, null);
+        w.assign(0, 0, Map.of(), 0);
+        w.admit(event(0, "a"), 0);
+        Entry e = only(w.take(1, 0));
+        assertThat(w.extend(e, e.epoch, Duration.ofSeconds(5), 500)).isTrue();
+        w.fireTimers(5000);
+        assertThat(effects).isEmpty();
+        w.fireTimers(6000);
+        assertThat(effects).containsExactly("retry 0 attempts 1");
+    }
+
+    @Test
+    void aRetryWaitsForItsScheduleToBeWrittenAndItsDueTimeAndHoldsBackOnlyItsKey() {
+        Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, null);
+        w.assign(0, 0, Map.of(), 0);
+        w.admit(event(0, "a"), 0);
+        w.admit(event(1, "a"), 0);
+        w.admit(event(2, "b"), 0);
+        w.admit(event(3, "b"), 0);
+        Map<Long, Entry> out = new LinkedHashMap<>();
+        w.take(10, 0).forEach(e -> out.put(e.offset, e));
+        assertThat(out).containsOnlyKeys(0L, 2L);
+        Entry a0 = out.get(0L);
+        w.nack(a0, a0.epoch, Duration.ofMillis(500), null, 10);
+        assertThat(w.take(10, 600)).as("not before its schedule is written").isEmpty();
+        w.recorded(a0, a0.epoch, 20);
+        w.ack(out.get(2L), out.get(2L).epoch, 30);
+        assertThat(offsets(w.take(10, 100))).as("b goes on; a waits").containsExactly(3L);
+        assertThat(offsets(w.take(10, 510))).containsExactly(0L);
+    }
+
+    @Test
+    void theLastAttemptIsDeadLetteredAndCountsAsDoneOnlyOnceTheDeadLetterIsWritten() {
+        Window w = window(Ordering.KEY, RetryPolicy.maxAttempts(1), KeyAfterDeadLetter.CONTINUE, null);
+        w.assign(0, 0, Map.of(), 0);
+        w.admit(event(0, "a"), 0);
+        w.admit(event(1, "a"), 0);
+        Entry a0 = only(w.take(10, 0));
+        w.nack(a0, a0.epoch, null, new IllegalStateException("boom"), 1);
+        assertThat(effects).containsExactly("dead letter 0: failed 1 of 1 attempts");
+        assertThat(a0.failures.errorClass()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(w.take(10, 2)).as("the key waits for the dead letter").isEmpty();
+        assertThat(w.commitOffset(0)).isZero();
+        w.deadLettered(a0, a0.epoch, 3);
+        assertThat(w.commitOffset(0)).isEqualTo(1);
+        assertThat(offsets(w.take(10, 3))).containsExactly(1L);
+    }
+
+    @Test
+    void aParkedKeyWaitsUntilItsParkFactEnds() {
+        Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.PARK, null);
+        w.assign(0, 0, Map.of(), 0);
+        w.admit(event(0, "a"), 0);
+        w.admit(event(1, "a"), 0);
+        w.admit(event(2, "b"), 0);
+        Entry a0 = w.take(10, 0).stream().filter(e -> e.offset == 0).findFirst().orElseThrow();
+        w.reject(a0, a0.epoch, "no", 1);
+        w.deadLettered(a0, a0.epoch, 2);
+        assertThat(effects).containsExactly("dead letter 0: no", "parked a");
+        assertThat(w.take(10, 3)).isEmpty();
+        assertThat(w.commitOffset(0)).as("1 waits, unfinished").isEqualTo(1);
+        w.tailed(0, new StateRecord.Read("park/a", Optional.empty(), 7), 4); // a purge ended the Park fact
+        assertThat(offsets(w.take(10, 4))).containsExactly(1L);
+    }
+
+    @Test
+    void aRedrivenDeadLetterGoesFirstAndUnparksItsKey() {
+        Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.PARK, null);
+        Map<String, StateRecord.Read> facts = new LinkedHashMap<>();
+        facts.put("park/a", new StateRecord.Read("park/a", Optional.of(new StateRecord.Park(0, "a", 3)), 0));
+        w.assign(0, 4, facts, 0);
+        w.admit(event(4, "a"), 0);
+        assertThat(w.take(10, 0)).isEmpty();
+        StateRecord.Redrive redrive = new StateRecord.Redrive(0, "t.s.dlq", new Position(0, 0), event(3, "a").event());
+        w.tailed(0, new StateRecord.Read(redrive.key(), Optional.of(redrive), 1), 1);
+        assertThat(effects).containsExactly("unparked a");
+        Entry back = only(w.take(10, 1));
+        assertThat(back.stored.event().id()).isEqualTo("e-3");
+        assertThat(back.isRedrive()).isTrue();
+        w.ack(back, back.epoch, 2);
+        assertThat(effects).endsWith("ended 1");
+        assertThat(offsets(w.take(10, 2))).containsExactly(4L);
+    }
+
+    @Test
+    void aRecordedRetryScheduleIsRestoredAndAStaleOneIgnored() {
+        Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
+        Map<String, StateRecord.Read> facts = new LinkedHashMap<>();
+        for (StateRecord.Retry r : List.of(
+                new StateRecord.Retry(0, StateRecord.Source.TOPIC, 4, 9, Instant.ofEpochMilli(0), Instant.EPOCH, Instant.EPOCH, null, null),
+                new StateRecord.Retry(0, StateRecord.Source.TOPIC, 5, 2, Instant.ofEpochMilli(1500), Instant.EPOCH, Instant.EPOCH, null, null))) {
+            facts.put(r.key(), new StateRecord.Read(r.key(), Optional.of(r), 0));
+        }
+        w.assign(0, 5, facts, 1000);
+        w.admit(event(5, null), 1000);
+        w.admit(event(6, null), 1000);
+        assertThat(offsets(w.take(10, 1000))).containsExactly(6L);
+        Entry e = only(w.take(10, 1500));
+        assertThat(e.offset).isEqualTo(5);
+        assertThat(e.failures.attempts() + 1).as("attempt").isEqualTo(3);
+    }
+
+    @Test
+    void eventsTheFilterDoesNotMatchAreDoneWithoutADelivery() {
+        Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, EventFilter.compile("{\"type\": [\"even\"]}"));
+        w.assign(0, 0, Map.of(), 0);
+        for (long o = 0; o < 5; o++) {
+            w.admit(event(o, null), 0);
+        }
+        List<Entry> out = w.take(10, 0);
+        assertThat(offsets(out)).containsExactly(0L, 2L, 4L);
+        out.forEach(e -> w.ack(e, e.epoch, 1));
+        assertThat(w.commitOffset(0)).isEqualTo(5);
+    }
+
+    @Test
+    void aRevokedPartitionsDeliveriesAreVoid() {
+        Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
+        w.assign(0, 0, Map.of(), 0);
+        w.admit(event(0, null), 0);
+        Entry e = only(w.take(1, 0));
+        w.revoke(0);
+        assertThat(w.ack(e, e.epoch, 1)).isFalse();
+        assertThat(w.partitions()).isEmpty();
+        assertThat(w.leased()).isZero();
+    }
+}
