@@ -51,8 +51,11 @@ import org.slf4j.LoggerFactory;
  * lowest offset not released, with the released offsets above it as commit metadata
  * ({@link ReleasedOffsets}). Events due together are produced in offset order, which is their
  * publish order, so order per key holds. After a crash the next owner starts at the committed
- * offset: an event may be released twice (at least once), never lost. Records below the commit
- * point are deleted from the delay topic now and then (its retention is infinite).
+ * offset: an event may be released twice (at least once), never lost. A process that stops
+ * leaves the group at once; one that dies is noticed after the session timeout (10 s, or the
+ * client property {@code session.timeout.ms}), and its partitions' due events wait that long.
+ * Records below the commit point are deleted from the delay topic now and then (its retention is
+ * infinite).
  *
  * <p>Memory is bounded: a partition that holds more than {@value #MAX_HELD_EVENTS} events or its
  * share of {@value #MAX_HELD_BYTES} bytes is paused until half of them are released. The cost:
@@ -106,8 +109,10 @@ final class DelayForwarder implements AutoCloseable {
         p.put("enable.auto.commit", "false");
         p.put("auto.offset.reset", "earliest"); // a delay partition nobody committed yet is read from its first event
         p.put("metadata.max.age.ms", Integer.toString(METADATA_MAX_AGE_MS));
-        p.put("session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS));
-        p.put("heartbeat.interval.ms", Integer.toString(SESSION_TIMEOUT_MS / 5));
+        // how soon the others take over from a process that died: a client property may say otherwise
+        p.putIfAbsent("session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS));
+        int session = Integer.parseInt(String.valueOf(p.get("session.timeout.ms")).trim());
+        p.putIfAbsent("heartbeat.interval.ms", Integer.toString(Math.max(10, session / 5)));
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.producer = producer;
         this.cluster = cluster;
