@@ -17,11 +17,14 @@
  *  retry schedule, parked key    fact in the compacted state topic __herald.sub.* (state.StateRecord)
  *  dead letter                   record in the dead-letter topic, original event + dlq* attributes (failure.FailureLog)
  *  filter                        evaluated by the member; a non-matching event is done without a delivery
+ *  delayed event                 record in the delay topic __herald.delay.* until due; every broker's forwarder
+ *                                (group __herald.delayer) copies it to its topic then (delay.DelayedEvents)
  *  reset                         Admin alterConsumerGroupOffsets on an empty group
  * </pre>
  *
  * Packages: {@code cluster} (admin calls with a bound), {@code topic}, {@code codec},
  * {@code publish}, {@code read}, {@code group} (PARTITION), {@code dispatch} (KEY and NONE),
- * {@code state} (a subscription's state topic), {@code failure} (retry schedules and dead letters).
+ * {@code state} (a subscription's state topic), {@code failure} (retry schedules and dead letters),
+ * {@code delay} (delayed events).
  */
 package io.herald.kafka;
