@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -139,9 +140,7 @@ final class DelayForwarder implements AutoCloseable {
                 if (resubscribe.getAndSet(false)) {
                     consumer.subscribe(DELAY_TOPICS, listener); // asks for fresh metadata, so the new topic is matched now
                 }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(pollMillis()))) {
-                    read(record);
-                }
+                hold(consumer.poll(Duration.ofMillis(pollMillis())));
                 release();
                 commit();
                 limitMemory();
@@ -180,9 +179,36 @@ final class DelayForwarder implements AutoCloseable {
         return Math.max(0, next - now);
     }
 
+    /*
+     * The consumer's position is past every record poll returned. If holding them fails half way
+     * (the commit point of a new partition cannot be read), the records not held would be skipped
+     * and a later commit could pass them: so each partition of the batch is sought back to the
+     * batch's first record, and holding again skips what is held already.
+     */
+    private void hold(ConsumerRecords<byte[], byte[]> records) {
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                read(record);
+            }
+        } catch (RuntimeException e) {
+            for (TopicPartition tp : records.partitions()) {
+                try {
+                    consumer.seek(tp, records.records(tp).getFirst().offset());
+                } catch (IllegalStateException notAssigned) {
+                    // no longer ours: the next owner starts at the commit point
+                }
+            }
+            throw e;
+        }
+    }
+
     private void read(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-        HeldPartition partition = owned.computeIfAbsent(tp, this::adopt);
+        HeldPartition partition = owned.get(tp);
+        if (partition == null) {
+            adopt(Set.of(tp)); // assigned while an earlier adoption failed
+            partition = owned.get(tp);
+        }
         long due = DelayRecord.dueMillis(record).orElseGet(() -> {
             LOG.warn("delay record {}@{} has no valid {} header; releasing it now", tp, record.offset(), DelayRecord.DUE);
             return 0L;
@@ -224,7 +250,7 @@ final class DelayForwarder implements AutoCloseable {
         int partition;
         try {
             partition = targetPartition(held, delayPartition);
-        } catch (TopicNotFoundException e) {
+        } catch (RuntimeException e) { // the target is gone, or its partition count cannot be read now: a failed send
             acked.completeExceptionally(e);
             return acked;
         }
@@ -318,6 +344,8 @@ final class DelayForwarder implements AutoCloseable {
             return false;
         } catch (TopicNotFoundException e) {
             return true;
+        } catch (RuntimeException e) {
+            return false; // cannot tell now: tried again later
         }
     }
 
@@ -330,7 +358,12 @@ final class DelayForwarder implements AutoCloseable {
             return;
         }
         consumer.commitSync(commits, timeout);
-        commits.forEach((tp, c) -> owned.get(tp).committed(c));
+        commits.forEach((tp, c) -> {
+            HeldPartition partition = owned.get(tp);
+            if (partition != null) {
+                partition.committed(c);
+            }
+        });
     }
 
     /** Pauses a partition over its share of the memory bound, resumes it once half of that is free. */
@@ -380,11 +413,6 @@ final class DelayForwarder implements AutoCloseable {
                 }
             });
         }
-    }
-
-    private HeldPartition adopt(TopicPartition tp) {
-        adopt(Set.of(tp));
-        return owned.get(tp);
     }
 
     /** Starts holding {@code partitions} from their commit point, with the released offsets above it. */
