@@ -16,6 +16,10 @@
  *                                KEY / NONE the lowest unfinished offset
  *  retry schedule, parked key    fact in the compacted state topic __herald.sub.* (state.StateRecord)
  *  dead letter                   record in the dead-letter topic, original event + dlq* attributes (failure.FailureLog)
+ *  dead-letter queue             the dead-letter topic's records naming the subscription, minus its Resolved facts:
+ *                                Kafka deletes no single record, so a purge or redrive hides (deadletter.*)
+ *  redrive to the subscription   Redrive fact in the state partition of the event's original partition
+ *  subscription stats            dead letters, live Retry and Redrive facts; leased and acked/s are 0 (not in Kafka)
  *  filter                        evaluated by the member; a non-matching event is done without a delivery
  *  delayed event                 record in the delay topic __herald.delay.* until due; every broker's forwarder
  *                                (group __herald.delayer) copies it to its topic then (delay.DelayedEvents)
@@ -25,6 +29,6 @@
  * Packages: {@code cluster} (admin calls with a bound), {@code topic}, {@code codec},
  * {@code publish}, {@code read}, {@code group} (PARTITION), {@code dispatch} (KEY and NONE),
  * {@code state} (a subscription's state topic), {@code failure} (retry schedules and dead letters),
- * {@code delay} (delayed events).
+ * {@code deadletter} (the dead-letter queue: list, purge, redrive; stats), {@code delay} (delayed events).
  */
 package io.herald.kafka;
