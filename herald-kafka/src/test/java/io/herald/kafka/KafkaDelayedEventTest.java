@@ -133,6 +133,36 @@ class KafkaDelayedEventTest {
         }
     }
 
+    @Test
+    void morePendingEventsThanAForwarderHoldsAreAllReleasedInOrder() {
+        // 60,000 due together on one partition: more than the forwarder holds of a partition
+        // (50,000), so it stops reading, releases, and reads on
+        int total = 60_000;
+        try (KafkaBroker broker = connect()) {
+            broker.createTopic("many", TopicSpec.partitions(1));
+            Instant due = Instant.now().plusSeconds(10);
+            List<CompletableFuture<Void>> scheduled = new ArrayList<>();
+            for (int call = 0; call < total / 1000; call++) {
+                List<Event> batch = new ArrayList<>();
+                for (int i = call * 1000; i < (call + 1) * 1000; i++) {
+                    batch.add(Event.builder().type("t").source("/s").id(Integer.toString(i)).partitionKey("k" + (i % 10)).build());
+                }
+                scheduled.add(broker.publishAt("many", batch, due));
+            }
+            scheduled.forEach(CompletableFuture::join);
+            assertThat(Instant.now()).as("all were pending together").isBefore(due);
+            List<Integer> released = new ArrayList<>();
+            try (TopicReader reader = broker.reader("many", StartPosition.EARLIEST)) {
+                await().atMost(Duration.ofSeconds(90)).until(() -> {
+                    reader.poll(5000, Duration.ofMillis(200)).forEach(e -> released.add(Integer.parseInt(e.event().id())));
+                    return released.size() >= total;
+                });
+            }
+            assertThat(new ArrayList<>(new LinkedHashSet<>(released))).as("every event once, in publish order")
+                    .hasSize(total).isSorted();
+        }
+    }
+
     private static Event event(String id) {
         return Event.builder().type("t").source("/s").id(id).build();
     }
