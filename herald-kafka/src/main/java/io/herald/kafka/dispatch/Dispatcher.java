@@ -127,6 +127,11 @@ final class Dispatcher {
         return assignment;
     }
 
+    /** False once it stopped: closed, or its thread died of an error its consumers were told of. */
+    boolean isRunning() {
+        return state == State.RUNNING;
+    }
+
     // ---- the engine thread
 
     private void run() {
@@ -161,7 +166,15 @@ final class Dispatcher {
         try {
             long now = System.currentTimeMillis();
             for (ConsumerRecord<byte[], byte[]> r : records) {
-                window.admit(RecordEvents.stored(r), now);
+                io.herald.broker.StoredEvent stored;
+                try {
+                    stored = RecordEvents.stored(r);
+                } catch (MalformedEventException e) {
+                    // written by a plain Kafka producer: no event to deliver or to dead-letter; the rest of the batch goes on
+                    LOG.error("subscription '{}' on '{}' skips a record that is no CloudEvent: {}", subscription, topic, e.getMessage());
+                    continue;
+                }
+                window.admit(stored, now);
             }
             for (StateFollower.Tailed t : tailed) {
                 window.tailed(t.partition(), t.read(), now);

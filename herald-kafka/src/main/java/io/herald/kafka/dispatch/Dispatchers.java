@@ -64,7 +64,7 @@ public final class Dispatchers {
     private synchronized Dispatcher attach(String topic, String subscription, SubscriptionSpec spec) {
         String id = GroupIds.of(topic, subscription);
         Shared shared = running.get(id);
-        if (shared == null) {
+        if (shared == null || !shared.engine.isRunning()) {
             FailureLog failures = failureLog(topic, subscription, spec);
             shared = new Shared(new Dispatcher(clientBase, cluster.timeout(), cluster.bootstrapServers(), topic, subscription, spec, failures));
             running.put(id, shared);

@@ -51,6 +51,12 @@ public final class KafkaPushSubscriber implements Subscriber, GroupPeer {
             while (!closing) {
                 Set<Integer> failed = new HashSet<>();
                 for (Delivery d : member.poll(500, POLL_SLICE)) {
+                    if (d instanceof RedriveDelivery redriven) {
+                        if (!closing) {
+                            HandlerCall.handle(handler, redriven, (failing, e) -> failing.fail(null, e));
+                        }
+                        continue;
+                    }
                     PartitionDelivery delivery = (PartitionDelivery) d;
                     if (closing || failed.contains(d.position().partition()) || delivery.isStale()) {
                         continue; // it will come again from the committed cursor or the rewind

@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * hands the event out before it is due. When the retry policy gives up, or on a reject, the event
  * is written to the dead-letter topic and counts as acked once Kafka has the dead letter; the
  * partition goes on behind it at once. Events the subscription's filter does not match are acked
- * without a delivery.
+ * without a delivery. Dead letters redriven to the subscription ({@link Redrives}, from the state
+ * partition, which the member follows while it owns the partition) go one at a time before the
+ * partition's next event.
  *
  * <p>Threading: every method but the deliveries' ends is called by one thread at a time.
  */
@@ -73,6 +75,8 @@ final class PartitionMember {
     /** Offsets whose Retry fact is in the state topic: ended once the cursor passes them. */
     private final Map<TopicPartition, java.util.NavigableSet<Long>> recorded = new ConcurrentHashMap<>();
     private final Verdicts verdicts = new Verdicts();
+    /** Dead letters redriven to each partition, delivered before its next event. */
+    private final Map<TopicPartition, Redrives> redrives = new ConcurrentHashMap<>();
     private final FailureLog failureLog;
     private final StateFollower follower;
     private final EventFilter filter;
@@ -133,11 +137,13 @@ final class PartitionMember {
         while (true) {
             settle(false);
             resumeDue();
+            followRedrives();
             long left = deadline - System.nanoTime();
             // a poll is the member's sign of life even when the buffer could answer alone
-            fetch(buffered > 0 ? Duration.ZERO : Duration.ofNanos(Math.max(0, Math.min(left, Duration.ofMillis(100).toNanos()))));
-            if (buffered > 0 || left <= 0) {
-                return take(max);
+            fetch(deliverable() ? Duration.ZERO : Duration.ofNanos(Math.max(0, Math.min(left, Duration.ofMillis(100).toNanos()))));
+            List<Delivery> out = take(max);
+            if (!out.isEmpty() || left <= 0) {
+                return out;
             }
         }
     }
@@ -189,12 +195,53 @@ final class PartitionMember {
         }
     }
 
+    /** Whether something can be handed out now: a redriven event, or a fetched one not waiting behind one. */
+    private boolean deliverable() {
+        long now = System.currentTimeMillis();
+        for (Redrives r : redrives.values()) {
+            if (r.ready(now)) {
+                return true;
+            }
+        }
+        for (var e : buffer.entrySet()) {
+            Redrives r = redrives.get(e.getKey());
+            if (!e.getValue().isEmpty() && (r == null || !r.blocking())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** New Redrive facts of the partitions this member owns (written by the dead-letter queue of any process). */
+    private void followRedrives() {
+        if (redrives.isEmpty()) {
+            return;
+        }
+        for (StateFollower.Tailed t : follower.tail()) {
+            Redrives r = redrives.get(new TopicPartition(topic, t.partition()));
+            if (r != null && t.read().fact().orElse(null) instanceof StateRecord.Redrive d) {
+                r.add(t.read().key(), t.read().offset(), new StoredEvent(topic, d.deadLetter(), Instant.now(), d.event()), null);
+            }
+        }
+    }
+
     private List<Delivery> take(int max) {
-        List<Delivery> out = new ArrayList<>(Math.min(max, buffered));
+        List<Delivery> out = new ArrayList<>(Math.min(max, buffered + 1));
         Instant lease = Instant.now().plus(spec.sessionTimeout());
+        long now = System.currentTimeMillis();
+        for (Redrives r : redrives.values()) {
+            Redrives.Item item = out.size() < max ? r.take(now) : null;
+            if (item != null) {
+                out.add(new RedriveDelivery(topic, subscription, r, item, lease, verdicts));
+            }
+        }
         for (var it = buffer.entrySet().iterator(); it.hasNext() && out.size() < max; ) {
             var e = it.next();
             TopicPartition tp = e.getKey();
+            Redrives waiting = redrives.get(tp);
+            if (waiting != null && waiting.blocking()) {
+                continue; // a redriven dead letter goes before the partition's next event
+            }
             PartitionLedger ledger = ledgers.get(tp);
             ArrayDeque<ConsumerRecord<byte[], byte[]>> records = e.getValue();
             while (out.size() < max && !records.isEmpty()) {
@@ -296,6 +343,67 @@ final class PartitionMember {
                         deadLetter(tp, ledger, stored, failed, dead.reason());
                     }
                 }
+            }
+        }
+
+        void redriveAcked(Redrives queue, Redrives.Item item) {
+            if (queue.remove(item)) {
+                endRedrive(queue, item);
+            }
+        }
+
+        void redriveFailed(Redrives queue, Redrives.Item item, Duration delay, Throwable error) {
+            if (!queue.contains(item)) {
+                return;
+            }
+            Instant now = Instant.now();
+            FailureRecord failed = item.failures
+                    .next(error == null ? null : error.getClass().getName(), error == null ? null : String.valueOf(error.getMessage()), now);
+            switch (spec.retry().decide(failed.attempts(), error, ThreadLocalRandom.current())) {
+                case RetryPolicy.Outcome.Retry retry -> {
+                    Instant dueAt = now.plus(delay != null ? delay : retry.delay());
+                    track(failureLog.retry(failed.retry(queue.partition(), StateRecord.Source.REDRIVE, item.stateOffset, dueAt)));
+                    queue.retry(item, failed, dueAt.toEpochMilli());
+                }
+                case RetryPolicy.Outcome.DeadLetter dead -> redriveDeadLetter(queue, item, failed, dead.reason());
+            }
+        }
+
+        void redriveRejected(Redrives queue, Redrives.Item item, String reason) {
+            if (queue.contains(item)) {
+                redriveDeadLetter(queue, item, item.failures.next(null, reason, Instant.now()), reason);
+            }
+        }
+
+        private void redriveDeadLetter(Redrives queue, Redrives.Item item, FailureRecord failed, String reason) {
+            CompletableFuture<?> write = failureLog.deadLetter(item.stored.event(), item.stored.position(), failed, reason);
+            track(write.handle((m, error) -> {
+                if (error == null) {
+                    if (queue.remove(item)) {
+                        endRedrive(queue, item);
+                    }
+                    return null;
+                }
+                if (closing || !queue.contains(item)) {
+                    return null; // its Redrive fact stands: it is delivered again
+                }
+                LOG.warn("subscription '{}' on '{}': cannot write the dead letter of redriven {}; trying again in 1 s: {}", subscription,
+                        topic, item.stored.position(), error.toString());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+                redriveDeadLetter(queue, item, failed, reason);
+                return null;
+            }));
+        }
+
+        private void endRedrive(Redrives queue, Redrives.Item item) {
+            failureLog.end(queue.partition(), item.factKey);
+            if (item.retryRecorded) {
+                failureLog.end(queue.partition(), item.retryKey());
             }
         }
 
@@ -403,9 +511,22 @@ final class PartitionMember {
          */
         private void restoreRetries(TopicPartition tp) {
             long position = consumer.position(tp);
-            Map<String, StateRecord.Read> facts = follower.rebuild(tp.partition());
-            follower.release(tp.partition());
+            Map<String, StateRecord.Read> facts = follower.rebuild(tp.partition()); // then followed, for new redrives
             long now = System.currentTimeMillis();
+            Redrives queue = new Redrives(tp.partition());
+            Map<Long, StateRecord.Retry> redriveRetries = new HashMap<>();
+            for (StateRecord.Read read : facts.values()) {
+                if (read.fact().orElseThrow() instanceof StateRecord.Retry r && r.source() == StateRecord.Source.REDRIVE) {
+                    redriveRetries.put(r.offset(), r);
+                }
+            }
+            for (StateRecord.Read read : facts.values()) {
+                if (read.fact().orElseThrow() instanceof StateRecord.Redrive d) {
+                    queue.add(read.key(), read.offset(), new StoredEvent(topic, d.deadLetter(), Instant.now(), d.event()),
+                            redriveRetries.get(read.offset()));
+                }
+            }
+            redrives.put(tp, queue);
             for (StateRecord.Read read : facts.values()) {
                 if (read.fact().orElseThrow() instanceof StateRecord.Retry r && r.source() == StateRecord.Source.TOPIC
                         && r.offset() >= position) {
@@ -432,6 +553,11 @@ final class PartitionMember {
                 }
                 failures.remove(tp);
                 recorded.remove(tp);
+                Redrives r = redrives.remove(tp);
+                if (r != null) {
+                    r.detach();
+                }
+                follower.release(tp.partition());
                 pausedUntil.remove(tp);
                 committed.remove(tp);
             }

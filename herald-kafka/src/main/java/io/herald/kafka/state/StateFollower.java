@@ -26,6 +26,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class StateFollower implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StateFollower.class);
+
     private static final Duration POLL = Duration.ofMillis(50);
 
     private final String stateTopic;
@@ -70,7 +72,10 @@ public final class StateFollower implements AutoCloseable {
                     pending.add(r);
                     continue;
                 }
-                StateRecord.Read read = StateRecord.read(r);
+                StateRecord.Read read = readable(r);
+                if (read == null) {
+                    continue;
+                }
                 live.remove(read.key()); // a fact written again takes the place of its last write
                 if (read.fact().isPresent()) {
                     live.put(read.key(), read);
@@ -91,14 +96,29 @@ public final class StateFollower implements AutoCloseable {
     /** The facts and ends written to the followed partitions since the last call; does not wait. */
     public List<Tailed> tail() {
         List<Tailed> out = new ArrayList<>();
-        pending.forEach(r -> out.add(new Tailed(r.partition(), StateRecord.read(r))));
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(pending);
         pending.clear();
         if (!followed.isEmpty()) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ZERO)) {
-                out.add(new Tailed(r.partition(), StateRecord.read(r)));
+            consumer.poll(Duration.ZERO).forEach(records::add);
+        }
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            StateRecord.Read read = readable(r);
+            if (read != null) {
+                out.add(new Tailed(r.partition(), read));
             }
         }
         return out;
+    }
+
+    /** The fact, or null for a record this version cannot read (a later version's kind): skipped, not fatal. */
+    private StateRecord.Read readable(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            return StateRecord.read(r);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException | io.herald.event.MalformedEventException e) {
+            LOG.warn("state topic '{}': record {}@{} is not readable by this version and is skipped: {}", stateTopic, r.partition(),
+                    r.offset(), e.getMessage());
+            return null;
+        }
     }
 
     /** Stops following {@code partition}: its source partition went to another member. */
