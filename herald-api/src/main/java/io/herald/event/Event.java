@@ -75,10 +75,10 @@ public final class Event {
         this.dataContentType = b.dataContentType;
         this.dataSchema = b.dataSchema;
         this.data = b.data;
-        // a validated build may be followed by more use of the builder, so it copies; the codec's
-        // builders are used once, so their map is taken as it is
-        this.extensions = b.extensions == null ? Map.of()
-                : Collections.unmodifiableMap(validate ? new LinkedHashMap<>(b.extensions) : b.extensions);
+        // the event takes the builder's map as it is; a builder used again copies it before it
+        // changes it (most builders, a decoder's above all, build once: no copy per event)
+        this.extensions = b.extensions == null ? Map.of() : Collections.unmodifiableMap(b.extensions);
+        b.extensionsShared = b.extensions != null;
         if (validate) {
             EventValidation.validate(this);
         }
@@ -276,6 +276,8 @@ public final class Event {
         private String dataSchema;
         private byte[] data;
         private Map<String, String> extensions;
+        /** Whether a built event holds {@link #extensions}: copy it before changing it. */
+        private boolean extensionsShared;
 
         Builder() {
         }
@@ -364,6 +366,10 @@ public final class Event {
 
         /** An extension attribute; a {@code null} value removes it. */
         public Builder extension(String name, String value) {
+            if (extensionsShared) {
+                extensions = new LinkedHashMap<>(extensions);
+                extensionsShared = false;
+            }
             if (value == null) {
                 if (extensions != null) {
                     extensions.remove(name);
@@ -377,8 +383,13 @@ public final class Event {
             return this;
         }
 
-        // For the codec, which owns the array it decoded.
-        Builder dataWithoutCopy(byte[] data) {
+        /**
+         * The data as this very array, not a copy: for a codec that decoded it into an array
+         * nothing else holds (a Kafka consumer's record value), where the copy of {@link #data(byte[])}
+         * would be one more allocation and copy per consumed event. The caller gives the array
+         * away: it must not write to it afterwards, or the event would change.
+         */
+        public Builder dataWithoutCopy(byte[] data) {
             this.data = data;
             return this;
         }

@@ -170,6 +170,20 @@ class EventTest {
         }
 
         @Test
+        void aBuilderUsedAgainLeavesTheEventsItBuiltAsTheyWere() {
+            // the event takes the builder's extension map without a copy; the builder copies it before a change
+            Event.Builder builder = minimal().extension("region", "eu").partitionKey("k");
+            Event first = builder.build();
+            Event second = builder.extension("region", "us").extension("tier", "gold").build();
+            Event third = builder.extension("tier", null).build();
+
+            assertThat(first.extensions()).containsExactly(java.util.Map.entry("region", "eu"), java.util.Map.entry(Event.PARTITION_KEY, "k"));
+            assertThat(second.extensions()).containsOnly(java.util.Map.entry("region", "us"), java.util.Map.entry(Event.PARTITION_KEY, "k"),
+                    java.util.Map.entry("tier", "gold"));
+            assertThat(third.extensions()).containsOnly(java.util.Map.entry("region", "us"), java.util.Map.entry(Event.PARTITION_KEY, "k"));
+        }
+
+        @Test
         void textDataIsStoredAsUtf8AndLeavesTheContentTypeAlone() {
             Event event = minimal().data("grüße 🦉").build();
 

@@ -3,9 +3,9 @@ package io.herald.kafka.codec;
 import io.herald.event.Event;
 import io.herald.event.InvalidEventException;
 import io.herald.event.MalformedEventException;
+import io.herald.event.Rfc3339;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
@@ -19,7 +19,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * attribute          record part
  * specversion        header ce_specversion = "1.0"
  * id, source, type   headers ce_id, ce_source, ce_type
- * time               header ce_time, RFC 3339 (Instant.toString: UTC, up to nanoseconds)
+ * time               header ce_time, RFC 3339 ({@link Rfc3339}: written as Instant.toString, UTC, up to nanoseconds)
  * subject            header ce_subject
  * dataschema         header ce_dataschema
  * datacontenttype    header content-type (the binding's rule: not ce_datacontenttype)
@@ -63,7 +63,7 @@ public final class CloudEventsBinaryMode {
         add(headers, ID, event.id());
         add(headers, SOURCE, event.source());
         add(headers, TYPE, event.type());
-        event.time().ifPresent(t -> add(headers, TIME, t.toString()));
+        event.time().ifPresent(t -> add(headers, TIME, Rfc3339.format(t)));
         event.subject().ifPresent(s -> add(headers, SUBJECT, s));
         event.dataSchema().ifPresent(s -> add(headers, DATA_SCHEMA, s));
         event.dataContentType().ifPresent(c -> add(headers, CONTENT_TYPE, c));
@@ -86,7 +86,9 @@ public final class CloudEventsBinaryMode {
 
     /**
      * The event a record carries; throws {@link MalformedEventException} naming what is missing or
-     * wrong when the record is not a valid CloudEvent in binary mode.
+     * wrong when the record is not a valid CloudEvent in binary mode. The event takes {@code value}
+     * as its data, without a copy: a consumed record's value is an array of its own, and the
+     * caller must not write to it afterwards.
      */
     public static Event decode(byte[] key, byte[] value, Headers headers) {
         Event.Builder b = Event.builder().time(null);
@@ -102,7 +104,7 @@ public final class CloudEventsBinaryMode {
                 continue; // headers of other tools (tracing, Kafka Connect) are not attributes
             }
             switch (name) {
-                case SPEC_VERSION -> specVersion = text(h);
+                case SPEC_VERSION -> specVersion = specVersion(h);
                 case ID -> b.id(text(h));
                 case SOURCE -> b.source(text(h));
                 case TYPE -> b.type(text(h));
@@ -126,7 +128,7 @@ public final class CloudEventsBinaryMode {
             b.partitionKey(new String(key, StandardCharsets.UTF_8));
         }
         if (value != null) {
-            b.data(value);
+            b.dataWithoutCopy(value); // the consumer's deserializer made this array for this record alone
         }
         try {
             return b.build();
@@ -146,9 +148,15 @@ public final class CloudEventsBinaryMode {
         return new String(h.value(), StandardCharsets.UTF_8);
     }
 
+    /** The header's version; "1.0", which nearly every record carries, without decoding its bytes. */
+    private static String specVersion(Header h) {
+        byte[] v = h.value();
+        return v != null && v.length == 3 && v[0] == '1' && v[1] == '.' && v[2] == '0' ? Event.SPEC_VERSION : text(h);
+    }
+
     private static Instant parseTime(String text) {
         try {
-            return OffsetDateTime.parse(text).toInstant();
+            return Rfc3339.parse(text);
         } catch (DateTimeParseException e) {
             throw new MalformedEventException("header " + TIME + " '" + text + "' is not an RFC 3339 time", e);
         }
