@@ -20,9 +20,13 @@ import java.util.Objects;
  *                          it fails with an error naming the bootstrap servers
  * @param maxEventBytes     the largest event record (key, headers and value) a publish accepts;
  *                          topics Herald creates accept records of this size
+ * @param releasesDelayedEvents whether this process takes part in releasing delayed events when
+ *                          they are due (the open brokers share that work in a consumer group);
+ *                          off for short-lived clients such as the CLI, whose joining and leaving
+ *                          would only make the group rebalance. Some open broker must release them
  */
 public record KafkaConfig(String bootstrapServers, Map<String, String> clientProperties, short replicationFactor,
-                          Duration requestTimeout, int maxEventBytes) implements BackendConfig {
+                          Duration requestTimeout, int maxEventBytes, boolean releasesDelayedEvents) implements BackendConfig {
 
     public static final short DEFAULT_REPLICATION_FACTOR = 1;
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -48,26 +52,31 @@ public record KafkaConfig(String bootstrapServers, Map<String, String> clientPro
     }
 
     public static KafkaConfig of(String bootstrapServers) {
-        return new KafkaConfig(bootstrapServers, Map.of(), DEFAULT_REPLICATION_FACTOR, DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_EVENT_BYTES);
+        return new KafkaConfig(bootstrapServers, Map.of(), DEFAULT_REPLICATION_FACTOR, DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_EVENT_BYTES, true);
     }
 
     /** A Kafka client setting, such as {@code security.protocol=SASL_SSL}. */
     public KafkaConfig clientProperty(String name, String value) {
         Map<String, String> copy = new LinkedHashMap<>(clientProperties);
         copy.put(name, value);
-        return new KafkaConfig(bootstrapServers, copy, replicationFactor, requestTimeout, maxEventBytes);
+        return new KafkaConfig(bootstrapServers, copy, replicationFactor, requestTimeout, maxEventBytes, releasesDelayedEvents);
     }
 
     public KafkaConfig replicationFactor(short factor) {
-        return new KafkaConfig(bootstrapServers, clientProperties, factor, requestTimeout, maxEventBytes);
+        return new KafkaConfig(bootstrapServers, clientProperties, factor, requestTimeout, maxEventBytes, releasesDelayedEvents);
     }
 
     public KafkaConfig requestTimeout(Duration timeout) {
-        return new KafkaConfig(bootstrapServers, clientProperties, replicationFactor, timeout, maxEventBytes);
+        return new KafkaConfig(bootstrapServers, clientProperties, replicationFactor, timeout, maxEventBytes, releasesDelayedEvents);
     }
 
     public KafkaConfig maxEventBytes(int bytes) {
-        return new KafkaConfig(bootstrapServers, clientProperties, replicationFactor, requestTimeout, bytes);
+        return new KafkaConfig(bootstrapServers, clientProperties, replicationFactor, requestTimeout, bytes, releasesDelayedEvents);
+    }
+
+    /** Whether this process releases delayed events when due; see {@link #releasesDelayedEvents()}. */
+    public KafkaConfig releasesDelayedEvents(boolean releases) {
+        return new KafkaConfig(bootstrapServers, clientProperties, replicationFactor, requestTimeout, maxEventBytes, releases);
     }
 
     /** The passthrough properties with the bootstrap servers: the base of every client's settings. */

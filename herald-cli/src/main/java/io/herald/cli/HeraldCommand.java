@@ -114,7 +114,8 @@ public final class HeraldCommand extends CommandGroup {
         }
         String servers = kafka != null ? kafka : data == null ? environment.get(KAFKA_ENVIRONMENT_VARIABLE) : null;
         if (servers != null && !servers.isBlank()) {
-            return KafkaConfig.of(servers);
+            // a command lives for seconds: the application's brokers release delayed events
+            return KafkaConfig.of(servers).releasesDelayedEvents(false);
         }
         return EmbeddedConfig.of(dataDirectory());
     }

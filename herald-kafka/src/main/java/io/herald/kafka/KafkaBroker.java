@@ -77,7 +77,8 @@ public final class KafkaBroker implements Broker {
         this.cluster = cluster;
         this.topics = new Topics(cluster, config.replicationFactor(), config.maxEventBytes());
         this.publisher = new Publisher(config.clientBase(), topics, config.maxEventBytes());
-        this.delayed = DelayedEvents.start(config.clientBase(), cluster, topics, config.replicationFactor(), config.maxEventBytes());
+        this.delayed = DelayedEvents.start(config.clientBase(), cluster, topics, config.replicationFactor(), config.maxEventBytes(),
+                config.releasesDelayedEvents());
         this.stateTopics = new StateTopics(cluster, config.replicationFactor());
         this.deadLetterQueues = new DeadLetterQueues(cluster, config.clientBase(), topics, publisher, stateTopics);
         this.internal = new InternalProducer(config.clientBase(), config.maxEventBytes() + 64 * 1024);

@@ -49,6 +49,24 @@ class KafkaDelayedEventTest {
     }
 
     @Test
+    void aBrokerThatDoesNotReleaseDelayedEventsLeavesThemToOneThatDoes() {
+        Instant due = Instant.now().plusMillis(300);
+        try (KafkaBroker publisher = KafkaBroker.connect(KafkaConfig.of(kafka.bootstrapServers()).releasesDelayedEvents(false))) {
+            publisher.createTopic("left-to-others", TopicSpec.partitions(1));
+            publisher.publishAt("left-to-others", Event.builder().type("t").source("/s").id("later").build(), due).join();
+            try (TopicReader reader = publisher.reader("left-to-others", StartPosition.EARLIEST)) {
+                // long past its due time, no broker that releases is open: it waits in the delay topic
+                assertThat(reader.poll(1, Duration.ofSeconds(2))).isEmpty();
+                try (KafkaBroker releaser = connect()) {
+                    List<StoredEvent> got = new ArrayList<>();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> got.addAll(reader.poll(1, Duration.ofMillis(200))));
+                    assertThat(got).extracting(e -> e.event().id()).containsExactly("later");
+                }
+            }
+        }
+    }
+
+    @Test
     void whenTheProcessHoldingDelayedEventsStopsAnotherReleasesThemAllInPublishOrderPerKey() {
         KafkaBroker first = connect();
         KafkaBroker second = connect();

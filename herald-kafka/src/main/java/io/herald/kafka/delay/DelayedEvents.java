@@ -45,11 +45,13 @@ public final class DelayedEvents implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final Topics topics;
     private final DelayTopics delayTopics;
+    /** Null when this process does not release delayed events (see KafkaConfig.releasesDelayedEvents). */
     private final DelayForwarder forwarder;
     private final int maxEventBytes;
     private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
 
-    private DelayedEvents(Map<String, Object> clientBase, Cluster cluster, Topics topics, short replicationFactor, int maxEventBytes) {
+    private DelayedEvents(Map<String, Object> clientBase, Cluster cluster, Topics topics, short replicationFactor, int maxEventBytes,
+                          boolean releases) {
         Map<String, Object> p = new HashMap<>(clientBase);
         p.putIfAbsent("linger.ms", "0");
         p.put("acks", "all");
@@ -60,14 +62,16 @@ public final class DelayedEvents implements AutoCloseable {
         this.topics = topics;
         this.delayTopics = new DelayTopics(cluster, topics, replicationFactor, maxEventBytes);
         this.maxEventBytes = maxEventBytes;
-        this.forwarder = new DelayForwarder(clientBase, producer, cluster, topics);
+        this.forwarder = releases ? new DelayForwarder(clientBase, producer, cluster, topics) : null;
     }
 
-    /** Opens the producer and starts this process's forwarder. */
+    /** Opens the producer and, if this process {@code releases} delayed events, starts its forwarder. */
     public static DelayedEvents start(Map<String, Object> clientBase, Cluster cluster, Topics topics, short replicationFactor,
-                                      int maxEventBytes) {
-        DelayedEvents delayed = new DelayedEvents(clientBase, cluster, topics, replicationFactor, maxEventBytes);
-        delayed.forwarder.start();
+                                      int maxEventBytes, boolean releases) {
+        DelayedEvents delayed = new DelayedEvents(clientBase, cluster, topics, replicationFactor, maxEventBytes, releases);
+        if (delayed.forwarder != null) {
+            delayed.forwarder.start();
+        }
         return delayed;
     }
 
@@ -83,7 +87,7 @@ public final class DelayedEvents implements AutoCloseable {
         for (Event event : events) {
             records.add(DelayRecord.of(delayTopic, partition(topic, partitions, event), topic, event, due)); // all checked before the first is sent
         }
-        if (delayTopics.ensure(topic, partitions)) {
+        if (delayTopics.ensure(topic, partitions) && forwarder != null) {
             forwarder.delayTopicCreated();
         }
         List<CompletableFuture<Void>> acks = records.stream().map(r -> send(topic, r)).toList();
@@ -136,7 +140,9 @@ public final class DelayedEvents implements AutoCloseable {
     /** Stops this process's forwarder (its partitions go to the other processes) and the producer. */
     @Override
     public void close() {
-        forwarder.close();
+        if (forwarder != null) {
+            forwarder.close();
+        }
         producer.close(Duration.ofSeconds(10));
     }
 }
