@@ -82,18 +82,34 @@ public final class FailureLog {
                 CloudEventsBinaryMode.headers(dead))));
     }
 
+    /*
+     * The first dead letters of a subscription come together (one per key that failed) and each
+     * asks for the topic on its own virtual thread. Seen on the in-JVM Kafka: one made the topic
+     * while another found it made and sent at once, before the leaders had their partitions; the
+     * idempotent producer's first batch got NOT_LEADER, a later one was taken, and the retry of
+     * the first was refused with OUT_OF_ORDER_SEQUENCE_NUMBER for good, so no dead letter of that
+     * partition was ever written. One at a time in this process, the others find the count that
+     * Topics.create caches only once every leader answered; a topic another process is making
+     * is described, which also waits for every leader (ListOffsets).
+     */
     private int ensureDeadLetterTopic() {
-        int count;
-        try {
-            count = topics.partitions(deadLetterTopic);
-        } catch (io.herald.broker.TopicNotFoundException missing) {
-            try {
-                count = topics.create(deadLetterTopic, TopicSpec.partitions(topics.partitions(topic))).partitions().size();
-            } catch (TopicExistsException raced) {
-                count = topics.partitions(deadLetterTopic);
+        synchronized (FailureLog.class) {
+            Integer known = deadLetterPartitions;
+            if (known != null) {
+                return known;
             }
+            int count;
+            try {
+                count = topics.partitions(deadLetterTopic);
+            } catch (io.herald.broker.TopicNotFoundException missing) {
+                try {
+                    count = topics.create(deadLetterTopic, TopicSpec.partitions(topics.partitions(topic))).partitions().size();
+                } catch (TopicExistsException raced) {
+                    count = topics.describe(deadLetterTopic).partitions().size();
+                }
+            }
+            deadLetterPartitions = count;
+            return count;
         }
-        deadLetterPartitions = count;
-        return count;
     }
 }
