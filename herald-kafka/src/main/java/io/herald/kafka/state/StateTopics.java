@@ -51,6 +51,9 @@ public final class StateTopics {
         String name = InternalTopics.subscriptionState(topic, subscription);
         Optional<Integer> existing = partitionsOf(name);
         if (existing.isPresent()) {
+            // it may be a moment old, made by a parallel subscribe or purge: its leaders must answer
+            // before anything is written (see awaitWritable); ListOffsets waits for them
+            StartOffsets.ends(cluster, Topics.partitionsOf(name, existing.get()));
             return existing.get();
         }
         NewTopic state = new NewTopic(name, partitions, replicationFactor).configs(Map.of("cleanup.policy", "compact"));
