@@ -148,6 +148,10 @@ public final class Driver {
                             : String.format(Locale.ROOT, "kafka-backend, %s: PARTITION and 1-ms handler: %s, one thread per partition",
                                     system.name(), system.ackedShape(Ordering.PARTITION, consumers)));
                 }
+                table.addNote("kafka-backend, the row 'Kafka: CloudEvents SDK deserializer': the Kafka column's producer writes the "
+                        + "records Herald writes (CloudEvents binary mode) and its consumers read them with the CloudEvents SDK's "
+                        + "CloudEventDeserializer (io.cloudevents:cloudevents-kafka); the other rows' Kafka records are EventBinaryFormat "
+                        + "values without headers");
             }
             if (options.workloads().stream().anyMatch(w -> List.of(AckedWorkload.NAME, RetryWorkload.NAME, RedriveWorkload.NAME).contains(w))) {
                 table.addNote("Herald KEY/NONE lease duration: " + options.lease().toMillis() + " ms; retry backoff: none (a nack is delivered again at once)");

@@ -1,6 +1,7 @@
 package io.herald.bench;
 
 import io.herald.broker.Ordering;
+import io.herald.event.EventBinaryFormat;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +20,11 @@ import java.util.Map;
  *   <li>PARTITION acked: a stock of {@link #events} events drained by 8 consumers that ack each
  *       one ({@link AckedLoad}'s throughput phase): Herald's 8 PARTITION push subscribers against
  *       a consumer group of 8 KafkaConsumers that poll, handle and commit. Issue target: Herald's
- *       overhead at most 15 %;</li>
+ *       overhead at most 15 %. Twice: against raw consumers of {@link EventBinaryFormat} values
+ *       (records without headers, decoded to {@code Event}s), and against raw consumers of the very
+ *       records Herald writes (CloudEvents binary mode) that the CloudEvents SDK's Kafka
+ *       deserializer turns into {@code CloudEvent}s ({@link KafkaUnderTest.RecordFormat#CLOUDEVENTS_SDK}):
+ *       the work a raw-Kafka user of CloudEvents does, and so Herald's like-for-like peer;</li>
  *   <li>1-ms handlers: {@link #slowEvents} events whose handler sleeps 1 ms (I/O-like), Herald's
  *       KEY ordering with concurrency {@value #KEY_CONCURRENCY} against raw partition-ordered
  *       consumption (8 KafkaConsumers, one thread per partition, each record in order, commit
@@ -60,6 +65,11 @@ final class KafkaBackendWorkload {
                 new KafkaBackendCase(String.format(Locale.ROOT, "PARTITION acked, %d cons, %,d ev, ack-only handler", CONSUMERS, events),
                         Metric.ACKED_PER_SECOND, new Target.ShareOfKafka(PARTITION_SHARE, Metric.ACKED_PER_SECOND),
                         (system, run) -> acked(system, run, Ordering.PARTITION, CONSUMERS, 0, events)),
+                new KafkaBackendCase(String.format(Locale.ROOT,
+                        "PARTITION acked, %d cons, %,d ev, ack-only handler; Kafka: CloudEvents SDK deserializer", CONSUMERS, events),
+                        Metric.ACKED_PER_SECOND, new Target.ShareOfKafka(PARTITION_SHARE, Metric.ACKED_PER_SECOND),
+                        (system, run) -> acked(system instanceof KafkaUnderTest kafka ? kafka.withCloudEventsSdk() : system, run,
+                                Ordering.PARTITION, CONSUMERS, 0, events)),
                 new KafkaBackendCase(String.format(Locale.ROOT,
                         "handler 1 ms, %,d ev: Herald KEY concurrency %d vs Kafka partition-ordered, %d cons", slow, KEY_CONCURRENCY, CONSUMERS),
                         Metric.ACKED_PER_SECOND, new Target.TimesKafka(5, Metric.ACKED_PER_SECOND),

@@ -3,6 +3,9 @@ package io.herald.bench;
 import io.herald.broker.Ordering;
 import io.herald.event.Event;
 import io.herald.event.EventBinaryFormat;
+import io.herald.kafka.codec.CloudEventsBinaryMode;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.kafka.CloudEventDeserializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,15 +48,37 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Kafka through its ordinary clients, against a broker in another JVM. The record value is the
- * event's {@link EventBinaryFormat} encoding (encoded on the publishing thread, as Herald encodes
- * it on the publishing thread), the key its partition key or null; consumers decode each value
- * back to an {@link Event}, as Herald's deliveries do. So both systems move the same bytes and do
- * the same per-event work at the edges.
+ * Kafka through its ordinary clients, against a broker in another JVM, with records in one of two
+ * {@link RecordFormat}s. By default the record value is the event's {@link EventBinaryFormat}
+ * encoding (encoded on the publishing thread, as Herald encodes it on the publishing thread), the
+ * key its partition key or null; consumers decode each value back to an {@link Event}, as Herald's
+ * deliveries do. So both systems move the same bytes and do the same per-event work at the edges.
+ * {@link #withCloudEventsSdk()} is the same cluster with the records Herald's Kafka backend writes,
+ * read as a raw-Kafka user of CloudEvents reads them.
  */
 final class KafkaUnderTest implements BrokerUnderTest {
+
+    /** How events become records and back. */
+    enum RecordFormat {
+        /** The event's {@link EventBinaryFormat} encoding as the value, no headers; consumers decode it to an {@link Event}. */
+        HERALD_VALUE,
+        /**
+         * The record Herald's Kafka backend writes ({@link CloudEventsBinaryMode}: {@code ce_*} headers,
+         * the data as the value, the partition key as the key); consumers deserialize it with the
+         * CloudEvents SDK's Kafka binding ({@link CloudEventDeserializer}, in the consumer's poll) into a
+         * {@link CloudEvent}: the like-for-like baseline of Herald's consumers, which decode the same
+         * records into {@link Event}s. For throughput rows only: the bench's handler is given a stand-in
+         * event ({@link #STAND_IN}, which never fails and carries no due time) and the CloudEvent is
+         * what the application would use.
+         */
+        CLOUDEVENTS_SDK
+    }
+
+    /** What the handler of a {@link RecordFormat#CLOUDEVENTS_SDK} consumer is given: index {@link KeyedEvents#NEVER_FAILS}, due time 0. */
+    private static final Event STAND_IN = KeyedEvents.event(KeyedEvents.NEVER_FAILS, 0, new java.util.SplittableRandom(1));
 
     /** The producer settings the comparison fixes (besides linger): acks=all, 256 KiB batches, no compression. */
     static final int BATCH_SIZE = 256 * 1024;
@@ -68,15 +93,31 @@ final class KafkaUnderTest implements BrokerUnderTest {
 
     private final String bootstrap;
     private final Admin admin;
+    private final RecordFormat format;
+    /** Whether {@link #close} closes the admin client: a {@link #withCloudEventsSdk()} view shares its owner's. */
+    private final boolean ownsAdmin;
+    /** Read by the CloudEvents consumers, so that no JIT can drop the work of deserializing. */
+    private static volatile int consumedIds;
 
     KafkaUnderTest(String bootstrap) {
+        this(bootstrap, Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)), RecordFormat.HERALD_VALUE, true);
+    }
+
+    private KafkaUnderTest(String bootstrap, Admin admin, RecordFormat format, boolean ownsAdmin) {
         this.bootstrap = bootstrap;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        this.admin = admin;
+        this.format = format;
+        this.ownsAdmin = ownsAdmin;
+    }
+
+    /** The same cluster and admin client with {@link RecordFormat#CLOUDEVENTS_SDK} records; closing it closes nothing. */
+    KafkaUnderTest withCloudEventsSdk() {
+        return new KafkaUnderTest(bootstrap, admin, RecordFormat.CLOUDEVENTS_SDK, false);
     }
 
     @Override
     public String name() {
-        return "Kafka";
+        return format == RecordFormat.HERALD_VALUE ? "Kafka" : "Kafka + CloudEvents SDK";
     }
 
     @Override
@@ -157,6 +198,11 @@ final class KafkaUnderTest implements BrokerUnderTest {
             }
 
             private ProducerRecord<byte[], byte[]> record(Event event) {
+                if (format == RecordFormat.CLOUDEVENTS_SDK) {
+                    // Kafka's partitioner puts a key where Herald's KeyPartitioner does (murmur2)
+                    return new ProducerRecord<>(topic, null, CloudEventsBinaryMode.key(event), CloudEventsBinaryMode.value(event),
+                            CloudEventsBinaryMode.headers(event));
+                }
                 byte[] key = event.partitionKey().map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(null);
                 return new ProducerRecord<>(topic, key, EventBinaryFormat.encode(event));
             }
@@ -179,6 +225,7 @@ final class KafkaUnderTest implements BrokerUnderTest {
 
     @Override
     public PullConsumer pull(String topic, String subscription) {
+        requireHeraldValue("pull consumers");
         KafkaConsumer<byte[], byte[]> consumer = consumer(subscription);
         consumer.subscribe(List.of(topic));
         return new PullConsumer() {
@@ -201,6 +248,7 @@ final class KafkaUnderTest implements BrokerUnderTest {
     /** A consumer thread polling in a loop: Kafka's form of a push subscription. */
     @Override
     public AutoCloseable push(String topic, String subscription, EventSink sink) throws Exception {
+        requireHeraldValue("push consumers");
         KafkaConsumer<byte[], byte[]> consumer = consumer(subscription);
         CountDownLatch assigned = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -262,6 +310,7 @@ final class KafkaUnderTest implements BrokerUnderTest {
         ConsumerThreads threads = new ConsumerThreads();
         try {
             if (ordering == Ordering.NONE) {
+                requireHeraldValue("share groups");
                 ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, subscription);
                 admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(
                         new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET))))
@@ -291,14 +340,33 @@ final class KafkaUnderTest implements BrokerUnderTest {
                 : "consumer group of " + consumers + " KafkaConsumers, commitAsync of processed records every 20 ms";
     }
 
-    private KafkaConsumer<byte[], byte[]> ackingConsumer(String group) {
+    @SuppressWarnings("unchecked")
+    private KafkaConsumer<byte[], Object> ackingConsumer(String group) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(MAX_POLL_RECORDS));
-        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Deserializer<?> values = format == RecordFormat.HERALD_VALUE ? new ByteArrayDeserializer() : new CloudEventDeserializer();
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), (Deserializer<Object>) values);
+    }
+
+    private void requireHeraldValue(String what) {
+        if (format != RecordFormat.HERALD_VALUE) {
+            throw new UnsupportedOperationException(what + " read " + RecordFormat.HERALD_VALUE + " records only; "
+                    + format + " is a baseline of consumer-group throughput rows");
+        }
+    }
+
+    /** The event the bench's handler is given for a consumed record value (see {@link RecordFormat}). */
+    private static Event handlerEvent(Object value) {
+        if (value instanceof CloudEvent event) {
+            consumedIds += event.getId().length();
+            return STAND_IN;
+        }
+        byte[] bytes = (byte[]) value;
+        return EventBinaryFormat.decode(bytes, 0, bytes.length);
     }
 
     private KafkaShareConsumer<byte[], byte[]> shareConsumer(String group) {
@@ -367,7 +435,7 @@ final class KafkaUnderTest implements BrokerUnderTest {
         private final AtomicBoolean stop = new AtomicBoolean();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        void startGroup(String name, KafkaConsumer<byte[], byte[]> consumer, String topic, AckedHandler handler, Set<Long> failedOnce) {
+        void startGroup(String name, KafkaConsumer<byte[], Object> consumer, String topic, AckedHandler handler, Set<Long> failedOnce) {
             wakeups.add(consumer::wakeup);
             threads.add(Thread.ofPlatform().name("kafka-acked-" + name).start(() -> {
                 try {
@@ -375,7 +443,7 @@ final class KafkaUnderTest implements BrokerUnderTest {
                     long lastCommit = System.nanoTime();
                     boolean uncommitted = false;
                     while (!stop.get()) {
-                        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_WAIT);
+                        ConsumerRecords<byte[], Object> records = consumer.poll(POLL_WAIT);
                         if (records.isEmpty()) {
                             if (uncommitted) {
                                 consumer.commitAsync();
@@ -385,9 +453,9 @@ final class KafkaUnderTest implements BrokerUnderTest {
                             continue;
                         }
                         for (TopicPartition tp : records.partitions()) {
-                            for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+                            for (ConsumerRecord<byte[], Object> r : records.records(tp)) {
                                 long id = ((long) tp.partition() << 40) | r.offset();
-                                Event event = EventBinaryFormat.decode(r.value(), 0, r.value().length);
+                                Event event = handlerEvent(r.value());
                                 boolean retried = !failedOnce.isEmpty() && failedOnce.remove(id);
                                 Verdict verdict = handler.handle(event, retried ? 2 : 1);
                                 if (verdict == Verdict.NACK) {
@@ -472,6 +540,8 @@ final class KafkaUnderTest implements BrokerUnderTest {
 
     @Override
     public void close() {
-        admin.close(Duration.ofSeconds(10));
+        if (ownsAdmin) {
+            admin.close(Duration.ofSeconds(10));
+        }
     }
 }
