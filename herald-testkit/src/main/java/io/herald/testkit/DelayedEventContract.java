@@ -42,11 +42,12 @@ public abstract class DelayedEventContract extends BrokerContract {
         Instant due = Instant.now().plusMillis(1500);
         broker.publishAt(topic, List.of(event(0), event(1), event(2)), due).join();
         restart();
-        assertThat(broker.describeTopic(topic).eventCount()).isZero();
+        // a restart may outlast the delay (Kafka's does), so "not before it is due" is read from the
+        // append times rather than from an empty topic right after the restart
         try (TopicReader reader = broker.reader(topic, StartPosition.EARLIEST)) {
             List<StoredEvent> got = PublishContract.readAll(reader, 3);
             assertThat(got).extracting(e -> numberOf(e.event())).containsExactly(0, 1, 2);
-            assertThat(got.getFirst().appendTime()).isAfterOrEqualTo(due.minusMillis(1));
+            assertThat(got).allSatisfy(e -> assertThat(e.appendTime()).isAfterOrEqualTo(due.minusMillis(1)));
         }
     }
 
