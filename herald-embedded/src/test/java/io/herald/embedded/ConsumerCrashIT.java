@@ -7,6 +7,7 @@ import io.herald.broker.Broker;
 import io.herald.broker.Delivery;
 import io.herald.broker.PullSubscriber;
 import io.herald.broker.SubscriptionSpec;
+import io.herald.testkit.ChildJvm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;

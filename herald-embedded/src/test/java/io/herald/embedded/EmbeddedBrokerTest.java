@@ -10,6 +10,7 @@ import io.herald.broker.StorageException;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.broker.TopicSpec;
 import io.herald.event.Event;
+import io.herald.testkit.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,6 +9,7 @@ import io.herald.broker.StartPosition;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicReader;
 import io.herald.event.Event;
+import io.herald.testkit.ChildJvm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

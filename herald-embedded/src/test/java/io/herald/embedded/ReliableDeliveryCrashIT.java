@@ -7,6 +7,7 @@ import io.herald.broker.Broker;
 import io.herald.broker.DeadLetter;
 import io.herald.broker.DeadLetterSelector;
 import io.herald.broker.Subscriber;
+import io.herald.testkit.ChildJvm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

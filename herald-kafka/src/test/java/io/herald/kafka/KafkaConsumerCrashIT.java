@@ -12,6 +12,7 @@ import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicReader;
 import io.herald.broker.TopicSpec;
 import io.herald.event.Event;
+import io.herald.testkit.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.herald.embedded;
+package io.herald.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * A child JVM running a main class from the test class path, whose stdout lines are handed to a
  * listener as they come, and which a test can kill the way a crash would: SIGKILL, no shutdown hooks.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
     private final Process process;
     private final Thread reader;
@@ -44,7 +44,7 @@ final class ChildJvm implements AutoCloseable {
         });
     }
 
-    static ChildJvm start(Class<?> main, Consumer<String> onLine, String... args) throws IOException {
+    public static ChildJvm start(Class<?> main, Consumer<String> onLine, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
@@ -58,23 +58,23 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** SIGKILL: the process gets no chance to flush, close or run hooks. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
         reader.join();
     }
 
-    int waitFor() throws InterruptedException {
+    public int waitFor() throws InterruptedException {
         int code = process.waitFor();
         reader.join();
         return code;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String stderr() {
+    public String stderr() {
         return String.join("\n", stderr);
     }
 
