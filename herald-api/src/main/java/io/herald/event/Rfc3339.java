@@ -1,5 +1,6 @@
 package io.herald.event;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -37,6 +38,14 @@ public final class Rfc3339 {
 
     /** The text of {@link Instant#toString}; years 0 to 9999 without java.time's formatter. */
     public static String format(Instant instant) {
+        return new String(formatToAscii(instant), StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * {@link #format} as US-ASCII bytes, for a protocol that carries bytes (a Kafka header): the
+     * digits are written once, without a {@code String} between them and the record.
+     */
+    public static byte[] formatToAscii(Instant instant) {
         long seconds = instant.getEpochSecond();
         long day = Math.floorDiv(seconds, SECONDS_PER_DAY);
         int secondOfDay = (int) Math.floorMod(seconds, SECONDS_PER_DAY);
@@ -51,7 +60,7 @@ public final class Rfc3339 {
         int month = (int) (mp < 10 ? mp + 3 : mp - 9);
         long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
         if (year < 0 || year > 9999) {
-            return instant.toString(); // a sign and more digits: java.time's rules
+            return instant.toString().getBytes(StandardCharsets.US_ASCII); // a sign and more digits: java.time's rules
         }
         int nanos = instant.getNano();
         int fractionDigits = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
@@ -74,7 +83,7 @@ public final class Rfc3339 {
             at += fractionDigits;
         }
         out[at] = 'Z';
-        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return out;
     }
 
     private static void digits(byte[] out, int at, int value, int width) {

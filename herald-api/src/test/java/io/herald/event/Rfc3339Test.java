@@ -24,6 +24,7 @@ class Rfc3339Test {
     void formatIsInstantToStringAndParseReadsItBack(@ForAll("instants") Instant t) {
         String text = Rfc3339.format(t);
         assertThat(text).isEqualTo(t.toString());
+        assertThat(Rfc3339.formatToAscii(t)).isEqualTo(t.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         assertThat(Rfc3339.parse(text)).isEqualTo(t);
     }
 

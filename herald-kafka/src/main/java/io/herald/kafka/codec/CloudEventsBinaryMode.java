@@ -63,7 +63,10 @@ public final class CloudEventsBinaryMode {
         add(headers, ID, event.id());
         add(headers, SOURCE, event.source());
         add(headers, TYPE, event.type());
-        event.time().ifPresent(t -> add(headers, TIME, Rfc3339.format(t)));
+        Instant time = event.time().orElse(null);
+        if (time != null) {
+            headers.add(TIME, Rfc3339.formatToAscii(time));
+        }
         event.subject().ifPresent(s -> add(headers, SUBJECT, s));
         event.dataSchema().ifPresent(s -> add(headers, DATA_SCHEMA, s));
         event.dataContentType().ifPresent(c -> add(headers, CONTENT_TYPE, c));

@@ -27,6 +27,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -182,11 +183,12 @@ final class PartitionMember {
             stopped.removeAll(consumer.paused());
             consumer.pause(stopped);
         }
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(wait)) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        ConsumerRecords<byte[], byte[]> fetched = consumer.poll(wait);
+        for (TopicPartition tp : fetched.partitions()) { // per partition, not per record: no key and lookups for each
             if (ledgers.containsKey(tp)) {
-                buffer.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(r);
-                buffered++;
+                List<ConsumerRecord<byte[], byte[]>> records = fetched.records(tp);
+                buffer.computeIfAbsent(tp, k -> new ArrayDeque<>(records.size())).addAll(records);
+                buffered += records.size();
             }
         }
         if (!stopped.isEmpty()) {
@@ -253,7 +255,9 @@ final class PartitionMember {
                     ledger.ack(r.offset()); // not for this subscription: done without a delivery
                     continue;
                 }
-                int attempt = failures.getOrDefault(tp, Map.of()).getOrDefault(r.offset(), FailureRecord.NONE).attempts() + 1;
+                Map<Long, FailureRecord> known = failures.get(tp);
+                FailureRecord failed = known == null || known.isEmpty() ? null : known.get(r.offset());
+                int attempt = failed == null ? 1 : failed.attempts() + 1;
                 out.add(new PartitionDelivery(stored, subscription, attempt, lease, ledger, verdicts));
             }
             if (records.isEmpty()) {

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -62,9 +64,34 @@ public final class Publisher implements AutoCloseable {
         for (Event event : events) {
             records.add(toRecord(topic, partitions, event)); // all checked before the first is sent
         }
-        List<CompletableFuture<Position>> futures = records.stream().map(this::send).toList();
-        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-                .thenApply(ignored -> futures.stream().map(CompletableFuture::join).toList());
+        // one future for the batch, completed when every record is answered (with the first
+        // failure, if any): not a future per record and a tree of allOf futures over them
+        CompletableFuture<List<Position>> done = new CompletableFuture<>();
+        if (records.isEmpty()) {
+            done.complete(List.of());
+            return done;
+        }
+        Position[] positions = new Position[records.size()];
+        AtomicInteger pending = new AtomicInteger(records.size());
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int i = 0; i < records.size(); i++) {
+            int index = i;
+            send(records.get(i), (position, error) -> {
+                if (error != null) {
+                    failure.compareAndSet(null, error);
+                } else {
+                    positions[index] = position;
+                }
+                if (pending.decrementAndGet() == 0) { // each answer's write happens before its decrement
+                    if (failure.get() != null) {
+                        done.completeExceptionally(failure.get());
+                    } else {
+                        done.complete(List.of(positions));
+                    }
+                }
+            });
+        }
+        return done;
     }
 
     /**
@@ -92,18 +119,29 @@ public final class Publisher implements AutoCloseable {
 
     private CompletableFuture<Position> send(ProducerRecord<byte[], byte[]> record) {
         CompletableFuture<Position> future = new CompletableFuture<>();
+        send(record, (position, error) -> {
+            if (error == null) {
+                future.complete(position);
+            } else {
+                future.completeExceptionally(error);
+            }
+        });
+        return future;
+    }
+
+    /** Sends the record; {@code answer} gets its position or the failure as a Herald exception, once. */
+    private void send(ProducerRecord<byte[], byte[]> record, BiConsumer<Position, HeraldException> answer) {
         try {
             producer.send(record, (metadata, error) -> {
                 if (error == null) {
-                    future.complete(new Position(metadata.partition(), metadata.offset()));
+                    answer.accept(new Position(metadata.partition(), metadata.offset()), null);
                 } else {
-                    future.completeExceptionally(map(record.topic(), error));
+                    answer.accept(null, map(record.topic(), error));
                 }
             });
         } catch (RuntimeException e) {
-            future.completeExceptionally(map(record.topic(), e));
+            answer.accept(null, map(record.topic(), e));
         }
-        return future;
     }
 
     private HeraldException map(String topic, Throwable error) {
