@@ -23,7 +23,7 @@ import org.apache.kafka.server.common.MetadataVersion;
  * RECIPES.md describes: two free loopback ports, storage formatted in code, test-sized thread
  * pools. Group session timeouts down to 100 ms are allowed so the suite can let a member die fast.
  */
-final class InJvmKafka implements AutoCloseable {
+public final class InJvmKafka implements AutoCloseable {
 
     private final Path logDir;
     private final kafka.server.KafkaConfig config;
@@ -38,7 +38,7 @@ final class InJvmKafka implements AutoCloseable {
     }
 
     /** Stops the broker and starts it again on the same ports and log directory. */
-    void restart() throws Exception {
+    public void restart() throws Exception {
         server.shutdown();
         server.awaitShutdown();
         server = new KafkaRaftServer(config, Time.SYSTEM);
@@ -46,7 +46,7 @@ final class InJvmKafka implements AutoCloseable {
         awaitReady(bootstrap);
     }
 
-    static InJvmKafka start() throws Exception {
+    public static InJvmKafka start() throws Exception {
         Path logDir = Files.createTempDirectory("herald-kafka-test");
         int port = freePort();
         int controllerPort = freePort();
@@ -110,7 +110,7 @@ final class InJvmKafka implements AutoCloseable {
         }
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return bootstrap;
     }
 
