@@ -80,10 +80,15 @@ public final class KafkaBroker implements Broker {
         this.delayed = DelayedEvents.start(config.clientBase(), cluster, topics, config.replicationFactor(), config.maxEventBytes(),
                 config.releasesDelayedEvents());
         this.stateTopics = new StateTopics(cluster, config.replicationFactor());
-        this.deadLetterQueues = new DeadLetterQueues(cluster, config.clientBase(), topics, publisher, stateTopics);
         this.internal = new InternalProducer(config.clientBase(), config.maxEventBytes() + 64 * 1024);
+        this.deadLetterQueues = new DeadLetterQueues(cluster, config.clientBase(), topics, publisher, internal, stateTopics);
         this.dispatchers = new Dispatchers(config.clientBase(), cluster, topics, internal);
-        this.subscriptions = new Subscriptions(cluster, topics, deadLetterQueues::stats);
+        // Kafka holds no lease: leased counts those of this process's engines, the process that asks
+        this.subscriptions = new Subscriptions(cluster, topics, (topic, subscription, spec, committed) -> {
+            SubscriptionInfo.Stats kept = deadLetterQueues.stats(topic, subscription, spec, committed);
+            return new SubscriptionInfo.Stats(dispatchers.leased(topic, subscription), kept.retrying(), kept.deadLettered(),
+                    kept.redriving(), kept.ackedPerSecond());
+        });
     }
 
     /**

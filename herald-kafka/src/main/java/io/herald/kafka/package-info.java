@@ -13,13 +13,15 @@
  *  subscription, PARTITION       consumer group "topic:subscription", classic protocol (group.*)
  *  subscription, KEY / NONE      the same group; one member per process shared by its consumers (dispatch.*)
  *  cursor                        committed offsets: PARTITION below the first unacked delivery,
- *                                KEY / NONE the lowest unfinished offset
+ *                                KEY / NONE the lowest unfinished offset, with the offsets finished above it
+ *                                in the commit metadata (group.CommitMetadata, group.OffsetRanges)
  *  retry schedule, parked key    fact in the compacted state topic __herald.sub.* (state.StateRecord)
  *  dead letter                   record in the dead-letter topic, original event + dlq* attributes (failure.FailureLog)
  *  dead-letter queue             the dead-letter topic's records naming the subscription, minus its Resolved facts:
  *                                Kafka deletes no single record, so a purge or redrive hides (deadletter.*)
  *  redrive to the subscription   Redrive fact in the state partition of the event's original partition
- *  subscription stats            dead letters, live Retry and Redrive facts; leased and acked/s are 0 (not in Kafka)
+ *  subscription stats            dead letters, live Retry and Redrive facts; leased: the leases of the asking
+ *                                process's KEY / NONE engines (leases live in memory); acked/s is 0 (not in Kafka)
  *  filter                        evaluated by the member; a non-matching event is done without a delivery
  *  delayed event                 record in the delay topic __herald.delay.* until due; every broker's forwarder
  *                                (group __herald.delayer) copies it to its topic then (delay.DelayedEvents)

@@ -9,8 +9,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The producer of the records Herald writes for itself: subscription state facts and dead
- * letters. Idempotent with {@code acks=all}, like the user's publishes, because a retry schedule
+ * The producer of the records Herald writes for itself: subscription state facts (the engines'
+ * and members' retry schedules and parked keys, the dead-letter queue's redrives and resolutions)
+ * and dead letters; the one producer of such records, so they are written alike. Idempotent with {@code acks=all}, like the user's publishes, because a retry schedule
  * or a dead letter is acknowledged state: the event it is about counts as handled (or waits)
  * only once the record is on the in-sync replicas. One per broker connection; thread-safe.
  */

@@ -4,6 +4,7 @@ import io.herald.broker.DeadLetterSelector;
 import io.herald.broker.SubscriptionInfo;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.kafka.cluster.Cluster;
+import io.herald.kafka.cluster.InternalProducer;
 import io.herald.kafka.publish.Publisher;
 import io.herald.kafka.state.StateRecord;
 import io.herald.kafka.state.StateTopicReader;
@@ -21,14 +22,19 @@ public final class DeadLetterQueues {
     private final Cluster cluster;
     private final Map<String, Object> clientBase;
     private final Topics topics;
+    /** Redrives to a topic: they are publishes like the user's. */
     private final Publisher publisher;
+    /** State facts (Redrive, Resolved, the end of a Park): the same producer as the engines' facts. */
+    private final InternalProducer internal;
     private final StateTopics stateTopics;
 
-    public DeadLetterQueues(Cluster cluster, Map<String, Object> clientBase, Topics topics, Publisher publisher, StateTopics stateTopics) {
+    public DeadLetterQueues(Cluster cluster, Map<String, Object> clientBase, Topics topics, Publisher publisher, InternalProducer internal,
+                            StateTopics stateTopics) {
         this.cluster = cluster;
         this.clientBase = Map.copyOf(clientBase);
         this.topics = topics;
         this.publisher = publisher;
+        this.internal = internal;
         this.stateTopics = stateTopics;
     }
 
@@ -46,8 +52,9 @@ public final class DeadLetterQueues {
      *       the fact a leftover);
      *   <li>{@code redriving}: live {@link StateRecord.Redrive} facts;
      *   <li>{@code leased} and {@code ackedPerSecond}: 0. Leases live in the members that hold
-     *       them, in whichever process, and an ack rate needs two readings of the committed
-     *       offsets over time; neither is in Kafka for one call to read.
+     *       them, in whichever process (the broker adds the leases of its own engines), and an ack
+     *       rate needs two readings of the committed offsets over time; neither is in Kafka for
+     *       one call to read.
      * </ul>
      *
      * @param committed the committed offset of each partition of {@code topic}
@@ -82,6 +89,10 @@ public final class DeadLetterQueues {
 
     Publisher publisher() {
         return publisher;
+    }
+
+    InternalProducer internal() {
+        return internal;
     }
 
     StateTopics stateTopics() {

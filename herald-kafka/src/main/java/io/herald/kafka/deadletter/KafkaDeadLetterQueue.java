@@ -147,7 +147,7 @@ public final class KafkaDeadLetterQueue implements DeadLetterQueue {
                     List<StateRecord> facts = new ArrayList<>(chunk.size());
                     for (DeadLetter d : chunk) {
                         facts.add(new StateRecord.Redrive(Math.floorMod(d.originalPosition().partition(), statePartitions),
-                                deadLetterTopic, d.position(), d.event()));
+                                deadLetterTopic, d.position(), d.event(), d.originalPosition()));
                     }
                     write(facts);
                 }
@@ -190,7 +190,7 @@ public final class KafkaDeadLetterQueue implements DeadLetterQueue {
         List<CompletableFuture<?>> ends = new ArrayList<>();
         for (String key : unparked) {
             String park = new StateRecord.Park(0, key, 0).key();
-            ends.add(kafka.publisher().append(StateRecord.end(stateTopic, StateRecord.partitionOf(key, statePartitions), park)));
+            ends.add(kafka.internal().send(StateRecord.end(stateTopic, StateRecord.partitionOf(key, statePartitions), park)));
         }
         join(ends);
         return selected.size();
@@ -273,7 +273,7 @@ public final class KafkaDeadLetterQueue implements DeadLetterQueue {
     private void write(List<StateRecord> facts) {
         List<CompletableFuture<?>> acks = new ArrayList<>(facts.size());
         for (StateRecord fact : facts) {
-            acks.add(kafka.publisher().append(StateRecord.write(stateTopic, fact)));
+            acks.add(kafka.internal().send(StateRecord.write(stateTopic, fact)));
         }
         join(acks);
     }

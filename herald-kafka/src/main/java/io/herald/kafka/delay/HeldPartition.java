@@ -1,5 +1,6 @@
 package io.herald.kafka.delay;
 
+import io.herald.kafka.group.OffsetRanges;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import org.apache.kafka.common.header.Headers;
  * What the forwarder holds of one delay partition it owns: the events read and not yet released,
  * in due order (then offset order, so events due together keep their publish order), and the
  * commit point: below the lowest offset not released, with the released offsets above it as
- * metadata ({@link ReleasedOffsets}). Not thread-safe: the forwarder thread owns it.
+ * metadata ({@link OffsetRanges}). Not thread-safe: the forwarder thread owns it.
  */
 final class HeldPartition {
 
@@ -34,7 +35,7 @@ final class HeldPartition {
     private final PriorityQueue<Held> waiting = new PriorityQueue<>();
     /** Offsets read and not yet released: waiting, or sent and not acknowledged. */
     private final TreeSet<Long> unreleased = new TreeSet<>();
-    private final ReleasedOffsets released;
+    private final OffsetRanges released;
     /** The next offset to read; -1 until known. */
     private long next;
     private long heldBytes;
@@ -45,7 +46,7 @@ final class HeldPartition {
         this.partition = partition;
         this.topicId = topicId;
         this.next = committed == null ? -1 : committed.offset();
-        this.released = committed == null ? new ReleasedOffsets() : ReleasedOffsets.decode(committed.offset(), committed.metadata());
+        this.released = committed == null ? new OffsetRanges() : OffsetRanges.decode(committed.offset(), committed.metadata());
         this.lastCommit = committed;
     }
 
@@ -114,7 +115,7 @@ final class HeldPartition {
         }
         long offset = unreleased.isEmpty() ? next : unreleased.first();
         released.forgetBelow(offset);
-        OffsetAndMetadata commit = new OffsetAndMetadata(offset, released.encode(offset));
+        OffsetAndMetadata commit = new OffsetAndMetadata(offset, released.encode(offset, OffsetRanges.MAX_CHARS));
         if (commit.equals(lastCommit)) {
             return Optional.empty();
         }

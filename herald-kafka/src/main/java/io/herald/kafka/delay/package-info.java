@@ -11,7 +11,7 @@
  *  (DelayRecord: the CloudEvents record         | when due: produce to orders partition p,
  *   + herald-due, herald-target;                |   acks=all, idempotent; wait for the acks
  *   p = the partition e will enter)             | then commit p below the first offset not released,
- *                                               |   metadata = offsets released above it (ReleasedOffsets)
+ *                                               |   metadata = offsets released above it (group.OffsetRanges)
  *                                               v
  *                                          orders partition p: subscriptions and readers see e now
  * </pre>
@@ -19,7 +19,7 @@
  * <ul>
  *   <li>{@link io.herald.kafka.delay.DelayedEvents}: the entry; schedules, deletes with the topic, runs the forwarder.
  *   <li>{@code DelayTopics}: a delay topic per topic, made on first use (infinite retention; trimmed by the forwarder).
- *   <li>{@code DelayRecord}: the record format. {@code ReleasedOffsets}: the commit metadata format.
+ *   <li>{@code DelayRecord}: the record format. Its commit metadata format is {@code group.OffsetRanges}, shared with the KEY/NONE engine.
  *   <li>{@code DelayForwarder}, {@code HeldPartition}: the release loop and what it holds per partition.
  * </ul>
  *

@@ -8,6 +8,7 @@ import io.herald.event.MalformedEventException;
 import io.herald.kafka.failure.FailureLog;
 import io.herald.kafka.group.CommitMetadata;
 import io.herald.kafka.group.GroupIds;
+import io.herald.kafka.group.OffsetRanges;
 import io.herald.kafka.read.RecordEvents;
 import io.herald.kafka.state.StateFollower;
 import io.herald.kafka.state.StateRecord;
@@ -49,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * <p>One thread (the engine's) owns the Kafka consumer and the {@link StateFollower}: it fetches,
  * pauses a partition with too many unfinished events, hears facts other processes write, and
  * commits each partition's lowest unfinished offset (asynchronously each round, synchronously
- * when a partition is revoked and on close). A partition is assigned paused; its state partition
+ * when a partition is revoked and on close), with the offsets finished above it in the commit
+ * metadata ({@link CommitMetadata#withFinished}), so that the next owner skips them rather than
+ * delivering again every event acked behind one whose retry waits. A partition is assigned paused; its state partition
  * is rebuilt before it is resumed, so nothing of it is handed out before its retry schedules and
  * parked keys are known. Subscribers' threads poll the window and end deliveries under one lock.
  */
@@ -77,7 +80,8 @@ final class Dispatcher {
     private final String metadata;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Map<Integer, Long> committed = new HashMap<>();
+    /** The last commit of each partition (read when assigned, then made): only a change is committed. */
+    private final Map<Integer, OffsetAndMetadata> committed = new HashMap<>();
     /** Assigned, paused until their state partition is read. Engine thread only. */
     private final Set<TopicPartition> rebuilding = new HashSet<>();
     private final Set<TopicPartition> full = new HashSet<>();
@@ -198,13 +202,20 @@ final class Dispatcher {
 
     /** Reads the state partition of each newly assigned partition, then lets it be fetched. */
     private void rebuildAssigned() {
+        if (rebuilding.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> lastCommits = consumer.committed(Set.copyOf(rebuilding));
         for (TopicPartition tp : List.copyOf(rebuilding)) {
             long position = consumer.position(tp);
+            OffsetAndMetadata last = lastCommits.get(tp);
+            OffsetRanges finished = last == null || last.offset() != position ? new OffsetRanges()
+                    : CommitMetadata.finished(last.metadata(), position);
             Map<String, StateRecord.Read> facts = follower.rebuild(tp.partition());
             lock.lock();
             try {
-                window.assign(tp.partition(), position, facts, System.currentTimeMillis());
-                committed.put(tp.partition(), position);
+                window.assign(tp.partition(), position, finished, facts, System.currentTimeMillis());
+                committed.put(tp.partition(), last != null ? last : new OffsetAndMetadata(position, metadata));
                 changed.signalAll();
             } finally {
                 lock.unlock();
@@ -236,14 +247,15 @@ final class Dispatcher {
         consumer.resume(resume);
     }
 
-    /** The partitions whose lowest unfinished offset moved; called with the lock held. */
+    /** The partitions whose lowest unfinished offset or finished offsets above it changed; called with the lock held. */
     private Map<TopicPartition, OffsetAndMetadata> commits(Collection<Integer> partitions) {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
         for (int p : partitions) {
             long offset = window.commitOffset(p);
-            Long before = committed.put(p, offset);
-            if (before == null || before != offset) {
-                out.put(new TopicPartition(topic, p), new OffsetAndMetadata(offset, metadata));
+            OffsetAndMetadata commit = new OffsetAndMetadata(offset, CommitMetadata.withFinished(metadata, window.finished(p), offset));
+            OffsetAndMetadata before = committed.put(p, commit);
+            if (!commit.equals(before)) {
+                out.put(new TopicPartition(topic, p), commit);
             }
         }
         return out;
@@ -404,6 +416,16 @@ final class Dispatcher {
         verdict(() -> window.extend(e, epoch, by, System.currentTimeMillis()));
     }
 
+    /** Deliveries of this engine whose lease runs now. */
+    long leased() {
+        lock.lock();
+        try {
+            return window.leased();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     long leaseDeadline(Entry e) {
         lock.lock();
         try {
@@ -478,7 +500,7 @@ final class Dispatcher {
 
         @Override
         public void deadLetter(Entry e, int epoch, String reason) {
-            CompletableFuture<?> write = failures.deadLetter(e.stored.event(), e.position(), e.failures, reason);
+            CompletableFuture<?> write = failures.deadLetter(e.stored.event(), e.originalPosition(), e.failures, reason);
             write.whenCompleteAsync((m, error) -> {
                 if (error == null) {
                     lock.lock();

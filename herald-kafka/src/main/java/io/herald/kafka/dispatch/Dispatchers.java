@@ -50,6 +50,15 @@ public final class Dispatchers {
         });
     }
 
+    /**
+     * The leases this process's engine of the subscription holds now; 0 if it runs none. Leases
+     * live in the process that holds them (Kafka stores none), so this counts only this process's.
+     */
+    public synchronized long leased(String topic, String subscription) {
+        Shared shared = running.get(GroupIds.of(topic, subscription));
+        return shared == null || !shared.engine.isRunning() ? 0 : shared.engine.leased();
+    }
+
     /** Where a subscription's failures go: its state topic and its dead-letter topic. */
     public FailureLog failureLog(String topic, String subscription, SubscriptionSpec spec) {
         return new FailureLog(producer, topics, topic, subscription, spec.deadLetterTopicFor(topic, subscription));

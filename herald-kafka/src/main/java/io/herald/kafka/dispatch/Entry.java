@@ -41,6 +41,8 @@ final class Entry {
     long dueAt;
     long leaseDeadline;
     ArrayDeque<Entry> keyQueue;
+    /** A redriven event's position in the topic, if its redrive fact says; null otherwise. */
+    Position originalPosition;
 
     Entry(int partition, long offset, StoredEvent stored, String key, String redriveKey) {
         this.partition = partition;
@@ -60,6 +62,15 @@ final class Entry {
 
     Position position() {
         return stored.position();
+    }
+
+    /**
+     * Where the event was published, which its dead letter names: for a redriven event, the
+     * position its redrive fact carries (its first dead letter's original position), else
+     * the previous dead letter's own.
+     */
+    Position originalPosition() {
+        return originalPosition != null ? originalPosition : stored.position();
     }
 
     /** Handed out or being settled: its key's later events wait. */

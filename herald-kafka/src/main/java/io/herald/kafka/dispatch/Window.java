@@ -6,6 +6,7 @@ import io.herald.broker.RetryPolicy;
 import io.herald.broker.StoredEvent;
 import io.herald.event.EventFilter;
 import io.herald.kafka.failure.FailureRecord;
+import io.herald.kafka.group.OffsetRanges;
 import io.herald.kafka.state.StateRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +32,7 @@ import java.util.random.RandomGenerator;
  *                          └── retry due ◀── delayed ◀── recorded ◀──────┤ (Retry fact written)
  *                                                                        └ last attempt / reject
  *                                                                          ─▶ dead letter ─▶ done
- *  commit of a partition = its lowest offset not done
+ *  commit of a partition = its lowest offset not done, with the offsets done above it
  * </pre>
  *
  * What must reach Kafka (a retry schedule, a dead letter, the end of a fact) goes to
@@ -95,7 +96,15 @@ final class Window {
      * are its state partition's live facts (see {@link io.herald.kafka.state.StateFollower#rebuild}).
      */
     void assign(int partition, long position, Map<String, StateRecord.Read> facts, long now) {
-        PartitionWindow pw = new PartitionWindow(partition, position);
+        assign(partition, position, new OffsetRanges(), facts, now);
+    }
+
+    /**
+     * As {@link #assign(int, long, Map, long)}, with the offsets at or above {@code position} that
+     * an earlier owner finished (its commit metadata says which): they are skipped, not delivered again.
+     */
+    void assign(int partition, long position, OffsetRanges finished, Map<String, StateRecord.Read> facts, long now) {
+        PartitionWindow pw = new PartitionWindow(partition, position, finished);
         partitions.put(partition, pw);
         List<StateRecord.Read> redrives = new ArrayList<>();
         for (StateRecord.Read read : facts.values()) {
@@ -150,7 +159,14 @@ final class Window {
         while (!pw.entries.isEmpty() && pw.entries.peekFirst().state == Entry.State.DONE) {
             pw.entries.pollFirst();
         }
-        return pw.entries.isEmpty() ? pw.next : pw.entries.peekFirst().offset;
+        long offset = pw.entries.isEmpty() ? pw.next : pw.entries.peekFirst().offset;
+        pw.finished.forgetBelow(offset);
+        return offset;
+    }
+
+    /** The partition's offsets done at or above its {@link #commitOffset}: the commit carries them. */
+    OffsetRanges finished(int partition) {
+        return partitions.get(partition).finished;
     }
 
     /** Events of the partition in memory and not done: the owner stops fetching above a limit. */
@@ -169,7 +185,9 @@ final class Window {
             return;
         }
         pw.next = offset + 1;
-        if (filter != null && !filter.matches(stored.event())) {
+        boolean filteredOut = filter != null && !filter.matches(stored.event());
+        if (filteredOut || pw.finished.contains(offset)) {
+            pw.finished.add(offset);
             pw.recorded.remove(offset);
             if (!pw.entries.isEmpty()) {
                 Entry skipped = new Entry(pw.partition, offset, stored, null, null);
@@ -212,6 +230,7 @@ final class Window {
         StoredEvent stored = new StoredEvent(redrive.deadLetterTopic(), redrive.deadLetter(), Instant.ofEpochMilli(now), redrive.event());
         String key = ordering == Ordering.KEY ? redrive.event().partitionKey().orElse(null) : null;
         Entry e = new Entry(pw.partition, stateOffset, stored, key, factKey);
+        e.originalPosition = redrive.original();
         StateRecord.Retry recorded = pw.redriveRetries.remove(stateOffset);
         if (recorded != null) {
             restore(e, recorded);
@@ -483,6 +502,7 @@ final class Window {
             pw.redrives.remove(e.redriveKey);
         } else {
             pw.unfinished--;
+            pw.finished.add(e.offset);
         }
         ArrayDeque<Entry> queue = e.keyQueue;
         if (queue != null) {
@@ -565,12 +585,15 @@ final class Window {
         final Map<String, ArrayDeque<Entry>> keys = new HashMap<>();
         final Set<String> parked = new HashSet<>();
         final Map<String, Entry> redrives = new LinkedHashMap<>();
+        /** Offsets done at or above the commit offset (acked, dead-lettered, filtered out, or done by an earlier owner). */
+        final OffsetRanges finished;
         long next;
         int unfinished;
 
-        PartitionWindow(int partition, long position) {
+        PartitionWindow(int partition, long position, OffsetRanges finished) {
             this.partition = partition;
             this.next = position;
+            this.finished = finished;
         }
     }
 

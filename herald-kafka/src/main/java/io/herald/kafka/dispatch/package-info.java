@@ -14,7 +14,10 @@
  *
  * <ul>
  *   <li><b>Nothing lives only in memory.</b> A partition commits its lowest unfinished offset,
- *       so a crash redelivers what was in flight and skips nothing. A failed event's schedule
+ *       so a crash redelivers what was in flight and skips nothing. The offsets finished above it
+ *       (acked, dead-lettered, filtered out) go in the commit metadata as ranges, so a new owner
+ *       does not deliver again everything acked behind an event whose retry waits an hour; the
+ *       ranges that do not fit Kafka's metadata limit are delivered again (at least once). A failed event's schedule
  *       (attempts, due time, failures) is a {@code Retry} fact in the subscription's compacted
  *       state topic before the retry waits; a new owner of the partition reads the state
  *       partition to its end before it hands out anything, so attempts and due times survive a

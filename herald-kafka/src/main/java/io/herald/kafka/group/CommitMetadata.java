@@ -27,11 +27,20 @@ import java.util.Set;
  * Durations are ISO-8601, the start is {@link StartPosition#toString()} (read back by
  * {@link StartPosition#parse}). A spec whose text passes Kafka's default
  * {@code offset.metadata.max.bytes} is not stored; metadata that is absent or not ours reads as empty.
+ *
+ * <p>The KEY/NONE engine adds {@code "finished":"r1:..."} ({@link OffsetRanges}): the offsets
+ * acked, dead-lettered or filtered out at or above the committed offset, which a retrying event
+ * below them keeps the commit from passing; a new owner of the partition skips them instead of
+ * delivering them again. They get what the spec leaves of {@value #MAX_BYTES} characters; the
+ * finished offsets that do not fit are delivered again (at least once, never lost). A reader of
+ * the spec ignores the field, and a cursor moved by hand drops it (its offsets are relative).
  */
 public final class CommitMetadata {
 
     static final int MAX_BYTES = 4000;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FINISHED_FIELD = ",\"finished\":\"";
+    private static final int OFFSET_RANGES_EMPTY_LENGTH = "r1:".length();
 
     private CommitMetadata() {
     }
@@ -56,6 +65,40 @@ public final class CommitMetadata {
         root.put("keyAfterDeadLetter", spec.keyAfterDeadLetter().name());
         String text = root.toString();
         return text.length() > MAX_BYTES ? "" : text;
+    }
+
+    /**
+     * The engine's metadata: {@code spec} (the text of {@link #of}) with the offsets finished at
+     * or above {@code committed}, as many as fit, lowest first.
+     */
+    public static String withFinished(String spec, OffsetRanges finished, long committed) {
+        int room = MAX_BYTES - spec.length() - FINISHED_FIELD.length() - 2;
+        if (spec.isEmpty() || room < 8 || finished.rangeCount() == 0) {
+            return spec;
+        }
+        String ranges = finished.encode(committed, room);
+        if (ranges.length() <= OFFSET_RANGES_EMPTY_LENGTH) {
+            return spec;
+        }
+        return spec.substring(0, spec.length() - 1) + FINISHED_FIELD + ranges + "\"}";
+    }
+
+    /** The offsets finished at or above {@code committed} that the metadata names; none if it names none. */
+    public static OffsetRanges finished(String metadata, long committed) {
+        if (metadata == null || !metadata.startsWith("{\"v\":1") || !metadata.contains(FINISHED_FIELD)) {
+            return new OffsetRanges();
+        }
+        try {
+            JsonNode field = JSON.readTree(metadata).get("finished");
+            return OffsetRanges.decode(committed, field == null ? null : field.asText());
+        } catch (Exception e) {
+            return new OffsetRanges(); // not ours: nothing is known to be finished
+        }
+    }
+
+    /** The spec alone, without the finished offsets of the commit it came with (for a cursor moved elsewhere). */
+    static String specOnly(String metadata) {
+        return parse(metadata).map(CommitMetadata::of).orElse("");
     }
 
     static Optional<SubscriptionSpec> parse(String metadata) {

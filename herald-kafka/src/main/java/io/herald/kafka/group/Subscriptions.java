@@ -168,7 +168,7 @@ public final class Subscriptions {
         List<TopicPartition> partitions = Topics.partitionsOf(topic, topics.partitions(topic));
         Map<TopicPartition, OffsetAndMetadata> before = committed(group, topic);
         String metadata = before.values().stream().map(OffsetAndMetadata::metadata).filter(m -> CommitMetadata.parse(m).isPresent())
-                .findFirst().orElse("");
+                .findFirst().map(CommitMetadata::specOnly).orElse(""); // finished offsets are relative to the old cursor
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         StartOffsets.resolve(cluster, partitions, to).forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, metadata)));
         try {

@@ -94,15 +94,6 @@ public final class Publisher implements AutoCloseable {
         return done;
     }
 
-    /**
-     * Appends a record Herald built itself (a state fact, its tombstone) as it is, to the
-     * partition it names: the same acks=all and per-partition call order as a publish, without
-     * the checks a user's event needs.
-     */
-    public CompletableFuture<Position> append(ProducerRecord<byte[], byte[]> record) {
-        return send(record);
-    }
-
     private ProducerRecord<byte[], byte[]> toRecord(String topic, int partitions, Event event) {
         byte[] key = CloudEventsBinaryMode.key(event);
         byte[] value = CloudEventsBinaryMode.value(event);

@@ -30,10 +30,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * redrive/&lt;dlq&gt;/&lt;partition&gt;/&lt;offset&gt;   the event, binary format      the redriven event is acked or dead-lettered
  * resolved/&lt;dlq&gt;/&lt;partition&gt;/&lt;offset&gt;  {}                            never: the dead letter is hidden for good
  * </pre>
+ *
+ * A redrive record also carries the event's position in the subscription's topic, in the headers
+ * {@value #ORIGINAL_PARTITION} and {@value #ORIGINAL_OFFSET} (decimal text), so that a redriven
+ * event that fails again is dead-lettered naming where it was published, not where its previous
+ * dead letter was. A redrive record without them (written before they existed) reads with no
+ * original position.
  */
 public sealed interface StateRecord {
 
     ObjectMapper JSON = new ObjectMapper();
+    String ORIGINAL_PARTITION = "herald-original-partition";
+    String ORIGINAL_OFFSET = "herald-original-offset";
 
     /** The compaction key of this fact. */
     String key();
@@ -60,8 +68,16 @@ public sealed interface StateRecord {
         }
     }
 
-    /** A dead letter sent back to its subscription: delivered from attempt 1, in this topic's order, in key order. */
-    record Redrive(int partition, String deadLetterTopic, Position deadLetter, Event event) implements StateRecord {
+    /**
+     * A dead letter sent back to its subscription: delivered from attempt 1, in this topic's order,
+     * in key order. {@code original}: where the event was in the subscription's topic; null if the
+     * record did not say.
+     */
+    record Redrive(int partition, String deadLetterTopic, Position deadLetter, Event event, Position original) implements StateRecord {
+        public Redrive(int partition, String deadLetterTopic, Position deadLetter, Event event) {
+            this(partition, deadLetterTopic, deadLetter, event, null);
+        }
+
         public String key() {
             return "redrive/" + deadLetterTopic + "/" + deadLetter.partition() + "/" + deadLetter.offset();
         }
@@ -108,7 +124,12 @@ public sealed interface StateRecord {
             case Redrive d -> EventBinaryFormat.encode(d.event());
             case Resolved x -> bytes(JSON.createObjectNode());
         };
-        return new ProducerRecord<>(stateTopic, fact.partition(), utf8(fact.key()), value);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(stateTopic, fact.partition(), utf8(fact.key()), value);
+        if (fact instanceof Redrive d && d.original() != null) {
+            record.headers().add(ORIGINAL_PARTITION, utf8(Integer.toString(d.original().partition())));
+            record.headers().add(ORIGINAL_OFFSET, utf8(Long.toString(d.original().offset())));
+        }
+        return record;
     }
 
     /** The tombstone that ends the fact under {@code key}. */
@@ -142,7 +163,7 @@ public sealed interface StateRecord {
                     Position at = new Position(Integer.parseInt(parts[1].substring(cut1 + 1, cut2)),
                             Long.parseLong(parts[1].substring(cut2 + 1)));
                     yield parts[0].equals("redrive")
-                            ? new Redrive(p, dlq, at, EventBinaryFormat.decode(record.value(), 0, record.value().length))
+                            ? new Redrive(p, dlq, at, EventBinaryFormat.decode(record.value(), 0, record.value().length), original(record))
                             : new Resolved(p, dlq, at);
                 }
                 default -> throw new IllegalArgumentException("unknown state record kind '" + parts[0] + "'");
@@ -150,6 +171,21 @@ public sealed interface StateRecord {
             return new Read(key, Optional.of(fact), record.offset());
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable state record '" + key + "'", e);
+        }
+    }
+
+    /** The redriven event's position in the subscription's topic, as the record's headers say; null if they do not. */
+    private static Position original(ConsumerRecord<byte[], byte[]> record) {
+        org.apache.kafka.common.header.Header partition = record.headers().lastHeader(ORIGINAL_PARTITION);
+        org.apache.kafka.common.header.Header offset = record.headers().lastHeader(ORIGINAL_OFFSET);
+        if (partition == null || offset == null) {
+            return null;
+        }
+        try {
+            return new Position(Integer.parseInt(new String(partition.value(), StandardCharsets.UTF_8)),
+                    Long.parseLong(new String(offset.value(), StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {
+            return null; // not ours: the dead letter's own position stands in
         }
     }
 

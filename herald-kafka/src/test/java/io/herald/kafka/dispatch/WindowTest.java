@@ -279,4 +279,29 @@ class WindowTest {
         assertThat(w.partitions()).isEmpty();
         assertThat(w.leased()).isZero();
     }
+
+    @Test
+    void offsetsFinishedAboveARetryingEventTravelWithTheCommitAndANewOwnerSkipsThem() {
+        Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, EventFilter.compile("{\"type\": [\"even\"]}"));
+        w.assign(0, 10, Map.of(), 0);
+        for (long o = 10; o < 16; o++) {
+            w.admit(event(o, "k-" + o), 0); // 11, 13, 15 are odd: filtered out
+        }
+        List<Entry> out = w.take(10, 0);
+        assertThat(offsets(out)).containsExactly(10L, 12L, 14L);
+        Entry first = out.getFirst();
+        w.nack(first, first.epoch, Duration.ofHours(1), null, 1);
+        w.ack(out.get(1), out.get(1).epoch, 1);
+        assertThat(w.commitOffset(0)).as("held by the retrying event").isEqualTo(10);
+        io.herald.kafka.group.OffsetRanges finished = w.finished(0);
+        assertThat(java.util.stream.LongStream.range(10, 16).filter(finished::contains).boxed().toList())
+                .as("acked or filtered out; 14 is still leased").containsExactly(11L, 12L, 13L, 15L);
+
+        Window next = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, EventFilter.compile("{\"type\": [\"even\"]}"));
+        next.assign(0, 10, finished, Map.of(), 2);
+        for (long o = 10; o < 17; o++) {
+            next.admit(event(o, "k-" + o), 2);
+        }
+        assertThat(offsets(next.take(10, 2))).as("12 is not delivered again").containsExactly(10L, 14L, 16L);
+    }
 }

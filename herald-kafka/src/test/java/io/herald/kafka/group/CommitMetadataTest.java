@@ -44,4 +44,26 @@ class CommitMetadataTest {
         SubscriptionSpec huge = SubscriptionSpec.defaults().filter("{\"type\": [\"" + "x".repeat(5000) + "\"]}");
         assertThat(CommitMetadata.of(huge)).isEmpty();
     }
+
+    @Test
+    void theEnginesFinishedOffsetsRideAlongTheSpecWithinKafkasLimitAndAMovedCursorDropsThem() {
+        SubscriptionSpec spec = SubscriptionSpec.ordering(Ordering.KEY).filter("{\"type\": [\"" + "x".repeat(2500) + "\"]}");
+        String specText = CommitMetadata.of(spec);
+        OffsetRanges finished = new OffsetRanges();
+        for (long o = 101; o < 100_000; o += 2) {
+            finished.add(o); // 50,000 ranges of one behind an unfinished offset 100: far more than fit
+        }
+        String metadata = CommitMetadata.withFinished(specText, finished, 100);
+        assertThat(metadata.length()).isLessThanOrEqualTo(CommitMetadata.MAX_BYTES);
+        assertThat(CommitMetadata.parse(metadata)).as("the spec still reads").contains(spec);
+        OffsetRanges read = CommitMetadata.finished(metadata, 100);
+        assertThat(read.contains(100)).isFalse();
+        assertThat(read.contains(101)).isTrue();
+        assertThat(read.contains(103)).isTrue();
+        assertThat(read.contains(99_999)).as("what does not fit is left out: delivered again, not lost").isFalse();
+        assertThat(CommitMetadata.specOnly(metadata)).isEqualTo(specText);
+        assertThat(CommitMetadata.withFinished(specText, new OffsetRanges(), 100)).isEqualTo(specText);
+        assertThat(CommitMetadata.finished(specText, 100).rangeCount()).isZero();
+        assertThat(CommitMetadata.finished("written by another tool", 100).rangeCount()).isZero();
+    }
 }

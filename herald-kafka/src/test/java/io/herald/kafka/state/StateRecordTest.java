@@ -26,6 +26,7 @@ class StateRecordTest {
                         Instant.parse("2026-01-01T00:00:01Z"), Instant.parse("2026-01-01T00:00:01Z"), null, null),
                 new StateRecord.Park(1, "c-7", 99),
                 new StateRecord.Redrive(1, "orders.billing.dlq", new Position(1, 12), event),
+                new StateRecord.Redrive(1, "orders.billing.dlq", new Position(1, 13), event, new Position(1, 40)),
                 new StateRecord.Resolved(3, "orders.billing.dlq", new Position(3, 5)));
         long offset = 0;
         for (StateRecord fact : facts) {
@@ -38,6 +39,15 @@ class StateRecordTest {
     }
 
     @Test
+    void aRedriveWrittenBeforeItCarriedItsOriginalPositionReadsWithoutOne() {
+        Event event = Event.builder().id("e-2").source("/shop").type("order.placed").build();
+        StateRecord.Redrive old = new StateRecord.Redrive(0, "orders.billing.dlq", new Position(0, 3), event);
+        ProducerRecord<byte[], byte[]> written = StateRecord.write(TOPIC, old);
+        assertThat(written.headers().toArray()).isEmpty();
+        assertThat(StateRecord.read(consumed(written, 0)).fact()).contains(old);
+    }
+
+    @Test
     void aTombstoneReadsAsTheEndOfItsKey() {
         String key = StateRecord.retryKey(StateRecord.Source.TOPIC, 41);
         StateRecord.Read read = StateRecord.read(consumed(StateRecord.end(TOPIC, 2, key), 9));
@@ -45,6 +55,8 @@ class StateRecordTest {
     }
 
     private static ConsumerRecord<byte[], byte[]> consumed(ProducerRecord<byte[], byte[]> record, long offset) {
-        return new ConsumerRecord<>(record.topic(), record.partition(), offset, record.key(), record.value());
+        return new ConsumerRecord<>(record.topic(), record.partition(), offset, 0L, org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                record.key().length, record.value() == null ? -1 : record.value().length, record.key(), record.value(), record.headers(),
+                Optional.empty());
     }
 }

@@ -1,4 +1,4 @@
-package io.herald.kafka.delay;
+package io.herald.kafka.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,18 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ReleasedOffsetsTest {
+class OffsetRangesTest {
 
     @Test
-    void runsOfReleasedOffsetsTravelAsRangesAboveTheCommitPoint() {
-        ReleasedOffsets released = new ReleasedOffsets();
+    void runsOfOffsetRangesTravelAsRangesAboveTheCommitPoint() {
+        OffsetRanges released = new OffsetRanges();
         for (long o : new long[] {11, 12, 13, 15, 40, 14, 41}) {
             released.add(o);
         }
         assertThat(released.rangeCount()).as("11-15 and 40-41").isEqualTo(2);
-        String metadata = released.encode(10);
+        String metadata = released.encode(10, OffsetRanges.MAX_CHARS);
         assertThat(metadata).isEqualTo("r1:1+4,u+1");
-        ReleasedOffsets decoded = ReleasedOffsets.decode(10, metadata);
+        OffsetRanges decoded = OffsetRanges.decode(10, metadata);
         for (long o = 0; o < 50; o++) {
             assertThat(decoded.contains(o)).as("offset %d", o).isEqualTo(released.contains(o));
         }
@@ -25,7 +25,7 @@ class ReleasedOffsetsTest {
 
     @Test
     void forgettingBelowTheCommitPointCutsARangeInTwo() {
-        ReleasedOffsets released = new ReleasedOffsets();
+        OffsetRanges released = new OffsetRanges();
         for (long o = 5; o <= 9; o++) {
             released.add(o);
         }
@@ -33,18 +33,18 @@ class ReleasedOffsetsTest {
         assertThat(released.contains(6)).isFalse();
         assertThat(released.contains(7)).isTrue();
         assertThat(released.contains(9)).isTrue();
-        assertThat(released.encode(7)).isEqualTo("r1:0+2");
+        assertThat(released.encode(7, OffsetRanges.MAX_CHARS)).isEqualTo("r1:0+2");
     }
 
     @Test
     void metadataStaysUnderKafkasLimitAndLeavesOutOnlyTheHighestRanges() {
-        ReleasedOffsets released = new ReleasedOffsets();
+        OffsetRanges released = new OffsetRanges();
         for (long o = 1; o < 20_000; o += 2) {
             released.add(o); // 10,000 ranges of one
         }
-        String metadata = released.encode(0);
-        assertThat(metadata.length()).isLessThanOrEqualTo(ReleasedOffsets.MAX_CHARS);
-        ReleasedOffsets decoded = ReleasedOffsets.decode(0, metadata);
+        String metadata = released.encode(0, OffsetRanges.MAX_CHARS);
+        assertThat(metadata.length()).isLessThanOrEqualTo(OffsetRanges.MAX_CHARS);
+        OffsetRanges decoded = OffsetRanges.decode(0, metadata);
         List<Long> kept = new ArrayList<>();
         for (long o = 0; o < 20_000; o++) {
             if (decoded.contains(o)) {
@@ -61,7 +61,7 @@ class ReleasedOffsetsTest {
     @Test
     void metadataThatIsNotOursMeansNothingReleased() {
         for (String other : new String[] {null, "", "r1:", "{\"v\":1}", "r1:zz+!!", "r1:-5"}) {
-            ReleasedOffsets decoded = ReleasedOffsets.decode(100, other);
+            OffsetRanges decoded = OffsetRanges.decode(100, other);
             assertThat(decoded.rangeCount()).as("metadata %s", other).isZero();
         }
     }

@@ -1,35 +1,39 @@
-package io.herald.kafka.delay;
+package io.herald.kafka.group;
 
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The offsets of one delay partition released at or above its commit point, as ranges, and their
- * form in the partition's commit metadata. The committed offset cannot pass an event that is not
- * due yet, so without this a far-future event would make every later owner release again
- * everything behind it that was long released; with it, a new owner skips them. Ranges, not
- * offsets: events are released in due order, so released offsets come in runs, and memory stays
- * small even when a million were released behind one pending event.
+ * Offsets of one partition finished at or above its committed offset, as ranges, and their text
+ * form for commit metadata. A committed offset cannot pass an offset that is not finished (a
+ * delayed event not due yet, an event whose retry waits), so without this every later owner of
+ * the partition would redo everything finished behind it; with it, a new owner skips them. Two
+ * users: the delayed-event forwarder (offsets released) and the KEY/NONE engine (offsets acked,
+ * dead-lettered or filtered out, inside {@link CommitMetadata}). Ranges, not offsets: offsets
+ * finish in runs, so memory and text stay small even when a million finished behind one
+ * unfinished offset.
  *
  * <pre>
- * metadata = "r1:" range ("," range)*
- * range    = start ["+" extra]     start: first offset - committed, base 36; extra: length - 1, base 36
+ * text  = "r1:" range ("," range)*
+ * range = start ["+" extra]     start: first offset - committed, base 36; extra: length - 1, base 36
  * </pre>
  *
- * Kafka keeps at most {@code offset.metadata.max.bytes} (4096 by default) of metadata, so ranges
- * are written up to {@link #MAX_CHARS} and the rest are left out: a new owner would release those
- * once more (at least once, never lost). Metadata that is absent or not ours reads as nothing
- * released. Not thread-safe: one forwarder thread owns it.
+ * Kafka keeps at most {@code offset.metadata.max.bytes} (4096 by default) of metadata, so
+ * {@link #encode} writes the lowest ranges up to a length its caller gives and leaves the rest
+ * out: a new owner does those once more (at least once, never lost). Text that is absent or not
+ * ours reads as nothing finished. Not thread-safe: one owner (a thread or a lock) keeps it.
  */
-final class ReleasedOffsets {
+public final class OffsetRanges {
 
-    static final int MAX_CHARS = 3000;
+    /** The forwarder's budget: its metadata holds nothing else. */
+    public static final int MAX_CHARS = 3000;
+
     private static final String VERSION = "r1:";
 
     /** First offset of each range to its last offset; ranges never touch or overlap. */
     private final TreeMap<Long, Long> ranges = new TreeMap<>();
 
-    void add(long offset) {
+    public void add(long offset) {
         if (contains(offset)) {
             return;
         }
@@ -47,13 +51,13 @@ final class ReleasedOffsets {
         ranges.put(start, end);
     }
 
-    boolean contains(long offset) {
+    public boolean contains(long offset) {
         Map.Entry<Long, Long> range = ranges.floorEntry(offset);
         return range != null && range.getValue() >= offset;
     }
 
     /** Forgets the offsets below {@code offset}: the commit point has passed them. */
-    void forgetBelow(long offset) {
+    public void forgetBelow(long offset) {
         Map.Entry<Long, Long> first;
         while ((first = ranges.firstEntry()) != null && first.getKey() < offset) {
             ranges.pollFirstEntry();
@@ -63,18 +67,19 @@ final class ReleasedOffsets {
         }
     }
 
-    int rangeCount() {
+    public int rangeCount() {
         return ranges.size();
     }
 
-    String encode(long committed) {
+    /** The ranges at or above {@code committed}, lowest first, in at most {@code maxChars} characters. */
+    public String encode(long committed, int maxChars) {
         StringBuilder out = new StringBuilder(VERSION);
         for (Map.Entry<Long, Long> range : ranges.tailMap(committed, true).entrySet()) {
             long start = range.getKey();
             long end = range.getValue();
             String text = Long.toString(start - committed, 36) + (end > start ? "+" + Long.toString(end - start, 36) : "");
             boolean first = out.length() == VERSION.length();
-            if (out.length() + text.length() + (first ? 0 : 1) > MAX_CHARS) {
+            if (out.length() + text.length() + (first ? 0 : 1) > maxChars) {
                 break;
             }
             out.append(first ? "" : ",").append(text);
@@ -82,10 +87,10 @@ final class ReleasedOffsets {
         return out.toString();
     }
 
-    static ReleasedOffsets decode(long committed, String metadata) {
-        ReleasedOffsets released = new ReleasedOffsets();
+    public static OffsetRanges decode(long committed, String metadata) {
+        OffsetRanges finished = new OffsetRanges();
         if (metadata == null || !metadata.startsWith(VERSION) || metadata.length() == VERSION.length()) {
-            return released;
+            return finished;
         }
         try {
             for (String range : metadata.substring(VERSION.length()).split(",")) {
@@ -93,13 +98,13 @@ final class ReleasedOffsets {
                 long start = committed + Long.parseLong(plus < 0 ? range : range.substring(0, plus), 36);
                 long end = start + (plus < 0 ? 0 : Long.parseLong(range.substring(plus + 1), 36));
                 if (start < committed || end < start) {
-                    return new ReleasedOffsets();
+                    return new OffsetRanges();
                 }
-                released.ranges.merge(start, end, Math::max);
+                finished.ranges.merge(start, end, Math::max);
             }
         } catch (NumberFormatException e) {
-            return new ReleasedOffsets(); // not ours after all: nothing is known to be released
+            return new OffsetRanges(); // not ours after all: nothing is known to be finished
         }
-        return released;
+        return finished;
     }
 }
