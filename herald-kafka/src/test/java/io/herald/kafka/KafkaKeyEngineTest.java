@@ -23,11 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The KEY/NONE engine on a real Kafka broker, beyond the conformance suite: what a new owner of a
- * partition knows of the last one's work, where a redriven event's second dead letter points, and
- * the leases a description counts.
+ * partition knows of the last one's work, where a redriven event's second dead letter points (for
+ * PARTITION members too), and the leases a description counts.
  */
 class KafkaKeyEngineTest {
 
@@ -95,11 +97,13 @@ class KafkaKeyEngineTest {
         }
     }
 
-    @Test
-    void aRedrivenEventThatFailsAgainIsDeadLetteredWithItsPositionInTheTopic() {
-        String topic = "redriven-again";
+    /** PARTITION too: its members read the same Redrive facts. */
+    @ParameterizedTest
+    @EnumSource(value = Ordering.class, names = {"KEY", "PARTITION"})
+    void aRedrivenEventThatFailsAgainIsDeadLetteredWithItsPositionInTheTopic(Ordering ordering) {
+        String topic = "redriven-again-" + ordering.name().toLowerCase(java.util.Locale.ROOT);
         broker.createTopic(topic, TopicSpec.partitions(2));
-        SubscriptionSpec spec = SubscriptionSpec.ordering(Ordering.KEY).startAt(StartPosition.EARLIEST).maxAttempts(1);
+        SubscriptionSpec spec = SubscriptionSpec.ordering(ordering).startAt(StartPosition.EARLIEST).maxAttempts(1);
         publish(topic, "a-0", "a");
         publish(topic, "a-1", "a");
         Position original = publish(topic, "a-2", "a"); // offset 2 of its partition; its first dead letter is at 0

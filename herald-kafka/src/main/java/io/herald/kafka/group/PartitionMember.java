@@ -222,7 +222,7 @@ final class PartitionMember {
         for (StateFollower.Tailed t : follower.tail()) {
             Redrives r = redrives.get(new TopicPartition(topic, t.partition()));
             if (r != null && t.read().fact().orElse(null) instanceof StateRecord.Redrive d) {
-                r.add(t.read().key(), t.read().offset(), new StoredEvent(topic, d.deadLetter(), Instant.now(), d.event()), null);
+                r.add(t.read().key(), t.read().offset(), new StoredEvent(topic, d.deadLetter(), Instant.now(), d.event()), d.original(), null);
             }
         }
     }
@@ -380,7 +380,7 @@ final class PartitionMember {
         }
 
         private void redriveDeadLetter(Redrives queue, Redrives.Item item, FailureRecord failed, String reason) {
-            CompletableFuture<?> write = failureLog.deadLetter(item.stored.event(), item.stored.position(), failed, reason);
+            CompletableFuture<?> write = failureLog.deadLetter(item.stored.event(), item.originalPosition(), failed, reason);
             track(write.handle((m, error) -> {
                 if (error == null) {
                     if (queue.remove(item)) {
@@ -526,7 +526,7 @@ final class PartitionMember {
             }
             for (StateRecord.Read read : facts.values()) {
                 if (read.fact().orElseThrow() instanceof StateRecord.Redrive d) {
-                    queue.add(read.key(), read.offset(), new StoredEvent(topic, d.deadLetter(), Instant.now(), d.event()),
+                    queue.add(read.key(), read.offset(), new StoredEvent(topic, d.deadLetter(), Instant.now(), d.event()), d.original(),
                             redriveRetries.get(read.offset()));
                 }
             }

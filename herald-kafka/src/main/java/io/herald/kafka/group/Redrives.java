@@ -1,5 +1,6 @@
 package io.herald.kafka.group;
 
+import io.herald.broker.Position;
 import io.herald.broker.StoredEvent;
 import io.herald.kafka.failure.FailureRecord;
 import io.herald.kafka.state.StateRecord;
@@ -20,15 +21,23 @@ final class Redrives {
         final String factKey;
         final long stateOffset;
         final StoredEvent stored;
+        /** Where the event was published, if its fact says; null otherwise. */
+        final Position original;
         FailureRecord failures = FailureRecord.NONE;
         boolean retryRecorded;
         long dueAt;
         boolean out;
 
-        Item(String factKey, long stateOffset, StoredEvent stored) {
+        Item(String factKey, long stateOffset, StoredEvent stored, Position original) {
             this.factKey = factKey;
             this.stateOffset = stateOffset;
             this.stored = stored;
+            this.original = original;
+        }
+
+        /** The position its dead letter names: where the event was published, else its previous dead letter's. */
+        Position originalPosition() {
+            return original != null ? original : stored.position();
         }
 
         String retryKey() {
@@ -51,10 +60,15 @@ final class Redrives {
 
     /** A redrive fact read from the state partition; {@code retry} is its recorded schedule, if any. */
     synchronized void add(String factKey, long stateOffset, StoredEvent stored, StateRecord.Retry retry) {
+        add(factKey, stateOffset, stored, null, retry);
+    }
+
+    /** As {@link #add(String, long, StoredEvent, StateRecord.Retry)}, with where the event was published. */
+    synchronized void add(String factKey, long stateOffset, StoredEvent stored, Position original, StateRecord.Retry retry) {
         if (detached || items.stream().anyMatch(i -> i.factKey.equals(factKey))) {
             return;
         }
-        Item item = new Item(factKey, stateOffset, stored);
+        Item item = new Item(factKey, stateOffset, stored, original);
         if (retry != null) {
             item.failures = FailureRecord.of(retry);
             item.dueAt = retry.dueAt().toEpochMilli();
