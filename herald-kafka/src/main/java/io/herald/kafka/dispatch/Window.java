@@ -133,7 +133,7 @@ final class Window {
         if (pw == null) {
             return;
         }
-        for (Entry e : pw.entries) {
+        for (Entry e : pw.entries.values()) {
             forget(e);
         }
         for (Entry e : pw.redrives.values()) {
@@ -156,10 +156,7 @@ final class Window {
     /** The offset the partition may commit: its lowest offset not done, or the next to fetch. */
     long commitOffset(int partition) {
         PartitionWindow pw = partitions.get(partition);
-        while (!pw.entries.isEmpty() && pw.entries.peekFirst().state == Entry.State.DONE) {
-            pw.entries.pollFirst();
-        }
-        long offset = pw.entries.isEmpty() ? pw.next : pw.entries.peekFirst().offset;
+        long offset = pw.entries.isEmpty() ? pw.next : pw.entries.firstEntry().getKey();
         pw.finished.forgetBelow(offset);
         return offset;
     }
@@ -189,11 +186,6 @@ final class Window {
         if (filteredOut || pw.finished.contains(offset)) {
             pw.finished.add(offset);
             pw.recorded.remove(offset);
-            if (!pw.entries.isEmpty()) {
-                Entry skipped = new Entry(pw.partition, offset, stored, null, null);
-                skipped.state = Entry.State.DONE;
-                pw.entries.addLast(skipped);
-            }
             return;
         }
         Entry e = new Entry(pw.partition, offset, stored, keyOf(stored), null);
@@ -201,7 +193,7 @@ final class Window {
         if (recorded != null) {
             restore(e, recorded);
         }
-        pw.entries.addLast(e);
+        pw.entries.put(offset, e);
         pw.unfinished++;
         enqueue(pw, e, now);
     }
@@ -501,6 +493,7 @@ final class Window {
         if (e.isRedrive()) {
             pw.redrives.remove(e.redriveKey);
         } else {
+            pw.entries.remove(e.offset);
             pw.unfinished--;
             pw.finished.add(e.offset);
         }
@@ -543,7 +536,7 @@ final class Window {
     /** Whether a failure is being written (a retry schedule or a dead letter): a clean close waits for it. */
     boolean settling() {
         for (PartitionWindow pw : partitions.values()) {
-            for (Entry e : pw.entries) {
+            for (Entry e : pw.entries.values()) {
                 if (e.state == Entry.State.RECORDING || e.state == Entry.State.DEAD_LETTERING) {
                     return true;
                 }
@@ -566,7 +559,7 @@ final class Window {
     long retrying() {
         long n = 0;
         for (PartitionWindow pw : partitions.values()) {
-            for (Entry e : pw.entries) {
+            for (Entry e : pw.entries.values()) {
                 n += e.failures.attempts() > 0 && (e.state == Entry.State.DELAYED || e.state == Entry.State.BLOCKED
                         || e.state == Entry.State.READY) ? 1 : 0;
             }
@@ -576,8 +569,14 @@ final class Window {
 
     private static final class PartitionWindow {
         final int partition;
-        /** Events of the topic fetched and not yet passed by the commit, in offset order. */
-        final ArrayDeque<Entry> entries = new ArrayDeque<>();
+        /**
+         * Events of the topic fetched and not done, by offset in offset order (admitted so). A
+         * done event leaves at once, not when the commit passes it: behind a retry that waits an
+         * hour, the events acked meanwhile would otherwise stay here with their payloads while
+         * fetching goes on (the fetch limit counts only unfinished ones); the commit metadata's
+         * finished offsets say which offsets above the commit are done.
+         */
+        final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>();
         /** Retry schedules of events not fetched yet (from the state partition), by offset. */
         final Map<Long, StateRecord.Retry> recorded = new HashMap<>();
         /** Retry schedules of redriven events, by the redrive fact's offset. */

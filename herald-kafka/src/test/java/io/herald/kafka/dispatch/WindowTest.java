@@ -304,4 +304,40 @@ class WindowTest {
         }
         assertThat(offsets(next.take(10, 2))).as("12 is not delivered again").containsExactly(10L, 14L, 16L);
     }
+    /*
+     * The fetch limit counts unfinished events; events acked behind one whose retry waits were
+     * kept in the partition's entries until the commit passed them, each with its payload, and
+     * fetching went on: memory grew without bound behind a long backoff.
+     */
+    @Test
+    void anEventAckedBehindARetryingOneIsNotHeldInMemory() {
+        Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, null);
+        w.assign(0, 0, Map.of(), 0);
+        w.admit(event(0, "stuck"), 0);
+        Entry first = w.take(1, 0).getFirst();
+        w.nack(first, first.epoch, Duration.ofHours(1), null, 1);
+        w.recorded(first, first.epoch, 1);
+        java.lang.ref.WeakReference<StoredEvent> acked = admitTakeAndAck(w, 1);
+        for (long o = 2; o < 100; o++) {
+            admitTakeAndAck(w, o);
+        }
+        w.fireTimers(5000); // the acked leases' timers are void
+        w.nextTimer();
+        assertThat(w.commitOffset(0)).as("held by the retrying event").isZero();
+        assertThat(w.finished(0).contains(1)).isTrue();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            System.gc();
+            return acked.get() == null;
+        });
+        assertThat(w.commitOffset(0)).isZero();
+    }
+
+    private static java.lang.ref.WeakReference<StoredEvent> admitTakeAndAck(Window w, long offset) {
+        StoredEvent stored = event(offset, "k-" + offset);
+        w.admit(stored, 2);
+        Entry e = w.take(1, 2).getFirst();
+        assertThat(e.offset).isEqualTo(offset);
+        assertThat(w.ack(e, e.epoch, 3)).isTrue();
+        return new java.lang.ref.WeakReference<>(stored);
+    }
 }
