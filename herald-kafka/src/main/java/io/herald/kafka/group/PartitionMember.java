@@ -249,8 +249,18 @@ final class PartitionMember {
             while (out.size() < max && !records.isEmpty()) {
                 ConsumerRecord<byte[], byte[]> r = records.poll();
                 buffered--;
-                StoredEvent stored = RecordEvents.stored(r);
                 ledger.delivered(r.offset());
+                StoredEvent stored;
+                try {
+                    stored = RecordEvents.stored(r);
+                } catch (io.herald.event.MalformedEventException malformed) {
+                    // written by a plain Kafka producer: no event to deliver or to dead-letter; thrown on, it ended a
+                    // push subscriber's loop for good; skipped as the KEY/NONE engine skips it, the partition goes on
+                    LOG.error("subscription '{}' on '{}' skips a record that is no CloudEvent at {}: {}", subscription, topic, r.offset(),
+                            malformed.getMessage());
+                    ledger.ack(r.offset());
+                    continue;
+                }
                 if (filter != null && !filter.matches(stored.event())) {
                     ledger.ack(r.offset()); // not for this subscription: done without a delivery
                     continue;
