@@ -266,14 +266,7 @@ final class Dispatcher {
         lock.lock();
         try {
             // a dead letter being written is an event about to be done: commit past it rather than deliver it again
-            long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-            try {
-                while (window.settling() && System.nanoTime() < deadline) {
-                    changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(20));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitSettled(window.partitions());
             commits = commits(window.partitions());
             for (int p : List.copyOf(window.partitions())) {
                 window.revoke(p);
@@ -298,6 +291,23 @@ final class Dispatcher {
         follower.close();
     }
 
+    /**
+     * Waits (the lock held, released while waiting) up to {@link #CLOSE_WAIT} for the retry
+     * schedules and dead letters of these partitions being written. Committed before they are
+     * written, a dead-lettered event would come again to the partition's next owner, who could ack
+     * it: acked and dead-lettered both.
+     */
+    private void awaitSettled(Collection<Integer> partitions) {
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        try {
+            while (partitions.stream().anyMatch(window::settling) && System.nanoTime() < deadline) {
+                changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void publishAssignment() {
         lock.lock();
         try {
@@ -320,6 +330,7 @@ final class Dispatcher {
             lock.lock();
             try {
                 List<Integer> owned = partitions.stream().map(TopicPartition::partition).filter(window.partitions()::contains).toList();
+                awaitSettled(owned); // a dead letter being written: its event is done once it is, and the commit passes it
                 commits = commits(owned);
                 owned.forEach(window::revoke);
                 owned.forEach(committed::remove);

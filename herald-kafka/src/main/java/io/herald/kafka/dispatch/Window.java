@@ -535,16 +535,28 @@ final class Window {
 
     /** Whether a failure is being written (a retry schedule or a dead letter): a clean close waits for it. */
     boolean settling() {
-        for (PartitionWindow pw : partitions.values()) {
-            for (Entry e : pw.entries.values()) {
-                if (e.state == Entry.State.RECORDING || e.state == Entry.State.DEAD_LETTERING) {
-                    return true;
-                }
+        for (int partition : partitions.keySet()) {
+            if (settling(partition)) {
+                return true;
             }
-            for (Entry e : pw.redrives.values()) {
-                if (e.state == Entry.State.RECORDING || e.state == Entry.State.DEAD_LETTERING) {
-                    return true;
-                }
+        }
+        return false;
+    }
+
+    /** Whether a failure of this partition's events is being written: a revoke waits for it before its last commit. */
+    boolean settling(int partition) {
+        PartitionWindow pw = partitions.get(partition);
+        if (pw == null) {
+            return false;
+        }
+        for (Entry e : pw.entries.values()) {
+            if (e.state == Entry.State.RECORDING || e.state == Entry.State.DEAD_LETTERING) {
+                return true;
+            }
+        }
+        for (Entry e : pw.redrives.values()) {
+            if (e.state == Entry.State.RECORDING || e.state == Entry.State.DEAD_LETTERING) {
+                return true;
             }
         }
         return false;
