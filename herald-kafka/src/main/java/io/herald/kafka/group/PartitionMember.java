@@ -153,7 +153,7 @@ final class PartitionMember {
     void close() {
         try {
             settle(false);
-            awaitWrites();
+            awaitWrites(Duration.ofSeconds(10));
             settle(true);
         } catch (KafkaException e) {
             LOG.warn("subscription '{}' on '{}' could not commit on close: {}", subscription, topic, e.getMessage());
@@ -163,9 +163,9 @@ final class PartitionMember {
         follower.close();
     }
 
-    private void awaitWrites() {
+    private void awaitWrites(Duration atMost) {
         try {
-            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("subscription '{}' on '{}': dead letters or retry schedules still unwritten at close: {}", subscription, topic,
                     e.toString());
@@ -496,6 +496,9 @@ final class PartitionMember {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // a dead letter being written: once it is, the commit passes its event; committed before, the event
+            // went to the next owner, who could ack it (acked and dead-lettered both); bounded below the rebalance timeout
+            awaitWrites(Duration.ofMillis(Math.min(5000, spec.sessionTimeout().toMillis() / 2)));
             try {
                 settle(true);
             } catch (KafkaException e) {
