@@ -252,7 +252,10 @@ public abstract class ReliableDeliveryContract extends BrokerContract {
         }
         broker.publish(topic, event(21, "poison")).join();
         List<Integer> handled = new CopyOnWriteArrayList<>();
-        SubscriptionSpec spec = spec(ordering).retry(RetryPolicy.maxAttempts(3).backoff(Duration.ofMillis(300), 2.0, Duration.ofMillis(600)));
+        // full jitter draws each backoff from [0, cap]: with caps of 3 and 6 s the poison event's two
+        // retries take under the ~0.3 s the other keys need in 1 of 400 runs (0.3^2 / (2 * 3 * 6)),
+        // with 0.3 and 0.6 s it was 1 in 4 on a slow run, and the test read that as held-back keys
+        SubscriptionSpec spec = spec(ordering).retry(RetryPolicy.maxAttempts(3).backoff(Duration.ofSeconds(3), 2.0, Duration.ofSeconds(6)));
         try (Subscriber ignored = broker.subscribe(topic, "s", spec.concurrency(4), d -> {
             if (numberOf(d.event()) == 0) {
                 throw new IllegalStateException("poison");
