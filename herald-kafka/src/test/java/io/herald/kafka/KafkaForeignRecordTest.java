@@ -3,8 +3,11 @@ package io.herald.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.herald.broker.DeadLetter;
+import io.herald.broker.DeadLetterSelector;
 import io.herald.broker.Delivery;
 import io.herald.broker.Ordering;
+import io.herald.broker.Position;
 import io.herald.broker.PullSubscriber;
 import io.herald.broker.StartPosition;
 import io.herald.broker.Subscriber;
@@ -23,10 +26,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A record that is no CloudEvent (written by a plain Kafka producer) in a subscribed topic: every
- * ordering skips it and goes on with the events behind it. A PARTITION push subscriber used to
+ * ordering dead-letters it as it is (its bytes in a stand-in event) and goes on with the events
+ * behind it. A PARTITION push subscriber used to
  * stop for good on it (the decode's exception ended its poll loop), a PARTITION pull subscriber
  * threw it to its caller.
  */
@@ -60,6 +66,29 @@ class KafkaForeignRecordTest {
         }
         assertThat(handled).containsExactly("before", "after");
         await().atMost(WAIT).until(() -> broker.describeSubscription(topic, "audit").lag() == 0);
+        assertDeadLettered(topic);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Ordering.class, names = {"KEY", "NONE"})
+    void theKeyAndNoneEngineDeadLettersARecordThatIsNoCloudEvent(Ordering ordering) {
+        String topic = "foreign-" + ordering.name().toLowerCase(java.util.Locale.ROOT);
+        prepare(topic);
+        List<String> handled = new CopyOnWriteArrayList<>();
+        try (Subscriber s = broker.subscribe(topic, "audit", SubscriptionSpec.ordering(ordering).startAt(StartPosition.EARLIEST),
+                d -> handled.add(d.event().id()))) {
+            await().atMost(WAIT).until(() -> handled.containsAll(List.of("before", "after")));
+            assertDeadLettered(topic);
+        }
+    }
+
+    private static void assertDeadLettered(String topic) {
+        await().atMost(WAIT).until(() -> broker.deadLetters(topic, "audit").count(DeadLetterSelector.all()) == 1);
+        DeadLetter letter = broker.deadLetters(topic, "audit").list(DeadLetterSelector.all(), 10).getFirst();
+        assertThat(letter.originalPosition()).isEqualTo(new Position(0, 1));
+        assertThat(letter.reason()).startsWith("not a CloudEvent");
+        assertThat(letter.event().type()).isEqualTo(io.herald.kafka.read.RecordEvents.UNDECODABLE_TYPE);
+        assertThat(letter.event().dataAsString()).isEqualTo("not a cloud event");
     }
 
     @Test
@@ -82,6 +111,7 @@ class KafkaForeignRecordTest {
                 return broker.describeSubscription(topic, "audit").lag() == 0;
             });
         }
+        assertDeadLettered(topic);
     }
 
     private static void prepare(String topic) {

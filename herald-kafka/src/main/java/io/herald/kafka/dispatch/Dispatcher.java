@@ -174,8 +174,9 @@ final class Dispatcher {
                 try {
                     stored = RecordEvents.stored(r);
                 } catch (MalformedEventException e) {
-                    // written by a plain Kafka producer: no event to deliver or to dead-letter; the rest of the batch goes on
-                    LOG.error("subscription '{}' on '{}' skips a record that is no CloudEvent: {}", subscription, topic, e.getMessage());
+                    // written by a plain Kafka producer: nothing to deliver; dead-lettered as it is, the rest goes on
+                    LOG.error("subscription '{}' on '{}' dead-letters a record that is no CloudEvent: {}", subscription, topic, e.getMessage());
+                    window.admitUndecodable(RecordEvents.undecodable(r), e.getMessage(), now);
                     continue;
                 }
                 window.admit(stored, now);

@@ -448,6 +448,30 @@ final class Window {
         }
     }
 
+    /**
+     * A record of the partition that is no CloudEvent: nothing to deliver, so {@code standIn}
+     * (see RecordEvents.undecodable) goes to the dead-letter topic at once and the offset is
+     * finished once it is written.
+     */
+    void admitUndecodable(StoredEvent standIn, String error, long now) {
+        PartitionWindow pw = partitions.get(standIn.position().partition());
+        long offset = standIn.position().offset();
+        if (pw == null || offset < pw.next) {
+            return;
+        }
+        pw.next = offset + 1;
+        if (pw.finished.contains(offset)) {
+            pw.recorded.remove(offset);
+            return;
+        }
+        Entry e = new Entry(pw.partition, offset, standIn, null, null);
+        Instant at = Instant.ofEpochMilli(now);
+        e.failures = new FailureRecord(1, at, at, io.herald.event.MalformedEventException.class.getName(), error);
+        pw.entries.put(offset, e);
+        pw.unfinished++;
+        deadLetter(e, "not a CloudEvent: " + error);
+    }
+
     private void deadLetter(Entry e, String reason) {
         e.state = Entry.State.DEAD_LETTERING;
         effects.deadLetter(e, e.epoch, reason);

@@ -254,11 +254,15 @@ final class PartitionMember {
                 try {
                     stored = RecordEvents.stored(r);
                 } catch (io.herald.event.MalformedEventException malformed) {
-                    // written by a plain Kafka producer: no event to deliver or to dead-letter; thrown on, it ended a
-                    // push subscriber's loop for good; skipped as the KEY/NONE engine skips it, the partition goes on
-                    LOG.error("subscription '{}' on '{}' skips a record that is no CloudEvent at {}: {}", subscription, topic, r.offset(),
-                            malformed.getMessage());
-                    ledger.ack(r.offset());
+                    // written by a plain Kafka producer: nothing to deliver (thrown on, it ended a push subscriber's loop
+                    // for good); dead-lettered as it is, as the KEY/NONE engine does, and the partition goes on
+                    LOG.error("subscription '{}' on '{}' dead-letters a record that is no CloudEvent at {}: {}", subscription, topic,
+                            r.offset(), malformed.getMessage());
+                    Instant at = Instant.now();
+                    FailureRecord undecodable = new FailureRecord(1, at, at, malformed.getClass().getName(), malformed.getMessage());
+                    if (ledger.reject(r.offset())) {
+                        deadLetter(tp, ledger, RecordEvents.undecodable(r), undecodable, "not a CloudEvent: " + malformed.getMessage());
+                    }
                     continue;
                 }
                 if (filter != null && !filter.matches(stored.event())) {
