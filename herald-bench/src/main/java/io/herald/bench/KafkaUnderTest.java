@@ -82,7 +82,7 @@ final class KafkaUnderTest implements BrokerUnderTest {
 
     /** The producer settings the comparison fixes (besides linger): acks=all, 256 KiB batches, no compression. */
     static final int BATCH_SIZE = 256 * 1024;
-    static final int MAX_POLL_RECORDS = HeraldUnderTest.MAX_POLL;
+    static final int MAX_POLL_RECORDS = BrokerApiUnderTest.MAX_POLL;
     private static final Duration POLL_WAIT = Duration.ofMillis(100);
     /**
      * The acked consumer group commits what it processed at most this often (and when a poll comes
