@@ -32,7 +32,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * others: Kafka's sticky partitioner would put a trickle of keyless events on one partition.
  * Every event is checked (topic known, size under the limit) before any is sent, so bad input
  * writes nothing. A batch is not a transaction: if the cluster fails part-way, the records already
- * acknowledged stay (phase 1 uses no Kafka transactions). Thread-safe.
+ * acknowledged stay (no Kafka transactions; see Broker.publish(List)). Thread-safe.
  */
 public final class Publisher implements AutoCloseable {
 
