@@ -16,6 +16,14 @@ public interface TopicReader extends AutoCloseable {
     /** Moves every partition's read position. */
     void seek(StartPosition position);
 
+    /**
+     * Where the reader stands: per partition, the offset of the next event it will return. A
+     * reader started at {@code StartPosition.offsets(positions())} goes on exactly from here,
+     * which is how a client resumes a read (the server's resume token, a Server-Sent Events
+     * {@code Last-Event-ID}).
+     */
+    java.util.SortedMap<Integer, Long> positions();
+
     @Override
     void close();
 }

@@ -174,6 +174,33 @@ public abstract class ReplayContract extends BrokerContract {
         await().atMost(Duration.ofSeconds(20)).until(() -> broker.describeSubscription(topic, "from-token").lag() == 0);
     }
 
+    @Test
+    void aReaderStartedAtAnotherReadersPositionsGoesOnExactlyWhereItStood() {
+        String topic = createTopic(3);
+        List<Position> published = publishKeyed(topic, 0, 30);
+        try (TopicReader first = broker.reader(topic, StartPosition.EARLIEST)) {
+            java.util.SortedMap<Integer, Long> start = first.positions();
+            assertThat(start).containsOnlyKeys(0, 1, 2).allSatisfy((partition, offset) -> assertThat(offset).isZero());
+            List<StoredEvent> head = PublishContract.readAll(first, 10);
+            java.util.SortedMap<Integer, Long> stood = first.positions();
+            for (int partition = 0; partition < 3; partition++) {
+                int p = partition;
+                long readThere = head.stream().filter(e -> e.position().partition() == p).count();
+                assertThat(stood.get(p)).as("partition %d: next offset after the events read there", p).isEqualTo(readThere);
+            }
+
+            try (TopicReader resumed = broker.reader(topic, StartPosition.offsets(stood))) {
+                List<StoredEvent> rest = PublishContract.readAll(resumed, 20);
+                List<Position> all = new ArrayList<>(head.stream().map(StoredEvent::position).toList());
+                all.addAll(rest.stream().map(StoredEvent::position).toList());
+                assertThat(all).as("nothing lost, nothing twice").doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(published);
+                java.util.Map<Integer, Long> ends = new java.util.TreeMap<>();
+                broker.describeTopic(topic).partitions().forEach(p -> ends.put(p.partition(), p.endOffset()));
+                assertThat(resumed.positions()).as("at the end of every partition").isEqualTo(ends);
+            }
+        }
+    }
+
     /** Publishes events {@code from..from+count-1}, each with its own key (spread over the partitions); their positions. */
     private List<Position> publishKeyed(String topic, int from, int count) {
         List<java.util.concurrent.CompletableFuture<Position>> futures = new ArrayList<>();

@@ -68,6 +68,15 @@ public final class EmbeddedTopicReader implements TopicReader {
     }
 
     @Override
+    public java.util.SortedMap<Integer, Long> positions() {
+        java.util.SortedMap<Integer, Long> positions = new java.util.TreeMap<>();
+        for (PartitionFetcher f : fetchers) {
+            positions.put(f.partition().index(), f.position());
+        }
+        return positions;
+    }
+
+    @Override
     public void close() {
         if (!closed) {
             closed = true;

@@ -81,6 +81,29 @@ public final class KafkaTopicReader implements TopicReader {
         StartOffsets.resolve(cluster, partitions, position).forEach(consumer::seek);
     }
 
+    /** Buffered records come first; a partition with none stands where its consumer stands. */
+    @Override
+    public java.util.SortedMap<Integer, Long> positions() {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new BrokerClosedException("topic reader");
+            }
+            java.util.SortedMap<Integer, Long> positions = new java.util.TreeMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : buffer) {
+                positions.putIfAbsent(r.partition(), r.offset());
+            }
+            for (TopicPartition tp : partitions) {
+                if (!positions.containsKey(tp.partition())) {
+                    positions.put(tp.partition(), consumer.position(tp, cluster.timeout()));
+                }
+            }
+            return positions;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void close() {
         if (closed) {
