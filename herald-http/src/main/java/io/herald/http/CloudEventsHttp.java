@@ -1,0 +1,217 @@
+package io.herald.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.message.MessageReader;
+import io.cloudevents.http.HttpMessageFactory;
+import io.herald.event.CloudEventsJson;
+import io.herald.event.Event;
+import io.herald.event.InvalidEventException;
+import io.herald.event.MalformedEventException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * The CloudEvents HTTP protocol binding (1.0.2) in both directions, in its three modes:
+ * <ul>
+ *   <li><b>binary</b>: attributes in {@code ce-*} headers, {@code datacontenttype} as
+ *       {@code Content-Type}, the data as the body. Header values are percent-encoded (binding
+ *       section 3.1.3.2) where they hold characters outside printable ASCII, {@code "} or
+ *       {@code %}; the SDK's reader and writer leave that to the caller, so it is done here;
+ *   <li><b>structured</b>: one event as {@code application/cloudevents+json};
+ *   <li><b>batch</b>: a JSON array of events as {@code application/cloudevents-batch+json}.
+ * </ul>
+ * The CloudEvents SDK reads and writes the envelope; {@link CloudEventsJson} maps it to
+ * {@link Event}, so Herald's validation and error messages apply to everything that enters.
+ * Stateless and thread-safe.
+ */
+public final class CloudEventsHttp {
+
+    public static final String STRUCTURED = "application/cloudevents+json";
+    public static final String BATCH = "application/cloudevents-batch+json";
+    public static final String HEADER_PREFIX = "ce-";
+    private static final String SPEC_VERSION_HEADER = "ce-specversion";
+
+    /** How a request carried its events. */
+    public enum Mode { BINARY, STRUCTURED, BATCH }
+
+    private CloudEventsHttp() {
+    }
+
+    /** The mode of a request, from its content type and headers; a 415 problem when it carries no CloudEvent. */
+    public static Mode modeOf(String contentType, Map<String, String> headers) {
+        String media = mediaType(contentType);
+        if (media.equals(STRUCTURED)) {
+            return Mode.STRUCTURED;
+        }
+        if (media.equals(BATCH)) {
+            return Mode.BATCH;
+        }
+        if (headerValue(headers, SPEC_VERSION_HEADER) != null) {
+            return Mode.BINARY;
+        }
+        throw new ProblemException(Problem.unsupportedMediaType("send CloudEvents in binary mode (ce-specversion, ce-id, "
+                + "ce-source and ce-type headers with the data as the body), structured mode (Content-Type "
+                + STRUCTURED + ") or batch mode (Content-Type " + BATCH + "); got Content-Type "
+                + (contentType == null || contentType.isBlank() ? "none" : "'" + contentType + "'") + " and no ce-specversion header"));
+    }
+
+    /**
+     * The events of a request body; {@code maxEvents} bounds a batch (a 413 beyond it). Throws
+     * a {@link ProblemException} naming the event (by its index in a batch) and the problem.
+     */
+    public static List<Event> decode(Mode mode, Map<String, String> headers, byte[] body, int maxEvents) {
+        return switch (mode) {
+            case BINARY -> List.of(decodeBinary(headers, body));
+            case STRUCTURED -> List.of(decodeStructured(body));
+            case BATCH -> decodeBatch(body, maxEvents);
+        };
+    }
+
+    private static Event decodeBinary(Map<String, String> headers, byte[] body) {
+        Map<String, String> decoded = new LinkedHashMap<>();
+        headers.forEach((name, value) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.startsWith(HEADER_PREFIX)) {
+                decoded.put(lower, percentDecode(lower, value));
+            } else if (lower.equals("content-type")) {
+                decoded.put("content-type", value);
+            }
+        });
+        try {
+            MessageReader reader = HttpMessageFactory.createReader(decoded, body);
+            CloudEvent cloudEvent = reader.toEvent();
+            return CloudEventsJson.fromCloudEvent(cloudEvent);
+        } catch (InvalidEventException | MalformedEventException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new MalformedEventException("not a CloudEvent in HTTP binary mode: " + rootMessage(e), e);
+        }
+    }
+
+    private static Event decodeStructured(byte[] body) {
+        return CloudEventsJson.parse(body);
+    }
+
+    private static List<Event> decodeBatch(byte[] body, int maxEvents) {
+        JsonNode tree = Json.tree(body);
+        if (!(tree instanceof ArrayNode array)) {
+            throw new ProblemException(Problem.badRequest("malformed-event",
+                    "a CloudEvents batch is a JSON array of events, got " + Json.describe(tree)));
+        }
+        if (array.isEmpty()) {
+            throw new ProblemException(Problem.badRequest("malformed-event", "the batch is empty; send at least one event"));
+        }
+        if (array.size() > maxEvents) {
+            throw new ProblemException(Problem.tooLarge("the batch holds " + array.size() + " events; the limit is " + maxEvents
+                    + " per request").with("limit", maxEvents));
+        }
+        List<Event> events = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            try {
+                events.add(CloudEventsJson.parse(Json.MAPPER.writeValueAsBytes(array.get(i))));
+            } catch (InvalidEventException e) {
+                throw new ProblemException(Problem.badRequest("invalid-event", "event " + i + " of the batch: " + e.getMessage())
+                        .with("attribute", e.attribute()).with("index", i));
+            } catch (MalformedEventException | IOException e) {
+                throw new ProblemException(Problem.badRequest("malformed-event", "event " + i + " of the batch: " + e.getMessage())
+                        .with("index", i));
+            }
+        }
+        return events;
+    }
+
+    /** The event in binary mode: its headers (given to {@code header}) and its body. */
+    public static byte[] encodeBinary(Event event, BiConsumer<String, String> header) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        HttpMessageFactory.createWriter((name, value) -> header.accept(name,
+                        name.regionMatches(true, 0, HEADER_PREFIX, 0, HEADER_PREFIX.length()) ? percentEncode(value) : value),
+                bytes -> body.writeBytes(bytes == null ? new byte[0] : bytes))
+                .writeBinary(CloudEventsJson.toCloudEvent(event));
+        return body.toByteArray();
+    }
+
+    /** The media type of a Content-Type value, lower case, without parameters; empty when there is none. */
+    public static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String headerValue(Map<String, String> headers, String lowerName) {
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            if (h.getKey().equalsIgnoreCase(lowerName)) {
+                return h.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** Binding section 3.1.3.2: {@code %XX} sequences are UTF-8 bytes; anything else is taken as it is. */
+    static String percentDecode(String header, String value) {
+        if (value.indexOf('%') < 0) {
+            return value;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(value.length());
+        for (int i = 0; i < value.length(); ) {
+            int c = value.codePointAt(i);
+            if (c == '%' && i + 2 < value.length()
+                    && Character.digit(value.charAt(i + 1), 16) >= 0 && Character.digit(value.charAt(i + 2), 16) >= 0) {
+                bytes.write(Character.digit(value.charAt(i + 1), 16) * 16 + Character.digit(value.charAt(i + 2), 16));
+                i += 3;
+            } else {
+                bytes.writeBytes(Character.toString(c).getBytes(StandardCharsets.UTF_8));
+                i += Character.charCount(c);
+            }
+        }
+        byte[] raw = bytes.toByteArray();
+        var decoder = StandardCharsets.UTF_8.newDecoder();
+        try {
+            return decoder.decode(java.nio.ByteBuffer.wrap(raw)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new MalformedEventException("header " + header + " holds percent-encoded bytes that are not UTF-8");
+        }
+    }
+
+    /** Encodes what binding section 3.1.3.2 asks: bytes outside printable ASCII, space kept, {@code "} and {@code %}. */
+    static String percentEncode(String value) {
+        boolean plain = true;
+        for (int i = 0; i < value.length() && plain; i++) {
+            char c = value.charAt(i);
+            plain = c >= 0x20 && c < 0x7F && c != '"' && c != '%';
+        }
+        if (plain) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(value.length() + 16);
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int u = b & 0xFF;
+            if (u >= 0x20 && u < 0x7F && u != '"' && u != '%') {
+                out.append((char) u);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(u >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(u & 0xF, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    }
+}
