@@ -1,0 +1,245 @@
+package io.herald.server;
+
+import io.herald.Herald;
+import io.herald.broker.Broker;
+import io.herald.server.auth.Access;
+import io.herald.server.auth.Authenticator;
+import io.herald.server.auth.Caller;
+import io.herald.server.auth.RateLimiter;
+import io.herald.server.http.Api;
+import io.herald.server.http.ErrorMapping;
+import io.herald.http.Problem;
+import io.herald.http.ProblemException;
+import io.herald.server.http.Route;
+import io.herald.server.http.TlsConnector;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Herald server: the Broker API over HTTP. It opens the broker the configuration names,
+ * mounts every {@link Api.Resource}'s routes behind authentication, authorisation and the request
+ * rate limit, and answers every error as an RFC 9457 problem.
+ *
+ * <p>Lifecycle, one {@link State} at a time: {@code RUNNING} until {@link #close()}; then
+ * {@code DRAINING} — new requests get a 503, requests in flight get up to the shutdown grace to
+ * finish (long polls and streams are told to end early); then {@code CLOSED}, with the broker
+ * closed after the HTTP server, so every acknowledged write is on disk first. Thread-safe.
+ */
+public final class HeraldServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HeraldServer.class);
+
+    /** The lifecycle: one value, moved forward by compare-and-set. */
+    public enum State { RUNNING, DRAINING, CLOSED }
+
+    private final ServerConfig config;
+    private final Broker broker;
+    private final ServerContext context;
+    private final List<Route> routes;
+    private final Javalin javalin;
+    private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
+    private final InFlight inFlight = new InFlight();
+
+    private HeraldServer(ServerConfig config, Broker broker) {
+        this.config = config;
+        this.broker = broker;
+        this.context = new ServerContext(config, broker);
+        Api api = new Api();
+        context.resources().forEach(r -> r.addTo(api));
+        this.routes = api.routes();
+        Authenticator authenticator = new Authenticator(config.tokens());
+        Optional<RateLimiter> rateLimiter = config.limits().requestsPerSecond().map(r -> new RateLimiter(r, System::nanoTime));
+        this.javalin = Javalin.create(javalinConfig -> {
+            javalinConfig.concurrency.useVirtualThreads = true;
+            javalinConfig.startup.showJavalinBanner = false;
+            javalinConfig.http.maxRequestSize = config.limits().maxRequestBytes();
+            javalinConfig.http.defaultContentType = "application/json";
+            javalinConfig.jetty.modifyServer(server -> server.setStopTimeout(config.shutdownGrace().toMillis()));
+            config.tls().ifPresent(tls -> javalinConfig.jetty.addConnector((server, http) ->
+                    TlsConnector.create(server, http, tls, config.host(), config.port())));
+            for (Route route : routes) {
+                javalinConfig.routes.addHttpHandler(route.method(), route.path(), guarded(route, authenticator, rateLimiter));
+            }
+            javalinConfig.routes.exception(Exception.class, (e, ctx) -> ErrorMapping.answer(ctx, e));
+            javalinConfig.routes.error(404, "*", ctx -> {
+                String contentType = ctx.res().getContentType();
+                if (contentType == null || !contentType.startsWith(Problem.CONTENT_TYPE)) {
+                    ErrorMapping.write(ctx, Problem.notFound("no-such-route", "no route matches " + ctx.method() + " "
+                            + io.herald.server.http.Params.abbreviate(ctx.path()) + "; see /openapi.json"));
+                }
+            });
+            javalinConfig.routes.error(405, "*", ctx -> ErrorMapping.write(ctx, Problem.of(405, "method-not-allowed",
+                    "Method not allowed", ctx.method() + " is not allowed on " + io.herald.server.http.Params.abbreviate(ctx.path()))));
+        });
+    }
+
+    /** Opens the broker and starts listening; throws if either fails (the broker is closed again then). */
+    public static HeraldServer start(ServerConfig config) {
+        Broker broker = Herald.open(config.backend());
+        HeraldServer server;
+        try {
+            server = new HeraldServer(config, broker);
+            server.javalin.start(config.host(), config.port());
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+        server.context.started(server.url());
+        return server;
+    }
+
+    private Handler guarded(Route route, Authenticator authenticator, Optional<RateLimiter> rateLimiter) {
+        Handler handler = route.handler();
+        return ctx -> {
+            if (!inFlight.enter()) {
+                throw new ProblemException(Problem.of(503, "shutting-down", "Service unavailable",
+                        "the server is shutting down; retry on another server or after it restarts").with("retryAfterSeconds", 1));
+            }
+            try {
+                Caller caller = route.access() instanceof Access.Open
+                        ? Caller.anonymous(ctx.ip())
+                        : authenticator.authenticate(ctx.header("Authorization"), ctx.ip());
+                rateLimiter.ifPresent(limiter -> limiter.acquire(caller.rateKey()));
+                if (route.access() instanceof Access.OnTopic onTopic) {
+                    caller.requireAny(onTopic.anyOf(), ctx.pathParam("topic"));
+                }
+                ctx.attribute(Caller.class.getName(), caller);
+                handler.handle(ctx);
+            } catch (ProblemException e) {
+                if (e.problem().status() == 401) {
+                    ctx.header("WWW-Authenticate", "Bearer realm=\"herald\"");
+                }
+                throw e;
+            } finally {
+                inFlight.exit();
+            }
+        };
+    }
+
+    /** The caller of a request being handled (set before every guarded handler runs). */
+    public static Caller caller(Context ctx) {
+        return ctx.attribute(Caller.class.getName());
+    }
+
+    public URI url() {
+        String scheme = config.tls().isPresent() ? "https" : "http";
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return URI.create(scheme + "://" + host + ":" + javalin.port());
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Every route the server answers, as declared; the OpenAPI check and the auth suite read it. */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    public State state() {
+        return state.get();
+    }
+
+    /**
+     * Stops: refuses new requests, lets those in flight finish within the shutdown grace (long
+     * polls and streams end early), stops the HTTP server, ends the consumers the server holds,
+     * then closes the broker. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        if (!state.compareAndSet(State.RUNNING, State.DRAINING)) {
+            return;
+        }
+        long started = System.nanoTime();
+        inFlight.close();
+        context.draining();
+        boolean drained = inFlight.awaitIdle(config.shutdownGrace());
+        if (!drained) {
+            LOG.warn("{} requests were still running after the shutdown grace of {}; they are cut off",
+                    inFlight.count(), config.shutdownGrace());
+        }
+        List<Throwable> failures = new ArrayList<>();
+        run(failures, javalin::stop);
+        run(failures, context::close);
+        run(failures, broker::close);
+        state.set(State.CLOSED);
+        LOG.info("Herald server stopped in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
+        if (!failures.isEmpty()) {
+            RuntimeException e = new IllegalStateException("the server did not stop cleanly: " + failures.getFirst().getMessage(),
+                    failures.getFirst());
+            failures.stream().skip(1).forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    private static void run(List<Throwable> failures, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+    }
+
+    /** Counts requests in flight, and refuses new ones once closed. Thread-safe. */
+    private static final class InFlight {
+        private int count;
+        private boolean closed;
+
+        synchronized boolean enter() {
+            if (closed) {
+                return false;
+            }
+            count++;
+            return true;
+        }
+
+        synchronized void exit() {
+            count--;
+            if (count == 0) {
+                notifyAll();
+            }
+        }
+
+        synchronized void close() {
+            closed = true;
+        }
+
+        synchronized int count() {
+            return count;
+        }
+
+        synchronized boolean awaitIdle(Duration grace) {
+            long deadline = System.nanoTime() + grace.toNanos();
+            while (count > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

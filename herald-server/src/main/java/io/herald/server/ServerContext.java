@@ -1,0 +1,68 @@
+package io.herald.server;
+
+import io.herald.EmbeddedConfig;
+import io.herald.broker.Broker;
+import io.herald.server.health.HealthRoutes;
+import io.herald.server.http.Api;
+import io.herald.server.http.Drain;
+import io.herald.server.publish.DuplicateWindow;
+import io.herald.server.publish.PublishRoutes;
+import io.herald.server.read.ReadRoutes;
+import io.herald.server.topic.TopicRates;
+import io.herald.server.topic.TopicRoutes;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the server's resources share, made once at start and closed once at stop: the broker,
+ * the drain signal, the publish duplicate window, the rate sampler, and the list of resources.
+ */
+final class ServerContext implements AutoCloseable {
+
+    private final ServerConfig config;
+    private final Broker broker;
+    private final Drain drain = new Drain();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("herald-server-timer").daemon(true).factory());
+    private final TopicRates rates;
+    private final DuplicateWindow duplicates;
+    private final List<Api.Resource> resources = new ArrayList<>();
+
+    ServerContext(ServerConfig config, Broker broker) {
+        this.config = config;
+        this.broker = broker;
+        this.rates = new TopicRates(broker, System::nanoTime);
+        this.duplicates = new DuplicateWindow(config.duplicateWindow(), DuplicateWindow.DEFAULT_MAX_ENTRIES, System::nanoTime);
+        resources.add(new HealthRoutes(broker, drain));
+        resources.add(new TopicRoutes(broker, rates));
+        resources.add(new PublishRoutes(broker, duplicates, config.limits()));
+        resources.add(new ReadRoutes(broker, drain, config.limits()));
+    }
+
+    List<Api.Resource> resources() {
+        return List.copyOf(resources);
+    }
+
+    void started(URI url) {
+        timers.scheduleWithFixedDelay(rates::sample, 0, TopicRates.SAMPLE_SECONDS, TimeUnit.SECONDS);
+        if (config.backend() instanceof EmbeddedConfig embedded) {
+            ServerFile.write(embedded.dataDirectory(), url, config.authEnabled());
+        }
+    }
+
+    void draining() {
+        drain.start();
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        if (config.backend() instanceof EmbeddedConfig embedded) {
+            ServerFile.remove(embedded.dataDirectory());
+        }
+    }
+}

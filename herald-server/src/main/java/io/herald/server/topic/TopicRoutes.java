@@ -1,0 +1,66 @@
+package io.herald.server.topic;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.herald.broker.Broker;
+import io.herald.broker.TopicInfo;
+import io.herald.http.Json;
+import io.herald.http.TopicJson;
+import io.herald.server.HeraldServer;
+import io.herald.server.auth.Access;
+import io.herald.server.auth.Caller;
+import io.herald.server.auth.Permission;
+import io.herald.server.http.Api;
+import io.javalin.http.Context;
+
+/**
+ * Topics: {@code POST /topics} creates one, {@code GET /topics} lists those the caller may see,
+ * {@code GET /topics/{topic}} describes one (partitions, offsets, sizes, publish rate),
+ * {@code DELETE /topics/{topic}} deletes it with its events and subscriptions.
+ */
+public final class TopicRoutes implements Api.Resource {
+
+    private final Broker broker;
+    private final TopicRates rates;
+
+    public TopicRoutes(Broker broker, TopicRates rates) {
+        this.broker = broker;
+        this.rates = rates;
+    }
+
+    @Override
+    public void addTo(Api api) {
+        api.post("/topics", Access.AUTHENTICATED, this::create);
+        api.get("/topics", Access.AUTHENTICATED, this::list);
+        api.get("/topics/{topic}", Access.onTopic(Permission.PUBLISH, Permission.CONSUME), this::describe);
+        api.delete("/topics/{topic}", Access.onTopic(Permission.ADMIN), this::delete);
+    }
+
+    private void create(Context ctx) {
+        TopicJson.Create request = TopicJson.parseCreate(Json.object(ctx.bodyAsBytes()));
+        HeraldServer.caller(ctx).require(Permission.ADMIN, request.name());
+        TopicInfo created = broker.createTopic(request.name(), request.spec());
+        ctx.status(201).header("Location", "/topics/" + created.name()).json(TopicJson.write(created, rates.perSecond(created.name())));
+    }
+
+    private void list(Context ctx) {
+        Caller caller = HeraldServer.caller(ctx);
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        var array = body.putArray("topics");
+        for (TopicInfo topic : broker.listTopics()) {
+            if (caller.sees(topic.name())) {
+                array.add(TopicJson.write(topic, rates.perSecond(topic.name())));
+            }
+        }
+        ctx.json(body);
+    }
+
+    private void describe(Context ctx) {
+        TopicInfo topic = broker.describeTopic(ctx.pathParam("topic"));
+        ctx.json(TopicJson.write(topic, rates.perSecond(topic.name())));
+    }
+
+    private void delete(Context ctx) {
+        broker.deleteTopic(ctx.pathParam("topic"));
+        ctx.status(204);
+    }
+}
