@@ -31,7 +31,7 @@ import picocli.CommandLine.ScopeType;
         description = {"Herald, the event-driven-architecture toolkit: topics, publish, read, subscriptions and their dead letters "
                 + "on a data directory.", "New here? Run: herald demo"},
         subcommands = {TopicsCommand.class, PublishCommand.class, ReadCommand.class, GroupsCommand.class, DlqCommand.class,
-                DemoCommand.class},
+                DemoCommand.class, ServerCommand.class},
         footer = {"", "Exit codes: 0 done, 1 Herald refused or failed, 2 wrong arguments."})
 public final class HeraldCommand extends CommandGroup {
 
@@ -132,6 +132,10 @@ public final class HeraldCommand extends CommandGroup {
     /** True when the user named a data directory with {@code --data}, not by default or environment. */
     boolean dataGiven() {
         return data != null;
+    }
+
+    Map<String, String> environment() {
+        return environment;
     }
 
     boolean verbose() {
