@@ -1,0 +1,37 @@
+package io.herald.server;
+
+import io.herald.kafka.InJvmKafka;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+
+/** Every API contract on a real Kafka 4.4 broker started once in this JVM. */
+class KafkaApiTest {
+
+    private static InJvmKafka kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = InJvmKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        kafka.close();
+    }
+
+    static ServerFixture fixture(UnaryOperator<ServerConfig> customize) {
+        return ServerFixture.kafka(kafka, customize);
+    }
+
+    @Nested
+    class Topics extends TopicApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) {
+            return fixture(customize);
+        }
+    }
+
+
+}
