@@ -69,7 +69,11 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
         return new RetryPolicy(maxAttempts, initialBackoff, multiplier, maxBackoff, names);
     }
 
-    /** What to do after delivery number {@code attempt} failed with {@code failure} (null: no exception, such as an expired lease). */
+    /**
+     * What to do after delivery number {@code attempt} failed with {@code failure} (null: no
+     * exception, such as an expired lease). A {@link RetryAfterException} is retried no sooner
+     * than it asks (at most {@link #MAX_BACKOFF}).
+     */
     public Outcome decide(int attempt, Throwable failure, RandomGenerator random) {
         if (failure != null && isPermanent(failure)) {
             return new Outcome.DeadLetter("permanent error " + failure.getClass().getName());
@@ -77,7 +81,12 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
         if (attempt >= maxAttempts) {
             return new Outcome.DeadLetter("failed " + attempt + " of " + maxAttempts + " attempts");
         }
-        return new Outcome.Retry(backoff(attempt, random));
+        Duration delay = backoff(attempt, random);
+        if (failure instanceof RetryAfterException hint && hint.retryAfter().compareTo(delay) > 0) {
+            // the failing service said when it can take the event again: sooner would fail again
+            delay = hint.retryAfter().compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : hint.retryAfter();
+        }
+        return new Outcome.Retry(delay);
     }
 
     /** The delay after failed attempt number {@code attempt}: full jitter under the exponential cap. */

@@ -447,6 +447,30 @@ class RetryPolicyTest {
         }
     }
 
+    @Property
+    void aRetryAfterHintIsNeverCutShortAndNeverOutlastsTheMaximum(@ForAll("policies") RetryPolicy policy,
+                                                                  @ForAll @IntRange(min = 1, max = 19) int attempt,
+                                                                  @ForAll @IntRange(min = 0, max = 200_000) int hintSeconds,
+                                                                  @ForAll long seed) {
+        Duration hint = Duration.ofSeconds(hintSeconds);
+        Outcome outcome = policy.decide(attempt, new RetryAfterException("HTTP 429", hint), new SplittableRandom(seed));
+
+        if (attempt >= policy.maxAttempts()) {
+            assertThat(outcome).isInstanceOf(Outcome.DeadLetter.class);
+            return;
+        }
+        Duration backoff = policy.backoff(attempt, new SplittableRandom(seed));
+        Duration expected = hint.compareTo(backoff) > 0 ? (hint.compareTo(RetryPolicy.MAX_BACKOFF) > 0 ? RetryPolicy.MAX_BACKOFF : hint) : backoff;
+        assertThat(outcome).isEqualTo(new Outcome.Retry(expected));
+    }
+
+    @Test
+    void aRetryAfterHintStillCountsAsAnAttempt() {
+        RetryPolicy policy = RetryPolicy.maxAttempts(2);
+        assertThat(policy.decide(2, new RetryAfterException("HTTP 503", Duration.ofSeconds(5)), new SplittableRandom(1)))
+                .isEqualTo(new Outcome.DeadLetter("failed 2 of 2 attempts"));
+    }
+
     @Provide
     Arbitrary<RetryPolicy> policies() {
         Arbitrary<Integer> attempts = Arbitraries.integers().between(1, 20);
