@@ -5,6 +5,9 @@ import io.herald.broker.Broker;
 import io.herald.server.health.HealthRoutes;
 import io.herald.server.http.Api;
 import io.herald.server.http.Drain;
+import io.herald.server.metrics.MetricsRoutes;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.herald.server.publish.DuplicateWindow;
 import io.herald.server.publish.PublishRoutes;
 import io.herald.server.read.ReadRoutes;
@@ -30,6 +33,7 @@ final class ServerContext implements AutoCloseable {
             Thread.ofPlatform().name("herald-server-timer").daemon(true).factory());
     private final TopicRates rates;
     private final DuplicateWindow duplicates;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<Api.Resource> resources = new ArrayList<>();
 
     ServerContext(ServerConfig config, Broker broker) {
@@ -41,6 +45,7 @@ final class ServerContext implements AutoCloseable {
         resources.add(new TopicRoutes(broker, rates));
         resources.add(new PublishRoutes(broker, duplicates, config.limits()));
         resources.add(new ReadRoutes(broker, drain, config.limits()));
+        resources.add(new MetricsRoutes(metrics));
     }
 
     List<Api.Resource> resources() {
@@ -61,6 +66,7 @@ final class ServerContext implements AutoCloseable {
     @Override
     public void close() {
         timers.shutdownNow();
+        metrics.close();
         if (config.backend() instanceof EmbeddedConfig embedded) {
             ServerFile.remove(embedded.dataDirectory());
         }
