@@ -110,6 +110,35 @@ public record SubscriptionSpec(Ordering ordering, StartPosition start, Duration 
         return new SubscriptionSpec(ordering, start, sessionTimeout, filter, retry, deadLetterTopic, leaseDuration, concurrency, value);
     }
 
+    /**
+     * Whether the two specs define the same subscription: what decides how its events are
+     * handed out and failed (ordering, filter, retry policy, dead-letter topic, lease, what a
+     * key does after a dead letter). The start matters only when a subscription is created; the
+     * session timeout and concurrency belong to each consumer.
+     */
+    public boolean definesSameAs(SubscriptionSpec other, String topic, String subscription) {
+        return ordering == other.ordering && filter.equals(other.filter) && retry.equals(other.retry)
+                && deadLetterTopicFor(topic, subscription).equals(other.deadLetterTopicFor(topic, subscription))
+                && leaseDuration.equals(other.leaseDuration) && keyAfterDeadLetter == other.keyAfterDeadLetter;
+    }
+
+    /**
+     * The refusal when a consumer brings another definition while the subscription is in use:
+     * both backends say it in these words.
+     */
+    public static InvalidSpecException inUseWithAnotherDefinition(String topic, String subscription, SubscriptionSpec stored,
+                                                                  SubscriptionSpec wanted) {
+        return new InvalidSpecException("subscription '" + subscription + "' on topic '" + topic
+                + "' is in use with another definition (" + stored.summary() + "); close its consumers to change it to ("
+                + wanted.summary() + ")");
+    }
+
+    /** The definition in a few words, for messages. */
+    public String summary() {
+        return "ordering " + ordering + ", filter " + filter.orElse("none") + ", " + retry.maxAttempts()
+                + " attempts, lease " + leaseDuration.toMillis() + " ms";
+    }
+
     /** The dead-letter topic of this subscription on {@code topic}. */
     public String deadLetterTopicFor(String topic, String subscription) {
         String name = deadLetterTopic.orElseGet(() -> DeadLetters.defaultTopic(topic, subscription));

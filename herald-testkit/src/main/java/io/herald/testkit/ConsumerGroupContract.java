@@ -1,6 +1,7 @@
 package io.herald.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.broker.Delivery;
@@ -227,6 +228,29 @@ public abstract class ConsumerGroupContract extends BrokerContract {
             assertThat(consumer.poll(10, Duration.ofMillis(200))).isEmpty();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
         }
+    }
+
+    @Test
+    void anIdleSubscriptionTakesTheDefinitionItIsOpenedWithAndAnActiveOneRefusesAnother() {
+        String topic = createTopic(2);
+        SubscriptionSpec three = SubscriptionSpec.ordering(io.herald.broker.Ordering.KEY).maxAttempts(3);
+        broker.pullSubscriber(topic, "billing", three).close();
+        assertThat(broker.describeSubscription(topic, "billing").spec().retry().maxAttempts()).isEqualTo(3);
+
+        SubscriptionSpec nine = three.maxAttempts(9);
+        broker.pullSubscriber(topic, "billing", nine).close();
+        assertThat(broker.describeSubscription(topic, "billing").spec().retry().maxAttempts())
+                .as("an idle subscription takes the new definition at once").isEqualTo(9);
+
+        try (PullSubscriber active = broker.pullSubscriber(topic, "billing", nine)) {
+            assertThatThrownBy(() -> broker.pullSubscriber(topic, "billing", nine.maxAttempts(4)))
+                    .isInstanceOf(io.herald.broker.InvalidSpecException.class)
+                    .hasMessageContaining("in use with another definition");
+            try (PullSubscriber sameDefinition = broker.pullSubscriber(topic, "billing", nine.concurrency(2))) {
+                assertThat(sameDefinition.subscription()).isEqualTo("billing");
+            }
+        }
+        assertThat(broker.describeSubscription(topic, "billing").spec().retry().maxAttempts()).isEqualTo(9);
     }
 
     private static void ackInto(List<Delivery> deliveries, List<Delivery> into) {

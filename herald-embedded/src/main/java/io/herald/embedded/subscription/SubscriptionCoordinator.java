@@ -3,7 +3,6 @@ package io.herald.embedded.subscription;
 import io.herald.broker.DeadLetterQueue;
 import io.herald.broker.DeadLetterSelector;
 import io.herald.broker.DeliveryHandler;
-import io.herald.broker.InvalidSpecException;
 import io.herald.broker.Names;
 import io.herald.broker.Ordering;
 import io.herald.broker.PullSubscriber;
@@ -117,13 +116,11 @@ public final class SubscriptionCoordinator implements AutoCloseable {
         Optional<SubscriptionRecord> existing = metadata.subscription(topic.name(), name);
         if (existing.isPresent()) {
             SubscriptionSpec stored = existing.get().toSpec();
-            if (sameDefinition(stored, spec, topic.name(), name)) {
+            if (stored.definesSameAs(spec, topic.name(), name)) {
                 return stored;
             }
             if (isActive(topic.name(), name)) {
-                throw new InvalidSpecException("subscription '" + name + "' on topic '" + topic.name()
-                        + "' is in use with another definition (" + describe(stored) + "); close its consumers to change it to ("
-                        + describe(spec) + ")");
+                throw SubscriptionSpec.inUseWithAnotherDefinition(topic.name(), name, stored, spec);
             }
             retire(topic.name(), name);
             SubscriptionSpec replaced = spec.startAt(stored.start());
@@ -140,17 +137,6 @@ public final class SubscriptionCoordinator implements AutoCloseable {
         }
         cursors.flush().join();
         return spec;
-    }
-
-    private static boolean sameDefinition(SubscriptionSpec a, SubscriptionSpec b, String topic, String name) {
-        return a.ordering() == b.ordering() && a.filter().equals(b.filter()) && a.retry().equals(b.retry())
-                && a.deadLetterTopicFor(topic, name).equals(b.deadLetterTopicFor(topic, name))
-                && a.leaseDuration().equals(b.leaseDuration()) && a.keyAfterDeadLetter() == b.keyAfterDeadLetter();
-    }
-
-    private static String describe(SubscriptionSpec s) {
-        return "ordering " + s.ordering() + ", filter " + s.filter().orElse("none") + ", " + s.retry().maxAttempts()
-                + " attempts, lease " + s.leaseDuration().toMillis() + " ms";
     }
 
     private Dispatcher dispatcher(Topic topic, String name, SubscriptionSpec definition) {

@@ -72,10 +72,13 @@ public final class Subscriptions {
     public void ensure(String topic, String subscription, SubscriptionSpec spec) {
         requireSessionTimeoutAllowed(spec);
         String group = GroupIds.of(topic, subscription);
-        specs.put(group, spec);
-        if (!committed(group, topic).isEmpty()) {
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(group, topic);
+        if (!committed.isEmpty()) {
+            redefineIfChanged(topic, subscription, group, committed, spec);
+            specs.put(group, spec);
             return;
         }
+        specs.put(group, spec);
         List<TopicPartition> partitions = Topics.partitionsOf(topic, topics.partitions(topic));
         Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
         String metadata = CommitMetadata.of(spec);
@@ -84,6 +87,33 @@ public final class Subscriptions {
             cluster.await(cluster.admin().alterConsumerGroupOffsets(group, start).all(), "creating subscription '" + subscription + "'");
         } catch (UnknownMemberIdException | GroupNotEmptyException e) {
             // another process created it and joined first: its cursor stands
+        }
+    }
+
+    /**
+     * A consumer that brings another definition of an existing subscription replaces it while no
+     * consumer is active (its cursor, and the offsets finished above it, stay), and is refused
+     * while one is — as on the embedded backend. The spec lives in the commit metadata, so it is
+     * written there at once: otherwise only this process would know it until its first commit.
+     */
+    private void redefineIfChanged(String topic, String subscription, String group, Map<TopicPartition, OffsetAndMetadata> committed,
+                                   SubscriptionSpec spec) {
+        Optional<SubscriptionSpec> stored = committed.values().stream().map(o -> CommitMetadata.parse(o.metadata()))
+                .flatMap(Optional::stream).findFirst();
+        if (stored.isEmpty() || stored.get().definesSameAs(spec, topic, subscription)) {
+            return; // a group Herald did not make, or nothing changed
+        }
+        if (!members(group).isEmpty() || localMembers.containsKey(group)) {
+            throw SubscriptionSpec.inUseWithAnotherDefinition(topic, subscription, stored.get(), spec);
+        }
+        String metadata = CommitMetadata.of(spec.startAt(stored.get().start()));
+        Map<TopicPartition, OffsetAndMetadata> redefined = new HashMap<>();
+        committed.forEach((tp, o) -> redefined.put(tp, new OffsetAndMetadata(o.offset(),
+                CommitMetadata.withFinished(metadata, CommitMetadata.finished(o.metadata(), o.offset()), o.offset()))));
+        try {
+            cluster.await(cluster.admin().alterConsumerGroupOffsets(group, redefined).all(), "redefining subscription '" + subscription + "'");
+        } catch (UnknownMemberIdException | GroupNotEmptyException e) {
+            throw SubscriptionSpec.inUseWithAnotherDefinition(topic, subscription, stored.get(), spec);
         }
     }
 
