@@ -11,9 +11,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.herald.server.publish.DuplicateWindow;
 import io.herald.server.publish.PublishRoutes;
 import io.herald.server.read.ReadRoutes;
+import io.herald.server.subscription.Subscriptions;
+import java.time.Clock;
 import io.herald.server.topic.TopicRates;
 import io.herald.server.topic.TopicRoutes;
 import java.net.URI;
+import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -35,6 +38,7 @@ final class ServerContext implements AutoCloseable {
     private final DuplicateWindow duplicates;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<Api.Resource> resources = new ArrayList<>();
+    private final Subscriptions subscriptions;
 
     ServerContext(ServerConfig config, Broker broker) {
         this.config = config;
@@ -46,6 +50,8 @@ final class ServerContext implements AutoCloseable {
         resources.add(new PublishRoutes(broker, duplicates, config.limits()));
         resources.add(new ReadRoutes(broker, drain, config.limits()));
         resources.add(new MetricsRoutes(metrics));
+        this.subscriptions = new Subscriptions(broker, config, drain, Clock.systemUTC());
+        resources.addAll(subscriptions.resources());
     }
 
     List<Api.Resource> resources() {
@@ -53,19 +59,34 @@ final class ServerContext implements AutoCloseable {
     }
 
     void started(URI url) {
+        subscriptions.listening(url);
         timers.scheduleWithFixedDelay(rates::sample, 0, TopicRates.SAMPLE_SECONDS, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(guarded("receipt sweep", subscriptions::sweep), 1, 1, TimeUnit.SECONDS);
         if (config.backend() instanceof EmbeddedConfig embedded) {
             ServerFile.write(embedded.dataDirectory(), url, config.authEnabled());
         }
     }
 
+    /** A timer task that logs a failure instead of ending its schedule. */
+    private static Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(ServerContext.class).warn("{} failed: {}", what, e.getMessage(), e);
+            }
+        };
+    }
+
     void draining() {
         drain.start();
+        subscriptions.draining();
     }
 
     @Override
     public void close() {
         timers.shutdownNow();
+        subscriptions.close();
         metrics.close();
         if (config.backend() instanceof EmbeddedConfig embedded) {
             ServerFile.remove(embedded.dataDirectory());

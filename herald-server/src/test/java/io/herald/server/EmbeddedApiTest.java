@@ -14,5 +14,19 @@ class EmbeddedApiTest {
         }
     }
 
+    @Nested
+    class Subscriptions extends SubscriptionApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) throws Exception {
+            return ServerFixture.embedded(customize);
+        }
+    }
 
+    @Nested
+    class Deliveries extends DeliveryApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) throws Exception {
+            return ServerFixture.embedded(customize);
+        }
+    }
 }

@@ -33,5 +33,19 @@ class KafkaApiTest {
         }
     }
 
+    @Nested
+    class Subscriptions extends SubscriptionApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) {
+            return fixture(customize);
+        }
+    }
 
+    @Nested
+    class Deliveries extends DeliveryApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) {
+            return fixture(customize);
+        }
+    }
 }
