@@ -2,6 +2,7 @@ package io.herald.server;
 
 import io.herald.EmbeddedConfig;
 import io.herald.broker.Broker;
+import io.herald.server.deadletter.DeadLetterRoutes;
 import io.herald.server.health.HealthRoutes;
 import io.herald.server.http.Api;
 import io.herald.server.http.Drain;
@@ -39,6 +40,7 @@ final class ServerContext implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<Api.Resource> resources = new ArrayList<>();
     private final Subscriptions subscriptions;
+    private final DeadLetterRoutes deadLetters;
 
     ServerContext(ServerConfig config, Broker broker) {
         this.config = config;
@@ -52,6 +54,8 @@ final class ServerContext implements AutoCloseable {
         resources.add(new MetricsRoutes(metrics));
         this.subscriptions = new Subscriptions(broker, config, drain, Clock.systemUTC());
         resources.addAll(subscriptions.resources());
+        this.deadLetters = new DeadLetterRoutes(broker);
+        resources.add(deadLetters);
     }
 
     List<Api.Resource> resources() {
@@ -87,6 +91,7 @@ final class ServerContext implements AutoCloseable {
     public void close() {
         timers.shutdownNow();
         subscriptions.close();
+        deadLetters.close();
         metrics.close();
         if (config.backend() instanceof EmbeddedConfig embedded) {
             ServerFile.remove(embedded.dataDirectory());

@@ -29,4 +29,12 @@ class EmbeddedApiTest {
             return ServerFixture.embedded(customize);
         }
     }
+
+    @Nested
+    class DeadLetters extends DeadLetterApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) throws Exception {
+            return ServerFixture.embedded(customize);
+        }
+    }
 }

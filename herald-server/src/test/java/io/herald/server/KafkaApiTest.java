@@ -48,4 +48,12 @@ class KafkaApiTest {
             return fixture(customize);
         }
     }
+
+    @Nested
+    class DeadLetters extends DeadLetterApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) {
+            return fixture(customize);
+        }
+    }
 }
