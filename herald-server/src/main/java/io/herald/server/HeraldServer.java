@@ -99,7 +99,10 @@ public final class HeraldServer implements AutoCloseable {
 
     private Handler guarded(Route route, Authenticator authenticator, Optional<RateLimiter> rateLimiter) {
         Handler handler = route.handler();
+        io.micrometer.core.instrument.MeterRegistry registry = context.metrics();
         return ctx -> {
+            long started = System.nanoTime();
+            int status = 500;
             if (!inFlight.enter()) {
                 throw new ProblemException(Problem.of(503, "shutting-down", "Service unavailable",
                         "the server is shutting down; retry on another server or after it restarts").with("retryAfterSeconds", 1));
@@ -114,13 +117,22 @@ public final class HeraldServer implements AutoCloseable {
                 }
                 ctx.attribute(Caller.class.getName(), caller);
                 handler.handle(ctx);
+                status = ctx.statusCode();
             } catch (ProblemException e) {
-                if (e.problem().status() == 401) {
+                status = e.problem().status();
+                if (status == 401) {
                     ctx.header("WWW-Authenticate", "Bearer realm=\"herald\"");
                 }
                 throw e;
+            } catch (Exception e) {
+                status = ErrorMapping.problemFor(e).status();
+                throw e;
             } finally {
                 inFlight.exit();
+                io.micrometer.core.instrument.Timer.builder("herald.http.requests").description("requests by route and status")
+                        .tag("method", route.method().name()).tag("route", route.path())
+                        .tag("status", Integer.toString(status))
+                        .register(registry).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
         };
     }

@@ -6,7 +6,9 @@ import io.herald.server.deadletter.DeadLetterRoutes;
 import io.herald.server.health.HealthRoutes;
 import io.herald.server.http.Api;
 import io.herald.server.http.Drain;
+import io.herald.server.metrics.MeteredBroker;
 import io.herald.server.metrics.MetricsRoutes;
+import io.herald.server.metrics.SubscriptionGauges;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.herald.server.publish.DuplicateWindow;
@@ -38,13 +40,16 @@ final class ServerContext implements AutoCloseable {
     private final TopicRates rates;
     private final DuplicateWindow duplicates;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final SubscriptionGauges gauges;
     private final List<Api.Resource> resources = new ArrayList<>();
     private final Subscriptions subscriptions;
     private final DeadLetterRoutes deadLetters;
 
-    ServerContext(ServerConfig config, Broker broker) {
+    ServerContext(ServerConfig config, Broker backend) {
         this.config = config;
+        Broker broker = new MeteredBroker(backend, metrics);
         this.broker = broker;
+        this.gauges = new SubscriptionGauges(broker, metrics, Clock.systemUTC());
         this.rates = new TopicRates(broker, System::nanoTime);
         this.duplicates = new DuplicateWindow(config.duplicateWindow(), DuplicateWindow.DEFAULT_MAX_ENTRIES, System::nanoTime);
         resources.add(new HealthRoutes(broker, drain));
@@ -58,6 +63,10 @@ final class ServerContext implements AutoCloseable {
         resources.add(deadLetters);
     }
 
+    io.micrometer.core.instrument.MeterRegistry metrics() {
+        return metrics;
+    }
+
     List<Api.Resource> resources() {
         return List.copyOf(resources);
     }
@@ -66,6 +75,7 @@ final class ServerContext implements AutoCloseable {
         subscriptions.listening(url);
         timers.scheduleWithFixedDelay(rates::sample, 0, TopicRates.SAMPLE_SECONDS, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(guarded("receipt sweep", subscriptions::sweep), 1, 1, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(guarded("subscription gauges", gauges::sample), 1, SubscriptionGauges.SAMPLE_SECONDS, TimeUnit.SECONDS);
         if (config.backend() instanceof EmbeddedConfig embedded) {
             ServerFile.write(embedded.dataDirectory(), url, config.authEnabled());
         }

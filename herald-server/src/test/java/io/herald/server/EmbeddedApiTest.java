@@ -37,4 +37,12 @@ class EmbeddedApiTest {
             return ServerFixture.embedded(customize);
         }
     }
+
+    @Nested
+    class Metrics extends MetricsApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) throws Exception {
+            return ServerFixture.embedded(customize);
+        }
+    }
 }

@@ -56,4 +56,12 @@ class KafkaApiTest {
             return fixture(customize);
         }
     }
+
+    @Nested
+    class Metrics extends MetricsApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) {
+            return fixture(customize);
+        }
+    }
 }

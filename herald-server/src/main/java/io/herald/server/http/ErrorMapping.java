@@ -55,9 +55,13 @@ public final class ErrorMapping {
         };
     }
 
-    /** Answers the request with the problem for {@code error}. */
+    /** Answers the request with the problem for {@code error}; a 5xx is logged with its stack trace. */
     public static void answer(Context ctx, Throwable error) {
-        write(ctx, problemFor(error));
+        Problem problem = problemFor(error);
+        if (problem.status() >= 500) {
+            LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), problem.detail(), error);
+        }
+        write(ctx, problem);
     }
 
     public static void write(Context ctx, Problem problem) {
@@ -71,7 +75,6 @@ public final class ErrorMapping {
     }
 
     private static Problem unavailable(HeraldException e) {
-        LOG.warn("a request failed in the broker: {}", e.getMessage(), e);
         return Problem.of(503, "broker-unavailable", "Service unavailable", "the broker could not do this now: " + e.getMessage());
     }
 
@@ -88,7 +91,6 @@ public final class ErrorMapping {
     }
 
     private static Problem internal(Throwable e) {
-        LOG.error("a request failed inside the server", e);
         return Problem.of(500, "internal-error", "Internal server error",
                 "the server failed to answer this request (" + e.getClass().getSimpleName() + "); it is logged");
     }

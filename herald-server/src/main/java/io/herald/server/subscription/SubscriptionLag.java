@@ -19,14 +19,14 @@ import java.util.Set;
  * committed cursor in some partition (the cursor never passes an unfinished event). Read with
  * one reader started at the cursors of the partitions that lag; zero when none lags.
  */
-final class SubscriptionLag {
+public final class SubscriptionLag {
 
     private static final int MAX_POLLS = 5;
 
     private SubscriptionLag() {
     }
 
-    static Optional<Double> seconds(Broker broker, SubscriptionInfo info, Clock clock) {
+    public static Optional<Double> seconds(Broker broker, SubscriptionInfo info, Clock clock) {
         Map<Integer, Long> lagging = new HashMap<>();
         for (SubscriptionInfo.PartitionCursor c : info.cursors()) {
             if (c.lag() > 0) {
