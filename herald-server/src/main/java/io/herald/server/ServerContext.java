@@ -7,6 +7,7 @@ import io.herald.server.health.HealthRoutes;
 import io.herald.server.http.Api;
 import io.herald.server.http.Drain;
 import io.herald.server.metrics.MeteredBroker;
+import io.herald.server.openapi.OpenApiRoutes;
 import io.herald.server.metrics.MetricsRoutes;
 import io.herald.server.metrics.SubscriptionGauges;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -57,6 +58,7 @@ final class ServerContext implements AutoCloseable {
         resources.add(new PublishRoutes(broker, duplicates, config.limits()));
         resources.add(new ReadRoutes(broker, drain, config.limits()));
         resources.add(new MetricsRoutes(metrics));
+        resources.add(new OpenApiRoutes());
         this.subscriptions = new Subscriptions(broker, config, drain, Clock.systemUTC());
         resources.addAll(subscriptions.resources());
         this.deadLetters = new DeadLetterRoutes(broker);
