@@ -8,6 +8,7 @@ import io.herald.server.auth.Caller;
 import io.herald.server.auth.RateLimiter;
 import io.herald.server.http.Api;
 import io.herald.server.http.ErrorMapping;
+import io.herald.server.http.ProblemErrorHandler;
 import io.herald.http.Problem;
 import io.herald.http.ProblemException;
 import io.herald.server.http.Route;
@@ -63,13 +64,21 @@ public final class HeraldServer implements AutoCloseable {
             javalinConfig.startup.showJavalinBanner = false;
             javalinConfig.http.maxRequestSize = config.limits().maxRequestBytes();
             javalinConfig.http.defaultContentType = "application/json";
-            javalinConfig.jetty.modifyServer(server -> server.setStopTimeout(config.shutdownGrace().toMillis()));
+            javalinConfig.jetty.modifyServer(server -> {
+                server.setStopTimeout(config.shutdownGrace().toMillis());
+                server.setErrorHandler(new ProblemErrorHandler());
+            });
+            javalinConfig.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ProblemErrorHandler()));
             config.tls().ifPresent(tls -> javalinConfig.jetty.addConnector((server, http) ->
                     TlsConnector.create(server, http, tls, config.host(), config.port())));
+            // every request, routed or not: a body over the limit is refused before anything reads it
+            javalinConfig.routes.before(this::refuseOversizedBody);
             for (Route route : routes) {
                 javalinConfig.routes.addHttpHandler(route.method(), route.path(), guarded(route, authenticator, rateLimiter));
             }
             javalinConfig.routes.exception(Exception.class, (e, ctx) -> ErrorMapping.answer(ctx, e));
+            // Javalin answers its own exceptions (a body over the size limit) in its JSON unless told otherwise
+            javalinConfig.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> ErrorMapping.answer(ctx, e));
             javalinConfig.routes.error(404, "*", ctx -> {
                 String contentType = ctx.res().getContentType();
                 if (contentType == null || !contentType.startsWith(Problem.CONTENT_TYPE)) {
@@ -135,6 +144,24 @@ public final class HeraldServer implements AutoCloseable {
                         .register(registry).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
         };
+    }
+
+    /**
+     * A body larger than the limit is a 413 — read and dropped first when it is not much larger,
+     * so the client, which sends its whole body before it reads, gets the answer instead of a
+     * connection closed under it.
+     */
+    private void refuseOversizedBody(Context ctx) throws java.io.IOException {
+        long length = ctx.req().getContentLengthLong();
+        long limit = config.limits().maxRequestBytes();
+        if (length <= limit) {
+            return;
+        }
+        if (length <= 4 * limit) {
+            ctx.req().getInputStream().skipNBytes(length);
+        }
+        throw new ProblemException(Problem.tooLarge("the request body is " + length + " bytes; this server takes at most " + limit)
+                .with("limit", limit));
     }
 
     /** The caller of a request being handled (set before every guarded handler runs). */
