@@ -196,6 +196,11 @@ public final class HeraldServer implements AutoCloseable {
         return state.get();
     }
 
+    /** Requests being handled now (a stop waits for them, up to the shutdown grace). */
+    public int requestsInFlight() {
+        return inFlight.count();
+    }
+
     /**
      * Stops: refuses new requests, lets those in flight finish within the shutdown grace (long
      * polls and streams end early), stops the HTTP server, ends the consumers the server holds,
