@@ -53,7 +53,7 @@ public final class HeraldServer implements AutoCloseable {
     private HeraldServer(ServerConfig config, Broker broker) {
         this.config = config;
         this.broker = broker;
-        this.context = new ServerContext(config, broker);
+        this.context = new ServerContext(config, broker, () -> inFlight.count());
         Api api = new Api();
         context.resources().forEach(r -> r.addTo(api));
         this.routes = api.routes();

@@ -46,14 +46,14 @@ final class ServerContext implements AutoCloseable {
     private final Subscriptions subscriptions;
     private final DeadLetterRoutes deadLetters;
 
-    ServerContext(ServerConfig config, Broker backend) {
+    ServerContext(ServerConfig config, Broker backend, java.util.function.IntSupplier requestsInFlight) {
         this.config = config;
         Broker broker = new MeteredBroker(backend, metrics);
         this.broker = broker;
         this.gauges = new SubscriptionGauges(broker, metrics, Clock.systemUTC());
         this.rates = new TopicRates(broker, System::nanoTime);
         this.duplicates = new DuplicateWindow(config.duplicateWindow(), DuplicateWindow.DEFAULT_MAX_ENTRIES, System::nanoTime);
-        resources.add(new HealthRoutes(broker, drain));
+        resources.add(new HealthRoutes(broker, drain, requestsInFlight));
         resources.add(new TopicRoutes(broker, rates));
         resources.add(new PublishRoutes(broker, duplicates, config.limits()));
         resources.add(new ReadRoutes(broker, drain, config.limits()));

@@ -18,10 +18,12 @@ public final class HealthRoutes implements Api.Resource {
 
     private final Broker broker;
     private final Drain drain;
+    private final java.util.function.IntSupplier requestsInFlight;
 
-    public HealthRoutes(Broker broker, Drain drain) {
+    public HealthRoutes(Broker broker, Drain drain, java.util.function.IntSupplier requestsInFlight) {
         this.broker = broker;
         this.drain = drain;
+        this.requestsInFlight = requestsInFlight;
     }
 
     @Override
@@ -41,6 +43,7 @@ public final class HealthRoutes implements Api.Resource {
             ErrorMapping.write(ctx, Problem.of(503, "not-ready", "Service unavailable", "the broker does not answer: " + e.getMessage()));
             return;
         }
-        ctx.json(Map.of("status", "UP"));
+        // requests in flight, this one included: what a stop would wait for
+        ctx.json(Map.of("status", "UP", "requestsInFlight", requestsInFlight.getAsInt()));
     }
 }
