@@ -122,7 +122,13 @@ public final class HeraldServer implements AutoCloseable {
                         : authenticator.authenticate(ctx.header("Authorization"), ctx.ip());
                 rateLimiter.ifPresent(limiter -> limiter.acquire(caller.rateKey()));
                 if (route.access() instanceof Access.OnTopic onTopic) {
-                    caller.requireAny(onTopic.anyOf(), ctx.pathParam("topic"));
+                    String topic = ctx.pathParam("topic");
+                    if (ServerTopics.isReserved(topic)) {
+                        throw new ProblemException(Problem.of(403, "reserved-topic", "Forbidden", "topic '" + topic
+                                + "' is kept by the server for itself (names starting with '" + ServerTopics.PREFIX + "')")
+                                .with("topic", topic));
+                    }
+                    caller.requireAny(onTopic.anyOf(), topic);
                 }
                 ctx.attribute(Caller.class.getName(), caller);
                 handler.handle(ctx);

@@ -19,6 +19,7 @@ import io.herald.server.subscription.Subscriptions;
 import java.time.Clock;
 import io.herald.server.topic.TopicRates;
 import io.herald.server.topic.TopicRoutes;
+import io.herald.server.webhook.Webhooks;
 import java.net.URI;
 import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ final class ServerContext implements AutoCloseable {
     private final SubscriptionGauges gauges;
     private final List<Api.Resource> resources = new ArrayList<>();
     private final Subscriptions subscriptions;
+    private final Webhooks webhooks;
     private final DeadLetterRoutes deadLetters;
 
     ServerContext(ServerConfig config, Broker backend, java.util.function.IntSupplier requestsInFlight) {
@@ -54,12 +56,13 @@ final class ServerContext implements AutoCloseable {
         this.rates = new TopicRates(broker, System::nanoTime);
         this.duplicates = new DuplicateWindow(config.duplicateWindow(), DuplicateWindow.DEFAULT_MAX_ENTRIES, System::nanoTime);
         resources.add(new HealthRoutes(broker, drain, requestsInFlight));
-        resources.add(new TopicRoutes(broker, rates));
+        this.webhooks = Webhooks.start(broker, metrics, Clock.systemUTC());
+        resources.add(new TopicRoutes(broker, rates, webhooks));
         resources.add(new PublishRoutes(broker, duplicates, config.limits()));
         resources.add(new ReadRoutes(broker, drain, config.limits()));
         resources.add(new MetricsRoutes(metrics));
         resources.add(new OpenApiRoutes());
-        this.subscriptions = new Subscriptions(broker, config, drain, Clock.systemUTC());
+        this.subscriptions = new Subscriptions(broker, webhooks, config, drain, Clock.systemUTC());
         resources.addAll(subscriptions.resources());
         this.deadLetters = new DeadLetterRoutes(broker);
         resources.add(deadLetters);
@@ -104,6 +107,7 @@ final class ServerContext implements AutoCloseable {
         timers.shutdownNow();
         subscriptions.close();
         deadLetters.close();
+        webhooks.close(); // the pushers' calls in flight finish; the registry stays
         metrics.close();
         if (config.backend() instanceof EmbeddedConfig embedded) {
             ServerFile.remove(embedded.dataDirectory());

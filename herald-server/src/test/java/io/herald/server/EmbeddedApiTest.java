@@ -45,4 +45,12 @@ class EmbeddedApiTest {
             return ServerFixture.embedded(customize);
         }
     }
+
+    @Nested
+    class Webhooks extends io.herald.server.webhook.WebhookApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) throws Exception {
+            return ServerFixture.embedded(customize);
+        }
+    }
 }

@@ -64,4 +64,12 @@ class KafkaApiTest {
             return fixture(customize);
         }
     }
+
+    @Nested
+    class Webhooks extends io.herald.server.webhook.WebhookApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) {
+            return fixture(customize);
+        }
+    }
 }

@@ -102,6 +102,9 @@ public final class DeadLetterRoutes implements Api.Resource, AutoCloseable {
         RedriveTarget target = RedriveTarget.subscription();
         Optional<String> toTopic = f.optionalString("toTopic");
         if (toTopic.isPresent()) {
+            if (io.herald.server.ServerTopics.isReserved(toTopic.get())) {
+                throw f.bad("toTopic", "names a topic the server keeps for itself");
+            }
             target = f.checked("toTopic", () -> RedriveTarget.topic(toTopic.get()));
             broker.describeTopic(toTopic.get());
             if (toTopic.get().equals(queue.topic())) {

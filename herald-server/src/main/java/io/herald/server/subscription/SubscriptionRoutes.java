@@ -12,6 +12,9 @@ import io.herald.http.JsonFields;
 import io.herald.http.Problem;
 import io.herald.http.ProblemException;
 import io.herald.http.SubscriptionJson;
+import io.herald.http.WebhookConfig;
+import io.herald.http.WebhookJson;
+import io.herald.server.webhook.Webhooks;
 import io.herald.server.auth.Access;
 import io.herald.server.auth.Permission;
 import io.herald.server.http.Api;
@@ -33,12 +36,14 @@ public final class SubscriptionRoutes implements Api.Resource {
     private final Broker broker;
     private final Receivers receivers;
     private final DeliveryStreams streams;
+    private final Webhooks webhooks;
     private final Clock clock;
 
-    SubscriptionRoutes(Broker broker, Receivers receivers, DeliveryStreams streams, Clock clock) {
+    SubscriptionRoutes(Broker broker, Receivers receivers, DeliveryStreams streams, Webhooks webhooks, Clock clock) {
         this.broker = broker;
         this.receivers = receivers;
         this.streams = streams;
+        this.webhooks = webhooks;
         this.clock = clock;
     }
 
@@ -56,7 +61,7 @@ public final class SubscriptionRoutes implements Api.Resource {
         ObjectNode body = Json.MAPPER.createObjectNode();
         ArrayNode list = body.putArray("subscriptions");
         for (SubscriptionInfo info : broker.listSubscriptions(ctx.pathParam("topic"))) {
-            list.add(SubscriptionJson.write(info, Optional.empty()));
+            list.add(withWebhook(SubscriptionJson.write(info, Optional.empty()), info, false));
         }
         ctx.json(body);
     }
@@ -65,43 +70,58 @@ public final class SubscriptionRoutes implements Api.Resource {
         String topic = ctx.pathParam("topic");
         String name = ctx.pathParam("subscription");
         SubscriptionJson.Put request = SubscriptionJson.parsePut(Json.object(ctx.bodyAsBytes()));
-        if (request.webhook().isPresent()) {
-            throw new ProblemException(Problem.badField("webhook", "webhooks are not available on this server yet"));
-        }
+        Optional<WebhookConfig> webhook = request.webhook().map(w -> WebhookJson.parse(w, WebhookJson.MEMBER + "."));
         broker.describeTopic(topic);
         Optional<SubscriptionInfo> existing = find(topic, name);
         boolean existed = existing.isPresent();
-        if (existing.isPresent() && sameDefinition(existing.get().spec(), request.spec())) {
-            ctx.json(SubscriptionJson.write(existing.get(), SubscriptionLag.seconds(broker, existing.get(), clock)));
+        if (webhook.isEmpty() && webhooks.get(topic, name).isPresent()) {
+            webhooks.remove(topic, name); // a PUT says the whole definition: no webhook member, no webhook
+        } else if (webhook.isEmpty() && existing.isPresent() && sameDefinition(existing.get().spec(), request.spec())) {
+            answer(ctx, 200, existing.get(), false);
             return;
         }
         // the server's own consumers would keep the old definition in use
         release(topic, name);
+        boolean secretGenerated = false;
         try {
-            broker.pullSubscriber(topic, name, request.spec()).close();
+            if (webhook.isPresent()) {
+                secretGenerated = webhooks.put(topic, name, request.spec(), webhook.get()).secretGenerated();
+            } else {
+                broker.pullSubscriber(topic, name, request.spec()).close();
+            }
         } catch (InvalidSpecException e) {
             if (existed && e.getMessage().contains("in use")) {
                 throw new ProblemException(Problem.conflict("subscription-in-use", e.getMessage()));
             }
             throw e;
         }
-        SubscriptionInfo info = broker.describeSubscription(topic, name);
-        ctx.status(existed ? 200 : 201);
         if (!existed) {
             ctx.header("Location", "/topics/" + topic + "/subscriptions/" + name);
         }
-        ctx.json(SubscriptionJson.write(info, SubscriptionLag.seconds(broker, info, clock)));
+        answer(ctx, existed ? 200 : 201, broker.describeSubscription(topic, name), secretGenerated);
+    }
+
+    /** The subscription as it is now; a secret the server just generated is shown this once. */
+    private void answer(Context ctx, int status, SubscriptionInfo info, boolean revealSecret) {
+        ctx.status(status).json(withWebhook(SubscriptionJson.write(info, SubscriptionLag.seconds(broker, info, clock)), info, revealSecret));
+    }
+
+    private ObjectNode withWebhook(ObjectNode json, SubscriptionInfo info, boolean revealSecret) {
+        webhooks.get(info.topic(), info.name()).ifPresent(config -> json.set(WebhookJson.MEMBER,
+                revealSecret ? WebhookJson.writeRevealingSecret(config) : WebhookJson.write(config)));
+        return json;
     }
 
     private void describe(Context ctx) {
         SubscriptionInfo info = broker.describeSubscription(ctx.pathParam("topic"), ctx.pathParam("subscription"));
-        ctx.json(SubscriptionJson.write(info, SubscriptionLag.seconds(broker, info, clock)));
+        answer(ctx, 200, info, false);
     }
 
     private void delete(Context ctx) {
         String topic = ctx.pathParam("topic");
         String name = ctx.pathParam("subscription");
         broker.describeSubscription(topic, name);
+        webhooks.remove(topic, name); // its pusher is a member of the subscription
         release(topic, name);
         broker.deleteSubscription(topic, name);
         ctx.status(204);
@@ -113,11 +133,17 @@ public final class SubscriptionRoutes implements Api.Resource {
         JsonFields f = JsonFields.of(Json.object(ctx.bodyAsBytes()), RESET_MEMBERS);
         String to = f.string("to");
         StartPosition position = f.checked("to", () -> StartPosition.parse(to));
-        broker.describeSubscription(topic, name);
+        SubscriptionInfo before = broker.describeSubscription(topic, name);
+        // a reset needs an idle subscription: the webhook's pusher stops for it and starts again after
+        Optional<WebhookConfig> webhook = webhooks.get(topic, name);
+        webhook.ifPresent(w -> webhooks.remove(topic, name));
         release(topic, name);
-        broker.resetSubscription(topic, name, position);
-        SubscriptionInfo info = broker.describeSubscription(topic, name);
-        ctx.json(SubscriptionJson.write(info, SubscriptionLag.seconds(broker, info, clock)));
+        try {
+            broker.resetSubscription(topic, name, position);
+        } finally {
+            webhook.ifPresent(w -> webhooks.put(topic, name, before.spec(), w));
+        }
+        answer(ctx, 200, broker.describeSubscription(topic, name), false);
     }
 
     /** Ends what this server consumes of the subscription: its streams, then its receiver (committing what was acked). */

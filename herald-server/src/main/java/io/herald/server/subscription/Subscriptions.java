@@ -5,6 +5,7 @@ import io.herald.server.ServerConfig;
 import io.herald.server.cluster.Forwarder;
 import io.herald.server.http.Api;
 import io.herald.server.http.Drain;
+import io.herald.server.webhook.Webhooks;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,12 +27,12 @@ public final class Subscriptions implements AutoCloseable {
     private final List<Api.Resource> resources;
     private final boolean advertised;
 
-    public Subscriptions(Broker broker, ServerConfig config, Drain drain, Clock clock) {
+    public Subscriptions(Broker broker, Webhooks webhooks, ServerConfig config, Drain drain, Clock clock) {
         this.receivers = new Receivers(broker, drain);
         this.advertised = config.cluster().advertisedUrl().isPresent();
         this.book = new ReceiptBook(config.cluster().advertisedUrl().orElse(URI.create("http://unstarted")), key(config), clock);
         Settlement settlement = new Settlement(book, new Forwarder(), clock);
-        this.resources = List.of(new SubscriptionRoutes(broker, receivers, streams, clock),
+        this.resources = List.of(new SubscriptionRoutes(broker, receivers, streams, webhooks, clock),
                 new DeliveryRoutes(receivers, book, settlement, streams, drain, config.limits()));
     }
 

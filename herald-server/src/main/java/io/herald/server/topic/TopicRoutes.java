@@ -5,7 +5,11 @@ import io.herald.broker.Broker;
 import io.herald.broker.TopicInfo;
 import io.herald.http.Json;
 import io.herald.http.TopicJson;
+import io.herald.http.Problem;
+import io.herald.http.ProblemException;
 import io.herald.server.HeraldServer;
+import io.herald.server.ServerTopics;
+import io.herald.server.webhook.Webhooks;
 import io.herald.server.auth.Access;
 import io.herald.server.auth.Caller;
 import io.herald.server.auth.Permission;
@@ -21,10 +25,12 @@ public final class TopicRoutes implements Api.Resource {
 
     private final Broker broker;
     private final TopicRates rates;
+    private final Webhooks webhooks;
 
-    public TopicRoutes(Broker broker, TopicRates rates) {
+    public TopicRoutes(Broker broker, TopicRates rates, Webhooks webhooks) {
         this.broker = broker;
         this.rates = rates;
+        this.webhooks = webhooks;
     }
 
     @Override
@@ -37,6 +43,10 @@ public final class TopicRoutes implements Api.Resource {
 
     private void create(Context ctx) {
         TopicJson.Create request = TopicJson.parseCreate(Json.object(ctx.bodyAsBytes()));
+        if (ServerTopics.isReserved(request.name())) {
+            throw new ProblemException(Problem.badField("name", "names starting with '" + ServerTopics.PREFIX
+                    + "' are kept by the server for itself"));
+        }
         HeraldServer.caller(ctx).require(Permission.ADMIN, request.name());
         TopicInfo created = broker.createTopic(request.name(), request.spec());
         ctx.status(201).header("Location", "/topics/" + created.name()).json(TopicJson.write(created, rates.perSecond(created.name())));
@@ -47,7 +57,7 @@ public final class TopicRoutes implements Api.Resource {
         ObjectNode body = Json.MAPPER.createObjectNode();
         var array = body.putArray("topics");
         for (TopicInfo topic : broker.listTopics()) {
-            if (caller.sees(topic.name())) {
+            if (caller.sees(topic.name()) && !ServerTopics.isReserved(topic.name())) {
                 array.add(TopicJson.write(topic, rates.perSecond(topic.name())));
             }
         }
@@ -60,7 +70,10 @@ public final class TopicRoutes implements Api.Resource {
     }
 
     private void delete(Context ctx) {
-        broker.deleteTopic(ctx.pathParam("topic"));
+        String topic = ctx.pathParam("topic");
+        broker.describeTopic(topic);
+        webhooks.removeTopic(topic); // its pushers are members of its subscriptions
+        broker.deleteTopic(topic);
         ctx.status(204);
     }
 }
