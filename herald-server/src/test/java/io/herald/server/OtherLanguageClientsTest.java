@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * cancellation with a delay, rejects its second attempt and lists the dead letter. This test runs
  * them as child processes, checks each line they print, then the server's own state through the
  * Broker API: every attribute as the program sent it (each request is on the program's stderr),
- * the subscription caught up, the dead letter with its reason.
+ * the subscription caught up, the dead letter with its reason. README.md shows their code word
+ * for word.
  *
  * <p>Node.js and npm come from the machine; where they are missing the test installs them with
  * {@code apt-get} and fails, naming what to install, where it cannot. It never skips.
@@ -87,6 +88,30 @@ class OtherLanguageClientsTest {
         Run run = run(CLIENTS.resolve("python"), "python3", "orders.py", serverUrl(), "orders-python");
 
         assertTookPart("orders-python", run);
+    }
+
+    @Test
+    void theReadmeShowsTheCodeTheseProgramsRun() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        for (ReadmePart part : List.of(new ReadmePart("node/orders.mjs", "// readme:node", "js"),
+                new ReadmePart("python/orders.py", "# readme:python", "python"))) {
+            String code = part.code();
+            assertThat(code.lines().count()).as("the README part of %s stays short", part.file()).isLessThanOrEqualTo(22);
+            assertThat(readme).as("README.md shows the README part of %s word for word, in a %s block", part.file(), part.fence())
+                    .contains("```" + part.fence() + "\n" + code + "```");
+        }
+    }
+
+    /** The lines of a program between {@code <marker>:begin} and {@code <marker>:end}, shown in a README code block. */
+    private record ReadmePart(String file, String marker, String fence) {
+
+        String code() throws IOException {
+            String source = Files.readString(CLIENTS.resolve(file));
+            Matcher m = Pattern.compile(Pattern.quote(marker + ":begin") + "\\n(.*?)" + Pattern.quote(marker + ":end"), Pattern.DOTALL)
+                    .matcher(source);
+            assertThat(m.find()).as("%s marks its README part with %s:begin and %s:end", file, marker, marker).isTrue();
+            return m.group(1);
+        }
     }
 
     private String serverUrl() {
