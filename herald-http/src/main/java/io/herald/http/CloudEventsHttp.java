@@ -81,7 +81,7 @@ public final class CloudEventsHttp {
         headers.forEach((name, value) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.startsWith(HEADER_PREFIX)) {
-                decoded.put(lower, percentDecode(lower, value));
+                decoded.put(lower, percentDecode(lower, unquote(lower, value)));
             } else if (lower.equals("content-type")) {
                 decoded.put("content-type", value);
             }
@@ -155,6 +155,37 @@ public final class CloudEventsHttp {
             }
         }
         return null;
+    }
+
+    /**
+     * Binding section 3.1.3.2: a header value is first unescaped with respect to RFC 7230
+     * quoted strings (section 3.2.6; a {@code \\} inside one escapes the next character), then
+     * percent-decoded. Encoders of binding 1.0.2 never quote (they percent-encode {@code "} and
+     * space), but older ones did, and the binding asks receivers to take both.
+     */
+    static String unquote(String header, String value) {
+        if (value.indexOf('"') < 0) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(value.length());
+        boolean quoted = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (quoted && c == '\\') {
+                if (++i == value.length()) {
+                    break;
+                }
+                out.append(value.charAt(i));
+            } else {
+                out.append(c);
+            }
+        }
+        if (quoted) {
+            throw new MalformedEventException("header " + header + " holds a quoted string without its closing '\"'");
+        }
+        return out.toString();
     }
 
     /** Binding section 3.1.3.2: {@code %XX} sequences are UTF-8 bytes; anything else is taken as it is. */
