@@ -214,12 +214,16 @@ public final class CloudEventsHttp {
         }
     }
 
-    /** Encodes what binding section 3.1.3.2 asks: bytes outside printable ASCII, space kept, {@code "} and {@code %}. */
+    /**
+     * Encodes what binding section 3.1.3.2 asks: space, {@code "}, {@code %} and every character
+     * outside printable ASCII (U+0021 to U+007E), as the {@code %XX} of its UTF-8 bytes. A lone
+     * surrogate, which no CloudEvents string may hold, is written as {@code ?} (the JDK's UTF-8
+     * replacement).
+     */
     static String percentEncode(String value) {
         boolean plain = true;
         for (int i = 0; i < value.length() && plain; i++) {
-            char c = value.charAt(i);
-            plain = c >= 0x20 && c < 0x7F && c != '"' && c != '%';
+            plain = isPlain(value.charAt(i));
         }
         if (plain) {
             return value;
@@ -227,7 +231,7 @@ public final class CloudEventsHttp {
         StringBuilder out = new StringBuilder(value.length() + 16);
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             int u = b & 0xFF;
-            if (u >= 0x20 && u < 0x7F && u != '"' && u != '%') {
+            if (isPlain(u)) {
                 out.append((char) u);
             } else {
                 out.append('%').append(Character.toUpperCase(Character.forDigit(u >> 4, 16)))
@@ -235,6 +239,10 @@ public final class CloudEventsHttp {
             }
         }
         return out.toString();
+    }
+
+    private static boolean isPlain(int c) {
+        return c > 0x20 && c < 0x7F && c != '"' && c != '%';
     }
 
     private static String rootMessage(Throwable e) {
