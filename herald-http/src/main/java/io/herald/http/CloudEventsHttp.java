@@ -2,6 +2,7 @@ package io.herald.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.http.HttpMessageFactory;
@@ -9,14 +10,19 @@ import io.herald.event.CloudEventsJson;
 import io.herald.event.Event;
 import io.herald.event.InvalidEventException;
 import io.herald.event.MalformedEventException;
+import io.herald.event.Rfc3339;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -39,6 +45,9 @@ public final class CloudEventsHttp {
     public static final String BATCH = "application/cloudevents-batch+json";
     public static final String HEADER_PREFIX = "ce-";
     private static final String SPEC_VERSION_HEADER = "ce-specversion";
+    private static final List<String> REQUIRED_ATTRIBUTES = List.of("specversion", "id", "source", "type");
+    private static final Set<String> STRING_ATTRIBUTES = Set.of("specversion", "id", "source", "type", "subject",
+            "datacontenttype", "dataschema", "time");
 
     /** How a request carried its events. */
     public enum Mode { BINARY, STRUCTURED, BATCH }
@@ -93,12 +102,85 @@ public final class CloudEventsHttp {
         } catch (InvalidEventException | MalformedEventException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new MalformedEventException("not a CloudEvent in HTTP binary mode: " + rootMessage(e), e);
+            Map<String, Object> attributes = new LinkedHashMap<>();
+            decoded.forEach((name, value) -> {
+                if (name.startsWith(HEADER_PREFIX)) {
+                    attributes.put(name.substring(HEADER_PREFIX.length()), value);
+                }
+            });
+            throw orAttributeAtFault(attributes, new MalformedEventException("not a CloudEvent in HTTP binary mode: "
+                    + rootMessage(e), e));
         }
     }
 
     private static Event decodeStructured(byte[] body) {
-        return CloudEventsJson.parse(body);
+        try {
+            return CloudEventsJson.parse(body);
+        } catch (MalformedEventException e) {
+            JsonNode tree;
+            try {
+                tree = Json.MAPPER.readTree(body);
+            } catch (IOException notJson) {
+                throw e;
+            }
+            throw orAttributeAtFault(tree, e);
+        }
+    }
+
+    /** {@code refused}, or the attribute that made the SDK refuse the event when one is at fault. */
+    private static RuntimeException orAttributeAtFault(JsonNode event, MalformedEventException refused) {
+        if (!(event instanceof ObjectNode object)) {
+            return refused;
+        }
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        object.properties().forEach(member -> {
+            if (!member.getValue().isNull()) {
+                attributes.put(member.getKey(), member.getValue().isTextual() ? member.getValue().textValue() : member.getValue());
+            }
+        });
+        return orAttributeAtFault(attributes, refused);
+    }
+
+    /**
+     * The SDK refuses an event without a required attribute, with a source or dataschema it
+     * cannot parse as a URI, or with a time it cannot parse, with a message of its own; the client
+     * gets the {@link InvalidEventException} naming the attribute instead, as for every other
+     * invalid attribute. Only runs once the SDK has refused: the accepted path pays nothing.
+     */
+    private static RuntimeException orAttributeAtFault(Map<String, Object> attributes, MalformedEventException refused) {
+        for (String name : REQUIRED_ATTRIBUTES) {
+            Object value = attributes.get(name);
+            if (value == null) {
+                return new InvalidEventException(name, "is required");
+            }
+        }
+        for (Map.Entry<String, Object> a : attributes.entrySet()) {
+            if (STRING_ATTRIBUTES.contains(a.getKey()) && !(a.getValue() instanceof String)) {
+                return new InvalidEventException(a.getKey(), "must be a string, got " + Json.describe((JsonNode) a.getValue()));
+            }
+        }
+        if (!Event.SPEC_VERSION.equals(attributes.get("specversion"))) {
+            return new InvalidEventException("specversion", "must be '" + Event.SPEC_VERSION + "', got '"
+                    + attributes.get("specversion") + "'");
+        }
+        for (String name : List.of("source", "dataschema")) {
+            if (attributes.get(name) instanceof String uri) {
+                try {
+                    new URI(uri);
+                } catch (URISyntaxException e) {
+                    return new InvalidEventException(name, "must be a URI-reference (RFC 3986), got '" + uri + "': " + e.getReason());
+                }
+            }
+        }
+        if (attributes.get("time") instanceof String time) {
+            try {
+                Rfc3339.parse(time);
+            } catch (DateTimeParseException e) {
+                return new InvalidEventException("time", "must be an RFC 3339 date-time such as 2026-12-07T10:00:00Z, got '"
+                        + time + "'");
+            }
+        }
+        return refused;
     }
 
     private static List<Event> decodeBatch(byte[] body, int maxEvents) {
@@ -117,7 +199,7 @@ public final class CloudEventsHttp {
         List<Event> events = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
             try {
-                events.add(CloudEventsJson.parse(Json.MAPPER.writeValueAsBytes(array.get(i))));
+                events.add(parseDiagnosed(array.get(i)));
             } catch (InvalidEventException e) {
                 throw new ProblemException(Problem.badRequest("invalid-event", "event " + i + " of the batch: " + e.getMessage())
                         .with("attribute", e.attribute()).with("index", i));
@@ -127,6 +209,14 @@ public final class CloudEventsHttp {
             }
         }
         return events;
+    }
+
+    private static Event parseDiagnosed(JsonNode event) throws IOException {
+        try {
+            return CloudEventsJson.parse(Json.MAPPER.writeValueAsBytes(event));
+        } catch (MalformedEventException e) {
+            throw orAttributeAtFault(event, e);
+        }
     }
 
     /** The event in binary mode: its headers (given to {@code header}) and its body. */
