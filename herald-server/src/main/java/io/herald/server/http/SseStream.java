@@ -42,19 +42,30 @@ public final class SseStream {
 
     /** One event; {@code id} and {@code name} may be null. The data must be one line (compact JSON is). */
     public void event(String id, String name, String data) {
-        StringBuilder b = new StringBuilder(data.length() + 64);
+        event(id, name, data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One event whose data is already UTF-8; {@code id} and {@code name} may be null. The data must be one line. */
+    public void event(String id, String name, byte[] data) {
+        StringBuilder b = new StringBuilder(64);
         if (id != null) {
             b.append("id: ").append(id).append('\n');
         }
         if (name != null) {
             b.append("event: ").append(name).append('\n');
         }
-        b.append("data: ").append(data).append("\n\n");
-        write(b.toString());
+        b.append("data: ");
+        byte[] head = b.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[head.length + data.length + 2];
+        System.arraycopy(head, 0, frame, 0, head.length);
+        System.arraycopy(data, 0, frame, head.length, data.length);
+        frame[frame.length - 2] = '\n';
+        frame[frame.length - 1] = '\n';
+        write(frame);
     }
 
     public void comment(String text) {
-        write(": " + text + "\n\n");
+        write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes a keep-alive comment when nothing was written for a while. */
@@ -64,12 +75,12 @@ public final class SseStream {
         }
     }
 
-    private void write(String text) {
+    private void write(byte[] bytes) {
         if (!open) {
             return;
         }
         try {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.write(bytes);
             out.flush();
             lastWrite = System.nanoTime();
         } catch (IOException | RuntimeException e) {

@@ -7,7 +7,6 @@ import io.herald.broker.StartPosition;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicReader;
-import io.herald.event.CloudEventsJson;
 import io.herald.http.CloudEventsHttp;
 import io.herald.http.Json;
 import io.herald.http.Positions;
@@ -24,8 +23,6 @@ import io.herald.server.http.SseStream;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -114,7 +111,7 @@ public final class ReadRoutes implements Api.Resource {
                 int want = (int) Math.min(500, limit.map(l -> l - 0L).orElse(Long.MAX_VALUE) - sent);
                 for (StoredEvent e : reader.poll(want, FOLLOW_POLL)) {
                     next.put(e.position().partition(), e.position().offset() + 1);
-                    sse.event(Positions.format(next), null, storedJson(e));
+                    sse.event(Positions.format(next), null, StoredEventJson.toBytes(e));
                     sent++;
                 }
                 sse.keepAlive();
@@ -141,14 +138,6 @@ public final class ReadRoutes implements Api.Resource {
         return position;
     }
 
-    static String storedJson(StoredEvent e) throws IOException {
-        StringWriter out = new StringWriter(256 + e.event().dataLength());
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
-            StoredEventJson.write(g, e);
-        }
-        return out.toString();
-    }
-
     private static byte[] envelope(List<StoredEvent> events, String next) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + events.size() * 256);
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
@@ -164,20 +153,15 @@ public final class ReadRoutes implements Api.Resource {
         return out.toByteArray();
     }
 
-    private static byte[] batch(List<StoredEvent> events) {
+    private static byte[] batch(List<StoredEvent> events) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(events.size() * 256 + 2);
-        out.write('[');
-        for (int i = 0; i < events.size(); i++) {
-            if (i > 0) {
-                out.write(',');
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartArray();
+            for (StoredEvent e : events) {
+                StoredEventJson.writeEvent(g, e.event());
             }
-            out.writeBytes(CloudEventsJson.write(events.get(i).event()));
+            g.writeEndArray();
         }
-        out.write(']');
         return out.toByteArray();
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }
