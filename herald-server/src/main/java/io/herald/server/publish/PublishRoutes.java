@@ -85,9 +85,7 @@ public final class PublishRoutes implements Api.Resource {
                 }
             }
         } catch (RuntimeException e) {
-            for (int i = 0; i < fresh.size(); i++) {
-                duplicates.failed(topic, fresh.get(i).source(), fresh.get(i).id(), freshClaims.get(i), e);
-            }
+            freshClaims.forEach(c -> duplicates.failed(c, e));
             throw e;
         }
 
