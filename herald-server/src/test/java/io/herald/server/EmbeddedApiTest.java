@@ -14,5 +14,11 @@ class EmbeddedApiTest {
         }
     }
 
-
+    @Nested
+    class Publish extends PublishApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) throws Exception {
+            return ServerFixture.embedded(customize);
+        }
+    }
 }

@@ -33,5 +33,11 @@ class KafkaApiTest {
         }
     }
 
-
+    @Nested
+    class Publish extends PublishApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) {
+            return fixture(customize);
+        }
+    }
 }
