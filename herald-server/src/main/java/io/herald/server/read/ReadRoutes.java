@@ -66,8 +66,8 @@ public final class ReadRoutes implements Api.Resource {
     private void read(Context ctx) throws IOException {
         String topic = ctx.pathParam("topic");
         TopicInfo info = broker.describeTopic(topic);
-        String accept = Optional.ofNullable(ctx.header("Accept")).orElse("");
-        boolean follow = accept.contains("text/event-stream");
+        Answer answer = Answer.negotiate(ctx.header("Accept"));
+        boolean follow = answer == Answer.STREAM;
         StartPosition from = start(ctx, info, follow);
         if (follow) {
             follow(ctx, topic, from);
@@ -81,11 +81,57 @@ public final class ReadRoutes implements Api.Resource {
             events.forEach(e -> next.put(e.position().partition(), e.position().offset() + 1));
             String token = Positions.format(next);
             ctx.header(NEXT_HEADER, token);
-            if (CloudEventsHttp.mediaType(accept).equals(CloudEventsHttp.BATCH)) {
+            if (answer == Answer.BATCH) {
                 ctx.contentType(CloudEventsHttp.BATCH).result(batch(events));
             } else {
                 ctx.contentType("application/json").result(envelope(events, token));
             }
+        }
+    }
+
+    /**
+     * The form of the answer, from the {@code Accept} header: the media range the client ranks
+     * highest ({@code q}, then the order given) among Server-Sent Events, a CloudEvents batch and
+     * the JSON envelope, which is also what a wildcard, an absent header or only unknown types get.
+     */
+    enum Answer {
+        STREAM, BATCH, ENVELOPE;
+
+        static Answer negotiate(String accept) {
+            if (accept == null || accept.isBlank()) {
+                return ENVELOPE;
+            }
+            Answer best = ENVELOPE;
+            double bestQuality = 0;
+            for (String range : accept.split(",")) {
+                Answer answer = switch (CloudEventsHttp.mediaType(range)) {
+                    case "text/event-stream" -> STREAM;
+                    case CloudEventsHttp.BATCH -> BATCH;
+                    case "application/json", "application/*", "*/*" -> ENVELOPE;
+                    default -> null;
+                };
+                double quality = quality(range);
+                if (answer != null && quality > bestQuality) {
+                    best = answer;
+                    bestQuality = quality;
+                }
+            }
+            return best;
+        }
+
+        /** The {@code q} parameter of a media range, 1 when absent; an unreadable one counts as 0. */
+        private static double quality(String range) {
+            for (String parameter : range.split(";")) {
+                String p = parameter.trim();
+                if (p.length() > 2 && (p.charAt(0) == 'q' || p.charAt(0) == 'Q') && p.charAt(1) == '=') {
+                    try {
+                        return Double.parseDouble(p.substring(2).trim());
+                    } catch (NumberFormatException e) {
+                        return 0;
+                    }
+                }
+            }
+            return 1;
         }
     }
 
