@@ -47,6 +47,12 @@ public final class ReadRoutes implements Api.Resource {
     private static final int DEFAULT_MAX = 100;
     private static final int MAX_READ = 10_000;
     private static final Duration FOLLOW_POLL = Duration.ofMillis(500);
+    /**
+     * How long a read waits for events the topic already holds, whatever its {@code wait}: a
+     * Kafka consumer's first poll returns before its first fetch has come back, so a read without
+     * a wait answered nothing while events were there to read.
+     */
+    private static final Duration AVAILABLE_WAIT = Duration.ofSeconds(5);
 
     private final Broker broker;
     private final Drain drain;
@@ -77,7 +83,7 @@ public final class ReadRoutes implements Api.Resource {
         Duration wait = Params.duration(ctx, "wait", Duration.ZERO, Duration.ZERO, limits.maxWait());
         try (TopicReader reader = broker.reader(topic, from)) {
             SortedMap<Integer, Long> next = new TreeMap<>(reader.positions());
-            List<StoredEvent> events = pollUntil(reader, max, wait);
+            List<StoredEvent> events = pollUntil(reader, max, holdsEventsAfter(info, next) ? max(wait, AVAILABLE_WAIT) : wait);
             events.forEach(e -> next.put(e.position().partition(), e.position().offset() + 1));
             String token = Positions.format(next);
             ctx.header(NEXT_HEADER, token);
@@ -87,6 +93,20 @@ public final class ReadRoutes implements Api.Resource {
                 ctx.contentType("application/json").result(envelope(events, token));
             }
         }
+    }
+
+    /** Whether any partition ended, when the topic was described, after where the reader stands. */
+    private static boolean holdsEventsAfter(TopicInfo topic, SortedMap<Integer, Long> positions) {
+        for (TopicInfo.PartitionInfo p : topic.partitions()) {
+            if (p.endOffset() > positions.getOrDefault(p.partition(), Long.MAX_VALUE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /**
