@@ -21,4 +21,12 @@ class EmbeddedApiTest {
             return ServerFixture.embedded(customize);
         }
     }
+
+    @Nested
+    class Read extends ReadApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) throws Exception {
+            return ServerFixture.embedded(customize);
+        }
+    }
 }

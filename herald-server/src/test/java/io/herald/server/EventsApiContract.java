@@ -85,6 +85,10 @@ public abstract class EventsApiContract extends ApiContract {
         }
     }
 
+    /** What a read up to the end of a topic gave: the events in their stored form, and the resume token after them. */
+    protected record Read(List<JsonNode> events, String next) {
+    }
+
     /**
      * Every event the topic holds now: reads from earliest until the resume token reaches the
      * end offsets {@code GET /topics/{topic}} gives, in every partition (a marker would not do on
@@ -92,38 +96,34 @@ public abstract class EventsApiContract extends ApiContract {
      * events (the CloudEvents JSON, not the stored form).
      */
     protected List<JsonNode> storedEvents(String topic) {
+        return readToEnd(topic, "earliest").events().stream().map(e -> e.path("event")).toList();
+    }
+
+    /** The topic's end offsets now, per partition. */
+    protected SortedMap<Integer, Long> endOffsets(String topic) {
         SortedMap<Integer, Long> ends = new TreeMap<>();
         Http.Answer described = http.get("/topics/" + topic);
         assertThat(described.status()).as("describe %s: %s", topic, described).isEqualTo(200);
         described.json().path("partitionDetails").forEach(p -> ends.put(p.path("partition").asInt(), p.path("endOffset").asLong()));
-        List<JsonNode> events = new ArrayList<>();
-        String from = "earliest";
-        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-        while (true) {
-            JsonNode answer = read(topic, "?from=" + enc(from) + "&max=1000&wait=1s");
-            answer.path("events").forEach(e -> events.add(e.path("event")));
-            from = answer.path("next").asText();
-            SortedMap<Integer, Long> at = Positions.parseList(from);
-            if (ends.entrySet().stream().allMatch(end -> at.getOrDefault(end.getKey(), 0L) >= end.getValue())) {
-                return events;
-            }
-            assertThat(System.nanoTime()).as("the read did not reach %s in %s; at %s", ends, READ_TIMEOUT, from).isLessThan(deadline);
-        }
+        return ends;
     }
 
-    /** Reads from earliest until {@code count} events arrived; returns them in the stored form. */
-    protected List<JsonNode> readCount(String topic, int count) {
+    /** Reads from {@code from}, following the resume token, until it reaches the end offsets the topic has now. */
+    protected Read readToEnd(String topic, String from) {
+        SortedMap<Integer, Long> ends = endOffsets(topic);
         List<JsonNode> events = new ArrayList<>();
-        String from = "earliest";
+        String next = from;
         long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-        while (events.size() < count) {
-            JsonNode answer = read(topic, "?from=" + enc(from) + "&max=1000&wait=2s");
+        while (true) {
+            JsonNode answer = read(topic, "?from=" + enc(next) + "&max=1000&wait=1s");
             answer.path("events").forEach(events::add);
-            from = answer.path("next").asText();
-            assertThat(System.nanoTime()).as("%d events did not arrive in %s; read: %s", count, READ_TIMEOUT, events)
-                    .isLessThan(deadline);
+            next = answer.path("next").asText();
+            SortedMap<Integer, Long> at = Positions.parseList(next);
+            if (ends.entrySet().stream().allMatch(end -> at.getOrDefault(end.getKey(), 0L) >= end.getValue())) {
+                return new Read(events, next);
+            }
+            assertThat(System.nanoTime()).as("the read did not reach %s in %s; at %s", ends, READ_TIMEOUT, next).isLessThan(deadline);
         }
-        return events;
     }
 
     protected static List<String> ids(List<JsonNode> events) {

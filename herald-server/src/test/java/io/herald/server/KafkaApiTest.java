@@ -40,4 +40,12 @@ class KafkaApiTest {
             return fixture(customize);
         }
     }
+
+    @Nested
+    class Read extends ReadApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) {
+            return fixture(customize);
+        }
+    }
 }
