@@ -41,6 +41,10 @@ import java.util.Map;
  * ({@code application/vnd.shop+json}, {@code Application/JSON}) is written inline, as
  * CloudEventsJson means to (it counts every {@code +json} type as JSON), where the SDK writes it
  * as {@code data_base64}.
+ *
+ * <p>When {@link Event} keeps typed extension values and the time's offset (the api-types work),
+ * {@link #writeEvent} must write them as CloudEventsJson then does: the disabled tests of
+ * PublishApiContract (typed extensions, a time with an offset) are the ones to turn on.
  */
 public final class StoredEventJson {
 
