@@ -316,17 +316,17 @@ public abstract class ReadApiContract extends EventsApiContract {
     void followingATopicStreamsEventsLiveAndEachIdResumesAfterIt() throws Exception {
         String topic = createTopic(3);
         String token = read(topic, "?from=latest").path("next").asText();
-        try (SseClient sse = SseClient.open(http, "/topics/" + topic + "/events?from=" + enc(token))) {
+        try (SseReader sse = SseReader.open(http, "/topics/" + topic + "/events?from=" + enc(token))) {
             assertThat(sse.status()).isEqualTo(200);
             assertThat(sse.header("content-type")).startsWith("text/event-stream");
 
             List<String> ids = new ArrayList<>();
-            List<SseClient.Event> received = new ArrayList<>();
+            List<SseReader.Event> received = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 String id = "live-" + i;
                 ids.add(id);
                 publishStructured(topic, "", keyed(id, "k-" + i, i));
-                SseClient.Event e = sse.next(EVENT_TIMEOUT);
+                SseReader.Event e = sse.next(EVENT_TIMEOUT);
                 received.add(e);
                 assertThat(stored(e).path("event").path("id").asText()).as("each event arrives once it is published").isEqualTo(id);
             }
@@ -341,8 +341,8 @@ public abstract class ReadApiContract extends EventsApiContract {
     void aStreamWithMaxEndsAfterThatManyEvents() throws Exception {
         String topic = createTopic(1);
         publishEvents(topic, "e", 5);
-        try (SseClient sse = SseClient.open(http, "/topics/" + topic + "/events?from=earliest&max=3")) {
-            List<SseClient.Event> events = sse.take(3, EVENT_TIMEOUT);
+        try (SseReader sse = SseReader.open(http, "/topics/" + topic + "/events?from=earliest&max=3")) {
+            List<SseReader.Event> events = sse.take(3, EVENT_TIMEOUT);
             sse.ended().orTimeout(20, TimeUnit.SECONDS).join();
             assertThat(events).extracting(e -> stored(e).path("event").path("id").asText()).containsExactly("e-0", "e-1", "e-2");
             assertThat(events.getLast().id()).isEqualTo("0@3");
@@ -358,8 +358,8 @@ public abstract class ReadApiContract extends EventsApiContract {
                 "ce-source", "/s", "ce-type", "t", "Content-Type", "application/json");
         publishStructured(topic, "", event("after", "/s", 2));
 
-        try (SseClient sse = SseClient.open(http, "/topics/" + topic + "/events?from=earliest")) {
-            List<SseClient.Event> events = sse.take(2, EVENT_TIMEOUT);
+        try (SseReader sse = SseReader.open(http, "/topics/" + topic + "/events?from=earliest")) {
+            List<SseReader.Event> events = sse.take(2, EVENT_TIMEOUT);
             assertThat(stored(events.get(0)).path("event").path("data")).isEqualTo(Json.tree(pretty.getBytes(StandardCharsets.UTF_8)));
             assertThat(events.get(0).id()).isEqualTo("0@1");
             assertThat(stored(events.get(1)).path("event").path("id").asText()).isEqualTo("after");
@@ -389,8 +389,8 @@ public abstract class ReadApiContract extends EventsApiContract {
 
         List<JsonNode> first = new ArrayList<>();
         String lastEventId;
-        try (SseClient sse = SseClient.open(http, "/topics/" + topic + "/events?from=" + enc(start))) {
-            List<SseClient.Event> events = sse.take(40, EVENT_TIMEOUT);
+        try (SseReader sse = SseReader.open(http, "/topics/" + topic + "/events?from=" + enc(start))) {
+            List<SseReader.Event> events = sse.take(40, EVENT_TIMEOUT);
             events.forEach(e -> first.add(stored(e)));
             lastEventId = events.getLast().id();
         }
@@ -402,7 +402,7 @@ public abstract class ReadApiContract extends EventsApiContract {
         });
 
         List<JsonNode> rest = new ArrayList<>();
-        try (SseClient sse = SseClient.open(http, "/topics/" + topic + "/events", "Last-Event-ID", lastEventId)) {
+        try (SseReader sse = SseReader.open(http, "/topics/" + topic + "/events", "Last-Event-ID", lastEventId)) {
             publisher.join();
             sse.take(acknowledged.size() - first.size(), EVENT_TIMEOUT).forEach(e -> rest.add(stored(e)));
             // and nothing else: a marker published now is the very next event
@@ -416,7 +416,7 @@ public abstract class ReadApiContract extends EventsApiContract {
         assertInOrderPerPartition(all);
     }
 
-    private static JsonNode stored(SseClient.Event e) {
+    private static JsonNode stored(SseReader.Event e) {
         return Json.tree(e.data().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A Server-Sent Events client for tests, over java.net.http: the answer's lines are read as they
+ * A Server-Sent Events reader for tests, over java.net.http: the answer's lines are read as they
  * arrive ({@code BodyHandlers.ofLines()}) and parsed as the SSE specification says (fields
  * {@code id}, {@code event}, {@code data}; several {@code data} lines joined by a newline; a
  * blank line ends an event; a line starting with a colon is a comment). {@link #close()} drops
  * the connection, as a client that goes away does.
  */
-final class SseClient implements AutoCloseable {
+final class SseReader implements AutoCloseable {
 
     /** One event as a browser's EventSource would dispatch it. */
     record Event(String id, String name, String data) {
@@ -34,7 +34,7 @@ final class SseClient implements AutoCloseable {
     private final HttpResponse<Stream<String>> response;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
-    private SseClient(URI uri, String... headers) {
+    private SseReader(URI uri, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
@@ -51,8 +51,8 @@ final class SseClient implements AutoCloseable {
     }
 
     /** Opens {@code path} on the server with {@code Accept: text/event-stream} and the given headers (name, value, ...). */
-    static SseClient open(Http http, String path, String... headers) {
-        return new SseClient(http.base().resolve(path), headers);
+    static SseReader open(Http http, String path, String... headers) {
+        return new SseReader(http.base().resolve(path), headers);
     }
 
     int status() {
