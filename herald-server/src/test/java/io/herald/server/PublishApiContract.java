@@ -399,9 +399,7 @@ public abstract class PublishApiContract extends EventsApiContract {
         Instant due = Instant.parse(answer.path("deliverAt").asText());
         assertThat(due).isBetween(sent.plusSeconds(2), Instant.now().plusSeconds(2));
         assertThat(answer.path("events").get(0).has("position")).isFalse();
-        // a marker published now arrives first: the delayed event is not in the topic yet
-        String marker = marker(topic);
-        assertThat(ids(readThrough(topic, marker))).containsExactly(marker);
+        assertAbsentUntilDue(topic, due);
 
         JsonNode late = readThrough(topic, "late").getLast();
         assertThat(Instant.parse(late.path("appendTime").asText())).isAfterOrEqualTo(due.minusMillis(1));
@@ -411,19 +409,31 @@ public abstract class PublishApiContract extends EventsApiContract {
     @Test
     void eventsPublishedForATimeEnterTheTopicThenInTheirOrder() {
         String topic = createTopic(1);
-        Instant due = Instant.now().plusMillis(1500);
+        Instant due = Instant.now().plusMillis(2500);
         String at = due.atOffset(ZoneOffset.ofHours(2)).toString();
         Http.Answer a = publishBatch(topic, "?deliverAt=" + enc(at), "[" + event("at-0", "/s", 0) + ", " + event("at-1", "/s", 1) + "]");
 
         assertThat(a.status()).as("%s", a).isEqualTo(202);
         assertThat(Instant.parse(a.json().path("deliverAt").asText())).isEqualTo(due);
-        String marker = marker(topic);
-        assertThat(ids(readThrough(topic, marker))).containsExactly(marker);
+        assertAbsentUntilDue(topic, due);
 
         List<JsonNode> events = readThrough(topic, "at-1");
-        assertThat(ids(events)).containsExactly(marker, "at-0", "at-1");
-        assertThat(events.subList(1, 3)).allSatisfy(e ->
+        assertThat(ids(events)).endsWith("at-0", "at-1");
+        assertThat(events.subList(events.size() - 2, events.size())).allSatisfy(e ->
                 assertThat(Instant.parse(e.path("appendTime").asText())).isAfterOrEqualTo(due.minusMillis(1)));
+    }
+
+    /**
+     * A marker published now is read first: the delayed events are not in the topic yet (on one
+     * partition the marker is ordered after everything before it). Asserted only if the read
+     * ended before they were due, as on any machine not stalled for seconds.
+     */
+    private void assertAbsentUntilDue(String topic, Instant due) {
+        String marker = marker(topic);
+        List<String> read = ids(readThrough(topic, marker));
+        if (Instant.now().isBefore(due)) {
+            assertThat(read).containsExactly(marker);
+        }
     }
 
     @Test
