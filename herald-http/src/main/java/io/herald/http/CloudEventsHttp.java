@@ -2,6 +2,7 @@ package io.herald.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.http.HttpMessageFactory;
@@ -9,14 +10,19 @@ import io.herald.event.CloudEventsJson;
 import io.herald.event.Event;
 import io.herald.event.InvalidEventException;
 import io.herald.event.MalformedEventException;
+import io.herald.event.Rfc3339;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -39,6 +45,9 @@ public final class CloudEventsHttp {
     public static final String BATCH = "application/cloudevents-batch+json";
     public static final String HEADER_PREFIX = "ce-";
     private static final String SPEC_VERSION_HEADER = "ce-specversion";
+    private static final List<String> REQUIRED_ATTRIBUTES = List.of("specversion", "id", "source", "type");
+    private static final Set<String> STRING_ATTRIBUTES = Set.of("specversion", "id", "source", "type", "subject",
+            "datacontenttype", "dataschema", "time");
 
     /** How a request carried its events. */
     public enum Mode { BINARY, STRUCTURED, BATCH }
@@ -81,7 +90,7 @@ public final class CloudEventsHttp {
         headers.forEach((name, value) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.startsWith(HEADER_PREFIX)) {
-                decoded.put(lower, percentDecode(lower, value));
+                decoded.put(lower, percentDecode(lower, unquote(lower, value)));
             } else if (lower.equals("content-type")) {
                 decoded.put("content-type", value);
             }
@@ -93,12 +102,85 @@ public final class CloudEventsHttp {
         } catch (InvalidEventException | MalformedEventException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new MalformedEventException("not a CloudEvent in HTTP binary mode: " + rootMessage(e), e);
+            Map<String, Object> attributes = new LinkedHashMap<>();
+            decoded.forEach((name, value) -> {
+                if (name.startsWith(HEADER_PREFIX)) {
+                    attributes.put(name.substring(HEADER_PREFIX.length()), value);
+                }
+            });
+            throw orAttributeAtFault(attributes, new MalformedEventException("not a CloudEvent in HTTP binary mode: "
+                    + rootMessage(e), e));
         }
     }
 
     private static Event decodeStructured(byte[] body) {
-        return CloudEventsJson.parse(body);
+        try {
+            return CloudEventsJson.parse(body);
+        } catch (MalformedEventException e) {
+            JsonNode tree;
+            try {
+                tree = Json.MAPPER.readTree(body);
+            } catch (IOException notJson) {
+                throw e;
+            }
+            throw orAttributeAtFault(tree, e);
+        }
+    }
+
+    /** {@code refused}, or the attribute that made the SDK refuse the event when one is at fault. */
+    private static RuntimeException orAttributeAtFault(JsonNode event, MalformedEventException refused) {
+        if (!(event instanceof ObjectNode object)) {
+            return refused;
+        }
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        object.properties().forEach(member -> {
+            if (!member.getValue().isNull()) {
+                attributes.put(member.getKey(), member.getValue().isTextual() ? member.getValue().textValue() : member.getValue());
+            }
+        });
+        return orAttributeAtFault(attributes, refused);
+    }
+
+    /**
+     * The SDK refuses an event without a required attribute, with a source or dataschema it
+     * cannot parse as a URI, or with a time it cannot parse, with a message of its own; the client
+     * gets the {@link InvalidEventException} naming the attribute instead, as for every other
+     * invalid attribute. Only runs once the SDK has refused: the accepted path pays nothing.
+     */
+    private static RuntimeException orAttributeAtFault(Map<String, Object> attributes, MalformedEventException refused) {
+        for (String name : REQUIRED_ATTRIBUTES) {
+            Object value = attributes.get(name);
+            if (value == null) {
+                return new InvalidEventException(name, "is required");
+            }
+        }
+        for (Map.Entry<String, Object> a : attributes.entrySet()) {
+            if (STRING_ATTRIBUTES.contains(a.getKey()) && !(a.getValue() instanceof String)) {
+                return new InvalidEventException(a.getKey(), "must be a string, got " + Json.describe((JsonNode) a.getValue()));
+            }
+        }
+        if (!Event.SPEC_VERSION.equals(attributes.get("specversion"))) {
+            return new InvalidEventException("specversion", "must be '" + Event.SPEC_VERSION + "', got '"
+                    + attributes.get("specversion") + "'");
+        }
+        for (String name : List.of("source", "dataschema")) {
+            if (attributes.get(name) instanceof String uri) {
+                try {
+                    new URI(uri);
+                } catch (URISyntaxException e) {
+                    return new InvalidEventException(name, "must be a URI-reference (RFC 3986), got '" + uri + "': " + e.getReason());
+                }
+            }
+        }
+        if (attributes.get("time") instanceof String time) {
+            try {
+                Rfc3339.parse(time);
+            } catch (DateTimeParseException e) {
+                return new InvalidEventException("time", "must be an RFC 3339 date-time such as 2026-12-07T10:00:00Z, got '"
+                        + time + "'");
+            }
+        }
+        return refused;
     }
 
     private static List<Event> decodeBatch(byte[] body, int maxEvents) {
@@ -117,7 +199,7 @@ public final class CloudEventsHttp {
         List<Event> events = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
             try {
-                events.add(CloudEventsJson.parse(Json.MAPPER.writeValueAsBytes(array.get(i))));
+                events.add(parseDiagnosed(array.get(i)));
             } catch (InvalidEventException e) {
                 throw new ProblemException(Problem.badRequest("invalid-event", "event " + i + " of the batch: " + e.getMessage())
                         .with("attribute", e.attribute()).with("index", i));
@@ -127,6 +209,14 @@ public final class CloudEventsHttp {
             }
         }
         return events;
+    }
+
+    private static Event parseDiagnosed(JsonNode event) throws IOException {
+        try {
+            return CloudEventsJson.parse(Json.MAPPER.writeValueAsBytes(event));
+        } catch (MalformedEventException e) {
+            throw orAttributeAtFault(event, e);
+        }
     }
 
     /** The event in binary mode: its headers (given to {@code header}) and its body. */
@@ -157,6 +247,37 @@ public final class CloudEventsHttp {
         return null;
     }
 
+    /**
+     * Binding section 3.1.3.2: a header value is first unescaped with respect to RFC 7230
+     * quoted strings (section 3.2.6; a {@code \\} inside one escapes the next character), then
+     * percent-decoded. Encoders of binding 1.0.2 never quote (they percent-encode {@code "} and
+     * space), but older ones did, and the binding asks receivers to take both.
+     */
+    static String unquote(String header, String value) {
+        if (value.indexOf('"') < 0) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(value.length());
+        boolean quoted = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (quoted && c == '\\') {
+                if (++i == value.length()) {
+                    break;
+                }
+                out.append(value.charAt(i));
+            } else {
+                out.append(c);
+            }
+        }
+        if (quoted) {
+            throw new MalformedEventException("header " + header + " holds a quoted string without its closing '\"'");
+        }
+        return out.toString();
+    }
+
     /** Binding section 3.1.3.2: {@code %XX} sequences are UTF-8 bytes; anything else is taken as it is. */
     static String percentDecode(String header, String value) {
         if (value.indexOf('%') < 0) {
@@ -183,12 +304,16 @@ public final class CloudEventsHttp {
         }
     }
 
-    /** Encodes what binding section 3.1.3.2 asks: bytes outside printable ASCII, space kept, {@code "} and {@code %}. */
+    /**
+     * Encodes what binding section 3.1.3.2 asks: space, {@code "}, {@code %} and every character
+     * outside printable ASCII (U+0021 to U+007E), as the {@code %XX} of its UTF-8 bytes. A lone
+     * surrogate, which no CloudEvents string may hold, is written as {@code ?} (the JDK's UTF-8
+     * replacement).
+     */
     static String percentEncode(String value) {
         boolean plain = true;
         for (int i = 0; i < value.length() && plain; i++) {
-            char c = value.charAt(i);
-            plain = c >= 0x20 && c < 0x7F && c != '"' && c != '%';
+            plain = isPlain(value.charAt(i));
         }
         if (plain) {
             return value;
@@ -196,7 +321,7 @@ public final class CloudEventsHttp {
         StringBuilder out = new StringBuilder(value.length() + 16);
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             int u = b & 0xFF;
-            if (u >= 0x20 && u < 0x7F && u != '"' && u != '%') {
+            if (isPlain(u)) {
                 out.append((char) u);
             } else {
                 out.append('%').append(Character.toUpperCase(Character.forDigit(u >> 4, 16)))
@@ -204,6 +329,10 @@ public final class CloudEventsHttp {
             }
         }
         return out.toString();
+    }
+
+    private static boolean isPlain(int c) {
+        return c > 0x20 && c < 0x7F && c != '"' && c != '%';
     }
 
     private static String rootMessage(Throwable e) {

@@ -15,6 +15,22 @@ class EmbeddedApiTest {
     }
 
     @Nested
+    class Publish extends PublishApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) throws Exception {
+            return ServerFixture.embedded(customize);
+        }
+    }
+
+    @Nested
+    class Read extends ReadApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) throws Exception {
+            return ServerFixture.embedded(customize);
+        }
+    }
+
+    @Nested
     class Subscriptions extends SubscriptionApiContract {
         @Override
         protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) throws Exception {

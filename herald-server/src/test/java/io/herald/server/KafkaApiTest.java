@@ -34,6 +34,22 @@ class KafkaApiTest {
     }
 
     @Nested
+    class Publish extends PublishApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) {
+            return fixture(customize);
+        }
+    }
+
+    @Nested
+    class Read extends ReadApiContract {
+        @Override
+        protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) {
+            return fixture(customize);
+        }
+    }
+
+    @Nested
     class Subscriptions extends SubscriptionApiContract {
         @Override
         protected ServerFixture newFixture(UnaryOperator<ServerConfig> customize) {

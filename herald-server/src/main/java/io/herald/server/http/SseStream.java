@@ -1,6 +1,7 @@
 package io.herald.server.http;
 
 import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,8 @@ public final class SseStream {
 
     /** Comments this often keep proxies and the server's idle timeout from closing a quiet stream. */
     public static final long KEEP_ALIVE_NANOS = 15_000_000_000L;
+
+    private static final byte[] DATA_FIELD = "data: ".getBytes(StandardCharsets.US_ASCII);
 
     private final OutputStream out;
     private boolean open = true;
@@ -40,21 +43,47 @@ public final class SseStream {
         return open;
     }
 
-    /** One event; {@code id} and {@code name} may be null. The data must be one line (compact JSON is). */
+    /** One event; {@code id} and {@code name} may be null and must be one line each. */
     public void event(String id, String name, String data) {
-        StringBuilder b = new StringBuilder(data.length() + 64);
+        event(id, name, data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * One event whose data is UTF-8; {@code id} and {@code name} may be null and must be one line
+     * each. Data of several lines (JSON data published pretty-printed keeps its line breaks) goes
+     * out as one {@code data:} field per line, which a client joins with {@code \n} (SSE
+     * specification, "Interpreting an event stream"): a CR or CRLF in it comes back as LF, which
+     * between JSON tokens is the same whitespace.
+     */
+    public void event(String id, String name, byte[] data) {
+        StringBuilder b = new StringBuilder(64);
         if (id != null) {
             b.append("id: ").append(id).append('\n');
         }
         if (name != null) {
             b.append("event: ").append(name).append('\n');
         }
-        b.append("data: ").append(data).append("\n\n");
-        write(b.toString());
+        byte[] head = b.toString().getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(head.length + data.length + 16);
+        frame.writeBytes(head);
+        int lineStart = 0;
+        for (int i = 0; i <= data.length; i++) {
+            if (i == data.length || data[i] == '\n' || data[i] == '\r') {
+                frame.writeBytes(DATA_FIELD);
+                frame.write(data, lineStart, i - lineStart);
+                frame.write('\n');
+                if (i < data.length - 1 && data[i] == '\r' && data[i + 1] == '\n') {
+                    i++;
+                }
+                lineStart = i + 1;
+            }
+        }
+        frame.write('\n');
+        write(frame.toByteArray());
     }
 
     public void comment(String text) {
-        write(": " + text + "\n\n");
+        write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes a keep-alive comment when nothing was written for a while. */
@@ -64,12 +93,12 @@ public final class SseStream {
         }
     }
 
-    private void write(String text) {
+    private void write(byte[] bytes) {
         if (!open) {
             return;
         }
         try {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.write(bytes);
             out.flush();
             lastWrite = System.nanoTime();
         } catch (IOException | RuntimeException e) {

@@ -3,10 +3,11 @@ package io.herald.server.publish;
 import io.herald.broker.Position;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,8 +17,11 @@ import java.util.function.LongSupplier;
  * again. A publish claims its events first: a concurrent retry of the same event waits for the
  * first write's outcome; a failed write gives its claims back, so the next retry stores it.
  *
- * <p>Bounded: entries leave after the window, and the oldest leave early beyond
- * {@code maxEntries}. Thread-safe.
+ * <p>Bounded: an entry leaves {@code window} after its claim, and the oldest leave early so that
+ * at most {@code maxEntries} are held. A claim given back leaves its place in the expiry queue
+ * behind until it would have expired; the queue is held to twice {@code maxEntries} even so.
+ * A window of zero remembers nothing. Thread-safe: one lock guards the entries and the queue, held
+ * for a few map operations per claim.
  */
 public final class DuplicateWindow {
 
@@ -26,10 +30,17 @@ public final class DuplicateWindow {
     private final long windowNanos;
     private final int maxEntries;
     private final LongSupplier nanoClock;
-    private final ConcurrentHashMap<Key, CompletableFuture<Optional<Position>>> entries = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    private final Map<Key, CompletableFuture<Optional<Position>>> entries = new HashMap<>();
     private final ArrayDeque<Stamp> expiry = new ArrayDeque<>();
 
     public DuplicateWindow(Duration window, int maxEntries, LongSupplier nanoClock) {
+        if (window.isNegative()) {
+            throw new IllegalArgumentException("the duplicate window must not be negative, got " + window);
+        }
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("max entries must be at least 1, got " + maxEntries);
+        }
         this.windowNanos = window.toNanos();
         this.maxEntries = maxEntries;
         this.nanoClock = nanoClock;
@@ -48,10 +59,24 @@ public final class DuplicateWindow {
 
     /** The outcome of a claim: a new event (its write is pending on {@code claim}), or a duplicate of an earlier write. */
     public sealed interface Claim {
-        record Fresh(CompletableFuture<Optional<Position>> pending) implements Claim {
+
+        /** This publish writes the event; it reports the outcome with {@link #stored} or {@link #failed}. */
+        final class Fresh implements Claim {
+            private final Key key;
+            private final CompletableFuture<Optional<Position>> pending;
+
+            private Fresh(Key key, CompletableFuture<Optional<Position>> pending) {
+                this.key = key;
+                this.pending = pending;
+            }
+
+            /** Completes with the write's position (empty for a delayed event), or fails as the write did. */
+            public CompletableFuture<Optional<Position>> pending() {
+                return pending;
+            }
         }
 
-        /** {@code first} completes with the first write's position (empty for a delayed event). */
+        /** {@code first} completes with the first write's position (empty for a delayed event), or fails as it did. */
         record Duplicate(CompletableFuture<Optional<Position>> first) implements Claim {
         }
     }
@@ -64,44 +89,49 @@ public final class DuplicateWindow {
     public Claim claim(String topic, String source, String id) {
         Key key = new Key(topic, source, id);
         if (!enabled()) {
-            return new Claim.Fresh(new CompletableFuture<>());
+            return new Claim.Fresh(key, new CompletableFuture<>());
         }
-        expire();
-        CompletableFuture<Optional<Position>> mine = new CompletableFuture<>();
-        CompletableFuture<Optional<Position>> earlier = entries.putIfAbsent(key, mine);
-        if (earlier != null) {
-            return new Claim.Duplicate(earlier);
+        synchronized (lock) {
+            long now = nanoClock.getAsLong();
+            evict(now);
+            CompletableFuture<Optional<Position>> earlier = entries.get(key);
+            if (earlier != null) {
+                return new Claim.Duplicate(earlier);
+            }
+            CompletableFuture<Optional<Position>> mine = new CompletableFuture<>();
+            entries.put(key, mine);
+            expiry.addLast(new Stamp(key, now, mine));
+            return new Claim.Fresh(key, mine);
         }
-        synchronized (expiry) {
-            expiry.addLast(new Stamp(key, nanoClock.getAsLong(), mine));
-        }
-        return new Claim.Fresh(mine);
     }
 
     /** The write of a fresh claim succeeded: later retries are answered with this position. */
     public void stored(Claim.Fresh claim, Optional<Position> position) {
-        claim.pending().complete(position);
+        claim.pending.complete(position);
     }
 
-    /** The write failed: the claim is given back, so a retry stores the event. */
-    public void failed(String topic, String source, String id, Claim.Fresh claim, Throwable error) {
-        entries.remove(new Key(topic, source, id), claim.pending());
-        claim.pending().completeExceptionally(error);
+    /** The write failed: the claim is given back, so a retry stores the event; a waiting duplicate fails as it did. */
+    public void failed(Claim.Fresh claim, Throwable error) {
+        synchronized (lock) {
+            entries.remove(claim.key, claim.pending);
+        }
+        claim.pending.completeExceptionally(error);
     }
 
+    /** The events held now. */
     int size() {
-        return entries.size();
+        synchronized (lock) {
+            return entries.size();
+        }
     }
 
-    private void expire() {
-        long now = nanoClock.getAsLong();
-        synchronized (expiry) {
-            Stamp head;
-            while ((head = expiry.peekFirst()) != null
-                    && (now - head.nanos() > windowNanos || expiry.size() > maxEntries)) {
-                expiry.removeFirst();
-                entries.remove(head.key(), head.entry());
-            }
+    /** Drops what expired, and the oldest until a claim finds room. Holds the lock. */
+    private void evict(long now) {
+        Stamp head;
+        while ((head = expiry.peekFirst()) != null
+                && (now - head.nanos() > windowNanos || entries.size() >= maxEntries || expiry.size() >= 2L * maxEntries)) {
+            expiry.removeFirst();
+            entries.remove(head.key(), head.entry());
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.broker.Broker;
 import io.herald.broker.Position;
 import io.herald.event.Event;
+import io.herald.event.EventBinaryFormat;
 import io.herald.http.CloudEventsHttp;
 import io.herald.http.Json;
 import io.herald.http.Positions;
@@ -58,6 +59,7 @@ public final class PublishRoutes implements Api.Resource {
         Optional<Instant> deliverAt = deliverAt(ctx);
         CloudEventsHttp.Mode mode = CloudEventsHttp.modeOf(ctx.contentType(), ctx.headerMap());
         List<Event> events = CloudEventsHttp.decode(mode, ctx.headerMap(), ctx.bodyAsBytes(), limits.maxBatchEvents());
+        checkSizes(events, mode == CloudEventsHttp.Mode.BATCH);
 
         List<DuplicateWindow.Claim> claims = new ArrayList<>(events.size());
         List<Event> fresh = new ArrayList<>(events.size());
@@ -83,9 +85,7 @@ public final class PublishRoutes implements Api.Resource {
                 }
             }
         } catch (RuntimeException e) {
-            for (int i = 0; i < fresh.size(); i++) {
-                duplicates.failed(topic, fresh.get(i).source(), fresh.get(i).id(), freshClaims.get(i), e);
-            }
+            freshClaims.forEach(c -> duplicates.failed(c, e));
             throw e;
         }
 
@@ -104,6 +104,29 @@ public final class PublishRoutes implements Api.Resource {
         }
         deliverAt.ifPresent(at -> body.put("deliverAt", at.toString()));
         ctx.status(deliverAt.isPresent() ? 202 : 200).json(body);
+    }
+
+    /**
+     * The server's own limit, checked before anything is claimed or written: the backend's may
+     * be larger (a server is started on a broker configured elsewhere), and the client should get
+     * the limit it was given, with the event's index in a batch. Sizes are as the embedded log
+     * encodes them; the cheap upper bound settles nearly every event without encoding it.
+     */
+    private void checkSizes(List<Event> events, boolean batch) {
+        int limit = limits.maxEventBytes();
+        for (int i = 0; i < events.size(); i++) {
+            Event e = events.get(i);
+            if (EventBinaryFormat.maxEncodedSize(e) <= limit) {
+                continue;
+            }
+            int size = EventBinaryFormat.encode(e).length;
+            if (size > limit) {
+                Problem problem = Problem.tooLarge((batch ? "event " + i + " of the batch: " : "") + "event '"
+                        + Params.abbreviate(e.id()) + "' is " + size + " bytes encoded; the limit is " + limit + " bytes")
+                        .with("limit", limit);
+                throw new ProblemException(batch ? problem.with("index", i) : problem);
+            }
+        }
     }
 
     private static Optional<Instant> deliverAt(Context ctx) {

@@ -7,7 +7,6 @@ import io.herald.broker.StartPosition;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicReader;
-import io.herald.event.CloudEventsJson;
 import io.herald.http.CloudEventsHttp;
 import io.herald.http.Json;
 import io.herald.http.Positions;
@@ -24,8 +23,6 @@ import io.herald.server.http.SseStream;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +47,12 @@ public final class ReadRoutes implements Api.Resource {
     private static final int DEFAULT_MAX = 100;
     private static final int MAX_READ = 10_000;
     private static final Duration FOLLOW_POLL = Duration.ofMillis(500);
+    /**
+     * How long a read waits for events the topic already holds, whatever its {@code wait}: a
+     * Kafka consumer's first poll returns before its first fetch has come back, so a read without
+     * a wait answered nothing while events were there to read.
+     */
+    private static final Duration AVAILABLE_WAIT = Duration.ofSeconds(5);
 
     private final Broker broker;
     private final Drain drain;
@@ -69,8 +72,8 @@ public final class ReadRoutes implements Api.Resource {
     private void read(Context ctx) throws IOException {
         String topic = ctx.pathParam("topic");
         TopicInfo info = broker.describeTopic(topic);
-        String accept = Optional.ofNullable(ctx.header("Accept")).orElse("");
-        boolean follow = accept.contains("text/event-stream");
+        Answer answer = Answer.negotiate(ctx.header("Accept"));
+        boolean follow = answer == Answer.STREAM;
         StartPosition from = start(ctx, info, follow);
         if (follow) {
             follow(ctx, topic, from);
@@ -80,15 +83,75 @@ public final class ReadRoutes implements Api.Resource {
         Duration wait = Params.duration(ctx, "wait", Duration.ZERO, Duration.ZERO, limits.maxWait());
         try (TopicReader reader = broker.reader(topic, from)) {
             SortedMap<Integer, Long> next = new TreeMap<>(reader.positions());
-            List<StoredEvent> events = pollUntil(reader, max, wait);
+            List<StoredEvent> events = pollUntil(reader, max, holdsEventsAfter(info, next) ? max(wait, AVAILABLE_WAIT) : wait);
             events.forEach(e -> next.put(e.position().partition(), e.position().offset() + 1));
             String token = Positions.format(next);
             ctx.header(NEXT_HEADER, token);
-            if (CloudEventsHttp.mediaType(accept).equals(CloudEventsHttp.BATCH)) {
+            if (answer == Answer.BATCH) {
                 ctx.contentType(CloudEventsHttp.BATCH).result(batch(events));
             } else {
                 ctx.contentType("application/json").result(envelope(events, token));
             }
+        }
+    }
+
+    /** Whether any partition ended, when the topic was described, after where the reader stands. */
+    private static boolean holdsEventsAfter(TopicInfo topic, SortedMap<Integer, Long> positions) {
+        for (TopicInfo.PartitionInfo p : topic.partitions()) {
+            if (p.endOffset() > positions.getOrDefault(p.partition(), Long.MAX_VALUE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /**
+     * The form of the answer, from the {@code Accept} header: the media range the client ranks
+     * highest ({@code q}, then the order given) among Server-Sent Events, a CloudEvents batch and
+     * the JSON envelope, which is also what a wildcard, an absent header or only unknown types get.
+     */
+    enum Answer {
+        STREAM, BATCH, ENVELOPE;
+
+        static Answer negotiate(String accept) {
+            if (accept == null || accept.isBlank()) {
+                return ENVELOPE;
+            }
+            Answer best = ENVELOPE;
+            double bestQuality = 0;
+            for (String range : accept.split(",")) {
+                Answer answer = switch (CloudEventsHttp.mediaType(range)) {
+                    case "text/event-stream" -> STREAM;
+                    case CloudEventsHttp.BATCH -> BATCH;
+                    case "application/json", "application/*", "*/*" -> ENVELOPE;
+                    default -> null;
+                };
+                double quality = quality(range);
+                if (answer != null && quality > bestQuality) {
+                    best = answer;
+                    bestQuality = quality;
+                }
+            }
+            return best;
+        }
+
+        /** The {@code q} parameter of a media range, 1 when absent; an unreadable one counts as 0. */
+        private static double quality(String range) {
+            for (String parameter : range.split(";")) {
+                String p = parameter.trim();
+                if (p.length() > 2 && (p.charAt(0) == 'q' || p.charAt(0) == 'Q') && p.charAt(1) == '=') {
+                    try {
+                        return Double.parseDouble(p.substring(2).trim());
+                    } catch (NumberFormatException e) {
+                        return 0;
+                    }
+                }
+            }
+            return 1;
         }
     }
 
@@ -114,7 +177,7 @@ public final class ReadRoutes implements Api.Resource {
                 int want = (int) Math.min(500, limit.map(l -> l - 0L).orElse(Long.MAX_VALUE) - sent);
                 for (StoredEvent e : reader.poll(want, FOLLOW_POLL)) {
                     next.put(e.position().partition(), e.position().offset() + 1);
-                    sse.event(Positions.format(next), null, storedJson(e));
+                    sse.event(Positions.format(next), null, StoredEventJson.toBytes(e));
                     sent++;
                 }
                 sse.keepAlive();
@@ -141,14 +204,6 @@ public final class ReadRoutes implements Api.Resource {
         return position;
     }
 
-    static String storedJson(StoredEvent e) throws IOException {
-        StringWriter out = new StringWriter(256 + e.event().dataLength());
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
-            StoredEventJson.write(g, e);
-        }
-        return out.toString();
-    }
-
     private static byte[] envelope(List<StoredEvent> events, String next) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + events.size() * 256);
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
@@ -164,20 +219,15 @@ public final class ReadRoutes implements Api.Resource {
         return out.toByteArray();
     }
 
-    private static byte[] batch(List<StoredEvent> events) {
+    private static byte[] batch(List<StoredEvent> events) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(events.size() * 256 + 2);
-        out.write('[');
-        for (int i = 0; i < events.size(); i++) {
-            if (i > 0) {
-                out.write(',');
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartArray();
+            for (StoredEvent e : events) {
+                StoredEventJson.writeEvent(g, e.event());
             }
-            out.writeBytes(CloudEventsJson.write(events.get(i).event()));
+            g.writeEndArray();
         }
-        out.write(']');
         return out.toByteArray();
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }
