@@ -200,18 +200,18 @@ public abstract class DeliveryApiContract extends ApiContract {
         String topic = subscribed(4, "{\"ordering\": \"none\", \"start\": \"earliest\"}");
         publishNumbered(topic, 8);
 
-        try (SseClient stream = SseClient.open(http.base().resolve(path(topic, "worker") + "/stream?credits=3"))) {
-            List<SseClient.Event> first = stream.take(3, Duration.ofSeconds(20));
+        try (SseReader stream = SseReader.open(http, path(topic, "worker") + "/stream?credits=3")) {
+            List<SseReader.Event> first = stream.take(3, Duration.ofSeconds(20));
             // the server holds three leases for the stream and no more, while five events wait
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     http.get(path(topic, "worker")).json().path("stats").path("leased").asLong() == 3);
-            assertThat(stream.buffered()).isZero();
+            assertThat(stream.pending()).isEmpty();
 
             Set<String> ids = new HashSet<>();
-            List<SseClient.Event> all = new ArrayList<>(first);
+            List<SseReader.Event> all = new ArrayList<>(first);
             int acked = 0;
             for (int i = 0; i < 8; i++) {
-                SseClient.Event e = all.get(i);
+                SseReader.Event e = all.get(i);
                 JsonNode delivery = io.herald.http.Json.MAPPER.readTree(e.data());
                 assertThat(e.id()).isEqualTo(delivery.path("receipt").asText());
                 ids.add(delivery.path("event").path("id").asText());

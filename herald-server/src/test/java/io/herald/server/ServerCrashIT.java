@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Guarantee 1 over HTTP: a publish the server acknowledged survives {@code kill -9} of the server.
- * A child JVM ({@link CrashServer}) serves a data directory; the test creates a topic with fsync
+ * A child JVM ({@link ServerChild}) serves a data directory; the test creates a topic with fsync
  * ALWAYS and publishes to it from several client threads, single events in binary and
  * structured mode and small batches, recording each event whose publish got a 2xx and the
  * position the answer gave. At a random moment it kills the child with SIGKILL, starts a server
@@ -56,11 +56,11 @@ class ServerCrashIT {
         Random random = new Random(seed);
         for (int round = 0; round < rounds; round++) {
             CompletableFuture<URI> url = new CompletableFuture<>();
-            try (ChildJvm child = ChildJvm.start(CrashServer.class, line -> {
-                if (line.startsWith("URL ")) {
-                    url.complete(URI.create(line.substring(4).trim()));
+            try (ChildJvm child = ChildJvm.start(ServerChild.class, line -> {
+                if (line.startsWith(ServerChild.READY)) {
+                    url.complete(URI.create(line.substring(ServerChild.READY.length()).trim()));
                 }
-            }, dir.toString())) {
+            }, "data=" + dir)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> url.isDone() || !child.isAlive());
                 assertThat(url).as("the server started; stderr:%n%s", child.stderr()).isDone();
                 Http http = new Http(url.join());
