@@ -50,13 +50,17 @@ class KafkaDelayedEventTest {
 
     @Test
     void aBrokerThatDoesNotReleaseDelayedEventsLeavesThemToOneThatDoes() {
-        Instant due = Instant.now().plusMillis(300);
         try (KafkaBroker publisher = KafkaBroker.connect(KafkaConfig.of(kafka.bootstrapServers()).releasesDelayedEvents(false))) {
             publisher.createTopic("left-to-others", TopicSpec.partitions(1));
+            // due after the topic exists: a due time already past when publishAt runs (a slow
+            // createTopic on a loaded machine) means now, and the event would go straight in
+            Instant due = Instant.now().plusMillis(500);
             publisher.publishAt("left-to-others", Event.builder().type("t").source("/s").id("later").build(), due).join();
+            assertThat(Instant.now()).as("publishAt returned before the due time").isBefore(due);
             try (TopicReader reader = publisher.reader("left-to-others", StartPosition.EARLIEST)) {
                 // long past its due time, no broker that releases is open: it waits in the delay topic
                 assertThat(reader.poll(1, Duration.ofSeconds(2))).isEmpty();
+                assertThat(Instant.now()).isAfter(due.plusSeconds(1));
                 try (KafkaBroker releaser = connect()) {
                     List<StoredEvent> got = new ArrayList<>();
                     await().atMost(Duration.ofSeconds(30)).until(() -> got.addAll(reader.poll(1, Duration.ofMillis(200))));
