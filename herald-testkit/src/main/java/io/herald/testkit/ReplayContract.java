@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Replay: a reset of a subscription or a reader from earliest, an offset or a time returns the same events in the same order. */
+/**
+ * Replay: a reset of a subscription or a reader from earliest, an offset, offsets per partition or
+ * a time returns the same events in the same order.
+ */
 public abstract class ReplayContract extends BrokerContract {
 
     @Test
@@ -102,6 +105,82 @@ public abstract class ReplayContract extends BrokerContract {
             second = PublishContract.readAll(reader, 50);
         }
         assertThat(perPartitionEvents(second)).isEqualTo(perPartitionEvents(first));
+    }
+
+    @Test
+    void resetToOffsetsListingEveryPartitionResumesEachExactlyThere() {
+        String topic = createTopic(3);
+        List<Position> published = publishKeyed(topic, 0, 45);
+        consumeAll(topic, "resume", 45);
+        java.util.Map<Integer, Long> token = new java.util.TreeMap<>();
+        perPartition(published).forEach((partition, offsets) -> token.put(partition, (long) offsets.size() / 2));
+        assertThat(token).as("events in every partition").hasSize(3);
+
+        broker.resetSubscription(topic, "resume", StartPosition.offsets(token));
+
+        List<Position> expected = published.stream().filter(p -> p.offset() >= token.get(p.partition())).toList();
+        List<Position> replay = consumeAll(topic, "resume", expected.size());
+        assertThat(perPartition(replay)).isEqualTo(perPartition(expected));
+        await().atMost(Duration.ofSeconds(20)).until(() -> broker.describeSubscription(topic, "resume").lag() == 0);
+    }
+
+    @Test
+    void aReaderFromOffsetsReadsAListedPartitionFromItsOffsetAndTheOthersFromTheirEnd() {
+        String topic = createTopic(2);
+        List<Position> before = publishKeyed(topic, 0, 20);
+        long inPartition0 = before.stream().filter(p -> p.partition() == 0).count();
+        assertThat(inPartition0).as("events in partition 0").isGreaterThan(3);
+        assertThat(before).as("events in partition 1").anyMatch(p -> p.partition() == 1);
+
+        try (TopicReader reader = broker.reader(topic, StartPosition.offsets(java.util.Map.of(0, 3L)))) {
+            List<Position> after = publishKeyed(topic, 20, 10);
+
+            List<Position> expected = new ArrayList<>(before.stream().filter(p -> p.partition() == 0 && p.offset() >= 3).toList());
+            expected.addAll(after);
+            List<StoredEvent> read = PublishContract.readAll(reader, expected.size());
+            assertThat(perPartition(read.stream().map(StoredEvent::position).toList())).isEqualTo(perPartition(expected));
+        }
+    }
+
+    @Test
+    void aReaderSeekingToOffsetsClampsThemToWhatEachPartitionHolds() {
+        String topic = createTopic(2);
+        List<Position> published = publishKeyed(topic, 0, 20);
+        try (TopicReader reader = broker.reader(topic, StartPosition.EARLIEST)) {
+            PublishContract.readAll(reader, 20);
+
+            reader.seek(StartPosition.offsets(java.util.Map.of(0, 0L, 1, 1_000_000L)));
+
+            List<Position> partition0 = published.stream().filter(p -> p.partition() == 0).toList();
+            List<StoredEvent> read = PublishContract.readAll(reader, partition0.size());
+            assertThat(read).extracting(StoredEvent::position).containsExactlyElementsOf(partition0);
+            List<Position> later = publishKeyed(topic, 20, 6);
+            List<StoredEvent> next = PublishContract.readAll(reader, later.size());
+            assertThat(perPartition(next.stream().map(StoredEvent::position).toList())).isEqualTo(perPartition(later));
+        }
+    }
+
+    @Test
+    void aNewSubscriptionStartingAtOffsetsBeginsThere() {
+        String topic = createTopic(2);
+        List<Position> published = publishKeyed(topic, 0, 20);
+        StartPosition start = StartPosition.offsets(java.util.Map.of(1, 2L));
+
+        try (PullSubscriber consumer = broker.pullSubscriber(topic, "from-token", SubscriptionSpec.defaults().startAt(start))) {
+            List<Position> expected = published.stream().filter(p -> p.partition() == 1 && p.offset() >= 2).toList();
+            List<Position> got = pollAndAck(consumer, expected.size()).stream().map(Delivery::position).toList();
+            assertThat(perPartition(got)).isEqualTo(perPartition(expected));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> broker.describeSubscription(topic, "from-token").lag() == 0);
+    }
+
+    /** Publishes events {@code from..from+count-1}, each with its own key (spread over the partitions); their positions. */
+    private List<Position> publishKeyed(String topic, int from, int count) {
+        List<java.util.concurrent.CompletableFuture<Position>> futures = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            futures.add(broker.publish(topic, event(i, "key-" + i)));
+        }
+        return futures.stream().map(java.util.concurrent.CompletableFuture::join).toList();
     }
 
     /** Consumes {@code count} events from the subscription (creating it at earliest), acks them, leaves. */

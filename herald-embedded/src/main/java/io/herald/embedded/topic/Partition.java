@@ -42,11 +42,19 @@ public final class Partition {
                 case StartPosition.Earliest e -> log.startOffset();
                 case StartPosition.Latest l -> log.endOffset();
                 case StartPosition.AtTime t -> log.offsetForTime(t.time().toEpochMilli());
-                case StartPosition.AtOffset o -> Math.max(log.startOffset(), Math.min(o.offset(), log.endOffset()));
+                case StartPosition.AtOffset o -> clamp(log, o.offset());
+                case StartPosition.AtOffsets o -> {
+                    var listed = o.offset(index);
+                    yield listed.isPresent() ? clamp(log, listed.getAsLong()) : log.endOffset();
+                }
             };
         } catch (IOException e) {
             throw new StorageException("cannot look up " + start + " in " + this + ": " + e.getMessage(), e);
         }
+    }
+
+    private static long clamp(Log log, long offset) throws IOException {
+        return Math.max(log.startOffset(), Math.min(offset, log.endOffset()));
     }
 
     public void append(RecordSet records, LogWriter.AppendCallback callback) {

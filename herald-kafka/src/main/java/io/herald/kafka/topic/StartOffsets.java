@@ -5,6 +5,7 @@ import io.herald.kafka.cluster.Cluster;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -12,7 +13,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * A {@link StartPosition} as one offset per partition, resolved now: earliest and latest by
  * ListOffsets, a time by Kafka's time index (offsetsForTimes; the first record appended at or
- * after it, or the end when there is none), an offset clamped to what the partition holds.
+ * after it, or the end when there is none), an offset clamped to what the partition holds, and
+ * offsets per partition so clamped, the end for a partition they do not list.
  * Resolving at once (not lazily in a consumer) is what makes "latest" mean "after this call".
  */
 public final class StartOffsets {
@@ -31,14 +33,19 @@ public final class StartOffsets {
                 partitions.forEach(tp -> offsets.put(tp, found.get(tp) < 0 ? ends.get(tp) : found.get(tp)));
                 yield offsets;
             }
-            case StartPosition.AtOffset o -> {
-                Map<TopicPartition, Long> starts = list(cluster, partitions, OffsetSpec.earliest());
-                Map<TopicPartition, Long> ends = list(cluster, partitions, OffsetSpec.latest());
-                Map<TopicPartition, Long> offsets = new HashMap<>();
-                partitions.forEach(tp -> offsets.put(tp, Math.max(starts.get(tp), Math.min(o.offset(), ends.get(tp)))));
-                yield offsets;
-            }
+            case StartPosition.AtOffset o -> clamped(cluster, partitions, tp -> o.offset());
+            case StartPosition.AtOffsets o -> clamped(cluster, partitions, tp -> o.offset(tp.partition()).orElse(Long.MAX_VALUE));
         };
+    }
+
+    /** The wanted offset of each partition within what it holds (Long.MAX_VALUE: its end). */
+    private static Map<TopicPartition, Long> clamped(Cluster cluster, List<TopicPartition> partitions,
+                                                     ToLongFunction<TopicPartition> wanted) {
+        Map<TopicPartition, Long> starts = list(cluster, partitions, OffsetSpec.earliest());
+        Map<TopicPartition, Long> ends = list(cluster, partitions, OffsetSpec.latest());
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        partitions.forEach(tp -> offsets.put(tp, Math.max(starts.get(tp), Math.min(wanted.applyAsLong(tp), ends.get(tp)))));
+        return offsets;
     }
 
     public static Map<TopicPartition, Long> ends(Cluster cluster, List<TopicPartition> partitions) {
