@@ -2,6 +2,8 @@ package io.herald.event;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,6 +25,11 @@ import java.util.UUID;
  *
  * <p>Extension values are kept as strings. A CloudEvents JSON extension given as a number or a
  * boolean is stored in its canonical string form.
+ *
+ * <p>The {@code time} is kept as it was published: {@link #time()} is the instant, and
+ * {@link #timeWithOffset()} the same instant at the offset its producer wrote
+ * ({@code 2026-12-07T10:00:00.123456789+02:00} stays so through every codec); a time given as an
+ * {@link Instant} is UTC. Two events at the same instant written at different offsets are not equal.
  */
 public final class Event {
 
@@ -43,6 +50,8 @@ public final class Event {
     private final String source;
     private final String type;
     private final Instant time;
+    /** The offset {@link #time} was published at; null for UTC (nearly every event), or with no time. */
+    private final ZoneOffset timeOffset;
     private final String subject;
     private final String dataContentType;
     private final String dataSchema;
@@ -71,6 +80,7 @@ public final class Event {
         this.source = b.source;
         this.type = b.type;
         this.time = b.time;
+        this.timeOffset = b.time == null ? null : b.timeOffset;
         this.subject = b.subject;
         this.dataContentType = b.dataContentType;
         this.dataSchema = b.dataSchema;
@@ -130,6 +140,24 @@ public final class Event {
 
     public Optional<Instant> time() {
         return Optional.ofNullable(time);
+    }
+
+    /**
+     * The time as published: {@link #time()} at the offset its producer wrote, UTC when given as
+     * an {@code Instant}. Throws {@link java.time.DateTimeException} for an instant beyond the
+     * years ±999,999,999 that an {@code OffsetDateTime} holds (an {@code Instant} goes one year
+     * further, and no RFC 3339 text names either).
+     */
+    public Optional<OffsetDateTime> timeWithOffset() {
+        return time == null ? Optional.empty() : Optional.of(time.atOffset(timeOffset == null ? ZoneOffset.UTC : timeOffset));
+    }
+
+    /**
+     * The offset of {@link #timeWithOffset()} without building it, for a codec that writes the
+     * time as text on a hot path; empty when the event has no time.
+     */
+    public Optional<ZoneOffset> timeOffset() {
+        return time == null ? Optional.empty() : Optional.of(timeOffset == null ? ZoneOffset.UTC : timeOffset);
     }
 
     public Optional<String> subject() {
@@ -198,6 +226,7 @@ public final class Event {
         b.source = source;
         b.type = type;
         b.time = time;
+        b.timeOffset = timeOffset;
         b.subject = subject;
         b.dataContentType = dataContentType;
         b.dataSchema = dataSchema;
@@ -222,6 +251,11 @@ public final class Event {
         return time;
     }
 
+    /** Null for UTC. */
+    ZoneOffset rawTimeOffset() {
+        return timeOffset;
+    }
+
     String rawSubject() {
         return subject;
     }
@@ -241,6 +275,7 @@ public final class Event {
                 && source.equals(e.source)
                 && type.equals(e.type)
                 && Objects.equals(time, e.time)
+                && Objects.equals(timeOffset, e.timeOffset)
                 && Objects.equals(subject, e.subject)
                 && Objects.equals(dataContentType, e.dataContentType)
                 && Objects.equals(dataSchema, e.dataSchema)
@@ -256,7 +291,7 @@ public final class Event {
     @Override
     public String toString() {
         return "Event{id=" + id() + ", source=" + source + ", type=" + type
-                + (time != null ? ", time=" + time : "")
+                + (time != null ? ", time=" + (timeOffset == null ? time : time.atOffset(timeOffset)) : "")
                 + (subject != null ? ", subject=" + subject : "")
                 + (extensions.isEmpty() ? "" : ", extensions=" + extensions)
                 + ", data=" + dataLength() + " bytes}";
@@ -271,6 +306,7 @@ public final class Event {
         private String source;
         private String type;
         private Instant time;
+        private ZoneOffset timeOffset;
         private String subject;
         private String dataContentType;
         private String dataSchema;
@@ -308,9 +344,26 @@ public final class Event {
             return this;
         }
 
-        /** The occurrence time; {@code null} leaves the optional attribute out. */
+        /** The occurrence time, in UTC; {@code null} leaves the optional attribute out. */
         public Builder time(Instant time) {
             this.time = time;
+            this.timeOffset = null;
+            return this;
+        }
+
+        /**
+         * The occurrence time at the offset it is to be published with; {@code null} leaves the
+         * attribute out. Not an overload of {@link #time(Instant)}: {@code time(null)}, which
+         * callers write, would no longer compile.
+         */
+        public Builder timeWithOffset(OffsetDateTime time) {
+            return time == null ? time((Instant) null) : time(time.toInstant(), time.getOffset());
+        }
+
+        // For codecs: the instant and its offset without an OffsetDateTime between them.
+        Builder time(Instant time, ZoneOffset offset) {
+            this.time = time;
+            this.timeOffset = offset == null || offset.getTotalSeconds() == 0 ? null : offset;
             return this;
         }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -400,6 +402,60 @@ class EventTest {
     }
 
     @Nested
+    class Time {
+
+        private final OffsetDateTime published = OffsetDateTime.parse("2026-12-07T10:00:00.123456789+02:00");
+
+        @Test
+        void aTimeWithAnOffsetKeepsItsOffsetAndNanoseconds() {
+            Event event = minimal().timeWithOffset(published).build();
+
+            assertThat(event.timeWithOffset()).contains(published);
+            assertThat(event.timeWithOffset().orElseThrow().getOffset()).isEqualTo(ZoneOffset.ofHours(2));
+            assertThat(event.timeOffset()).contains(ZoneOffset.ofHours(2));
+            assertThat(event.time()).contains(Instant.parse("2026-12-07T08:00:00.123456789Z"));
+        }
+
+        @Test
+        void aTimeGivenAsAnInstantIsUtc() {
+            Event event = minimal().time(TIME).build();
+
+            assertThat(event.timeWithOffset()).contains(TIME.atOffset(ZoneOffset.UTC));
+            assertThat(event.timeOffset()).contains(ZoneOffset.UTC);
+        }
+
+        @Test
+        void anInstantSetAfterAnOffsetTimeIsUtcAgain() {
+            Event event = minimal().timeWithOffset(published).time(TIME).build();
+
+            assertThat(event.timeOffset()).contains(ZoneOffset.UTC);
+            assertThat(event).isEqualTo(minimal().id(event.id()).time(TIME).build());
+        }
+
+        @Test
+        void noTimeHasNoOffset() {
+            Event event = minimal().timeWithOffset(null).build();
+
+            assertThat(event.time()).isEmpty();
+            assertThat(event.timeWithOffset()).isEmpty();
+            assertThat(event.timeOffset()).isEmpty();
+        }
+
+        @Test
+        void aUtcOffsetDateTimeEqualsTheInstant() {
+            Event asInstant = minimal().id("x").time(TIME).build();
+            Event atZ = minimal().id("x").timeWithOffset(TIME.atOffset(ZoneOffset.UTC)).build();
+
+            assertThat(atZ).isEqualTo(asInstant).hasSameHashCodeAs(asInstant);
+        }
+
+        @Test
+        void toStringShowsTheTimeAsPublished() {
+            assertThat(minimal().timeWithOffset(published).build().toString()).contains("time=2026-12-07T10:00:00.123456789+02:00");
+        }
+    }
+
+    @Nested
     class Equality {
 
         @Test
@@ -433,6 +489,7 @@ class EventTest {
                     Arguments.of("type", (UnaryOperator<Event.Builder>) b -> b.type("other")),
                     Arguments.of("time", (UnaryOperator<Event.Builder>) b -> b.time(TIME.plusNanos(1))),
                     Arguments.of("time absent", (UnaryOperator<Event.Builder>) b -> b.time(null)),
+                    Arguments.of("time offset", (UnaryOperator<Event.Builder>) b -> b.timeWithOffset(TIME.atOffset(ZoneOffset.ofHours(2)))),
                     Arguments.of("subject", (UnaryOperator<Event.Builder>) b -> b.subject("other")),
                     Arguments.of("subject absent", (UnaryOperator<Event.Builder>) b -> b.subject(null)),
                     Arguments.of("datacontenttype", (UnaryOperator<Event.Builder>) b -> b.dataContentType("text/plain")),
@@ -474,6 +531,14 @@ class EventTest {
             Event event = full().build();
 
             assertThat(event.toBuilder().build()).isEqualTo(event);
+        }
+
+        @Test
+        void toBuilderKeepsTheTimeOffset() {
+            Event event = minimal().timeWithOffset(OffsetDateTime.parse("2026-12-07T10:00:00.123456789+02:00")).build();
+
+            assertThat(event.toBuilder().build()).isEqualTo(event);
+            assertThat(event.toBuilder().build().timeWithOffset()).contains(OffsetDateTime.parse("2026-12-07T10:00:00.123456789+02:00"));
         }
 
         @Test
