@@ -17,6 +17,7 @@ import java.util.UUID;
  *                                          4 dataschema, 5 extensions, 6 data present
  *                                          bit 7 extended flags follow
  * [byte    extended flags]                         if bit 7; never 0:
+ *                                          bit 0 extension types present (needs bit 5 above)
  *                                          bit 1 time offset present (needs bit 1 above)
  * id       16 bytes (UUID msb, lsb) if bit 0, else string
  * string   source
@@ -26,14 +27,19 @@ import java.util.UUID;
  * [string  subject]                               if bit 2
  * [string  datacontenttype]                       if bit 3
  * [string  dataschema]                            if bit 4
- * [varint  count, count x (string name, string value)]  if bit 5
+ * [varint  count, count x (string name, string value)]  if bit 5, no extended bit 0
+ * [varint  count, count x (string name, byte type, string value)]  if bit 5 and extended bit 0,
+ *                                          type 0 string, 1 integer, 2 boolean, 3 uri,
+ *                                          4 uri-reference, 5 timestamp, 6 binary; the
+ *                                          value is the type's canonical string ({@link ExtensionType}),
+ *                                          and at least one type is not 0
  * [varint  length, length bytes of data]          if bit 6
  *
  * string = varint byte length, UTF-8 bytes; varint = unsigned LEB128
  * </pre>
  *
  * The version byte lets a reader refuse a layout it does not know rather than misread it. The
- * extended flags carry what version 1 first lacked (the time's offset) without a new version:
+ * extended flags carry what version 1 first lacked (extension types, the time's offset) without a new version:
  * an event that needs none of it is written byte for byte as before, so a file written by an
  * earlier build reads the same and an earlier reader still reads every such event; one that
  * needs it sets flag bit 7, which an earlier reader refuses as an unknown flag instead of
@@ -54,8 +60,13 @@ public final class EventBinaryFormat {
     private static final int KNOWN_FLAGS = 0xFF;
 
     // extended flags, the byte after the flags when HAS_EXTENDED_FLAGS is set
+    private static final int HAS_EXTENSION_TYPES = 1;
     private static final int HAS_TIME_OFFSET = 1 << 1;
-    private static final int KNOWN_EXTENDED_FLAGS = HAS_TIME_OFFSET;
+    private static final int KNOWN_EXTENDED_FLAGS = HAS_EXTENSION_TYPES | HAS_TIME_OFFSET;
+
+    /** The extension types by their code on disk; explicit, so that reordering the enum cannot change the format. */
+    private static final ExtensionType[] TYPE_BY_CODE = {ExtensionType.STRING, ExtensionType.INTEGER, ExtensionType.BOOLEAN,
+        ExtensionType.URI, ExtensionType.URI_REF, ExtensionType.TIMESTAMP, ExtensionType.BINARY};
     private static final int MAX_OFFSET_SECONDS = 18 * 3600;
     private static final long MIN_LOCAL_SECOND = LocalDateTime.MIN.toEpochSecond(ZoneOffset.UTC);
     private static final long MAX_LOCAL_SECOND = LocalDateTime.MAX.toEpochSecond(ZoneOffset.UTC);
@@ -82,7 +93,7 @@ public final class EventBinaryFormat {
         if (!event.extensions().isEmpty()) {
             size += 5;
             for (var e : event.extensions().entrySet()) {
-                size += stringBound(e.getKey()) + stringBound(e.getValue());
+                size += stringBound(e.getKey()) + 1 + stringBound(e.getValue());
             }
         }
         size += 5 + event.dataLength();
@@ -106,7 +117,8 @@ public final class EventBinaryFormat {
         String schema = event.rawDataSchema();
         byte[] data = event.rawData();
         ZoneOffset timeOffset = event.rawTimeOffset();
-        int extendedFlags = timeOffset != null ? HAS_TIME_OFFSET : 0;
+        boolean typed = !event.extensionTypes().isEmpty();
+        int extendedFlags = (timeOffset != null ? HAS_TIME_OFFSET : 0) | (typed ? HAS_EXTENSION_TYPES : 0);
         int flags = (uuid ? ID_IS_UUID : 0)
                 | (time != null ? HAS_TIME : 0)
                 | (subject != null ? HAS_SUBJECT : 0)
@@ -152,6 +164,9 @@ public final class EventBinaryFormat {
             p = putVarLong(dst, p, event.extensions().size());
             for (var e : event.extensions().entrySet()) {
                 p = putString(dst, p, e.getKey());
+                if (typed) {
+                    dst[p++] = typeCode(event.extensionType(e.getKey()));
+                }
                 p = putString(dst, p, e.getValue());
             }
         }
@@ -209,8 +224,12 @@ public final class EventBinaryFormat {
         }
         if ((flags & HAS_EXTENSIONS) != 0) {
             int count = r.readLength();
-            for (int i = 0; i < count; i++) {
-                b.extension(r.readString(), r.readString());
+            if ((extendedFlags & HAS_EXTENSION_TYPES) != 0) {
+                readTypedExtensions(r, count, b);
+            } else {
+                for (int i = 0; i < count; i++) {
+                    b.extension(r.readString(), r.readString());
+                }
             }
         }
         if ((flags & HAS_DATA) != 0) {
@@ -232,10 +251,56 @@ public final class EventBinaryFormat {
         if (extendedFlags == 0) {
             throw new MalformedEventException("flag bit 7 is set but the extended flags are empty");
         }
+        if ((extendedFlags & HAS_EXTENSION_TYPES) != 0 && (flags & HAS_EXTENSIONS) == 0) {
+            throw new MalformedEventException("the extended flags give extension types but the event has no extensions");
+        }
         if ((extendedFlags & HAS_TIME_OFFSET) != 0 && (flags & HAS_TIME) == 0) {
             throw new MalformedEventException("the extended flags give a time offset but the event has no time");
         }
         return extendedFlags;
+    }
+
+    /**
+     * Typed extensions, each value checked against its type: the decoder skips the builder's
+     * validation, and a value that is not of its type would fail later, in extensionValue.
+     */
+    private static void readTypedExtensions(Reader r, int count, Event.Builder b) {
+        boolean anyTyped = false;
+        for (int i = 0; i < count; i++) {
+            String name = r.readString();
+            int code = r.readByte() & 0xFF;
+            if (code >= TYPE_BY_CODE.length) {
+                throw new MalformedEventException("extension '" + name + "' has the unknown type code " + code);
+            }
+            ExtensionType type = TYPE_BY_CODE[code];
+            String value = r.readString();
+            if (type != ExtensionType.STRING) {
+                anyTyped = true;
+                try {
+                    type.parse(value);
+                } catch (IllegalArgumentException e) {
+                    throw new MalformedEventException("extension '" + name + "' is typed " + type.text() + " but '" + value + "' "
+                            + e.getMessage());
+                }
+            }
+            b.extension(name, type, value);
+        }
+        if (!anyTyped) {
+            // a writer gives types only when one is not a string: one encoding per event
+            throw new MalformedEventException("the extended flags give extension types but every extension is a string");
+        }
+    }
+
+    private static byte typeCode(ExtensionType type) {
+        return switch (type) {
+            case STRING -> 0;
+            case INTEGER -> 1;
+            case BOOLEAN -> 2;
+            case URI -> 3;
+            case URI_REF -> 4;
+            case TIMESTAMP -> 5;
+            case BINARY -> 6;
+        };
     }
 
     private static ZoneOffset readOffset(Reader r) {

@@ -89,6 +89,56 @@ class EventBinaryFormatCorruptionTest {
         assertMalformed(extendedHeader(0, 1 << 1), "the extended flags give a time offset but the event has no time");
     }
 
+    /** An event with extension types: count, then per extension its name, type code and value. */
+    private static byte[] typedExtensions(Object... nameCodeValue) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(extendedHeader(1 << 5, 1));
+        out.write(nameCodeValue.length / 3);
+        for (int i = 0; i < nameCodeValue.length; i += 3) {
+            writeString(out, (String) nameCodeValue[i]);
+            out.write((Integer) nameCodeValue[i + 1]);
+            writeString(out, (String) nameCodeValue[i + 2]);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void typedExtensionsAsAWriterWritesThemDecode() {
+        byte[] bytes = typedExtensions("region", 0, "eu", "priority", 1, "7");
+
+        Event event = EventBinaryFormat.decode(bytes, 0, bytes.length);
+
+        assertThat(event.extensionValue("priority")).contains(7);
+        assertThat(event.extensionType("region")).isEqualTo(ExtensionType.STRING);
+    }
+
+    @Test
+    void anUnknownExtensionTypeCodeIsRefusedNamingTheExtension() {
+        assertMalformed(typedExtensions("priority", 7, "7"), "extension 'priority' has the unknown type code 7");
+        assertMalformed(typedExtensions("priority", 0xff, "7"), "extension 'priority' has the unknown type code 255");
+    }
+
+    @Test
+    void aValueThatIsNotOfItsTypeIsRefusedNamingTheExtension() {
+        assertMalformed(typedExtensions("priority", 1, "abc"), "extension 'priority' is typed integer but 'abc' is not a 32-bit integer");
+        assertMalformed(typedExtensions("urgent", 2, "yes"), "extension 'urgent' is typed boolean but 'yes' is not 'true' or 'false'");
+        assertMalformed(typedExtensions("home", 3, "no/scheme"), "extension 'home' is typed uri");
+        assertMalformed(typedExtensions("path", 4, "a b"), "extension 'path' is typed uri-reference");
+        assertMalformed(typedExtensions("due", 5, "soon"), "extension 'due' is typed timestamp");
+        assertMalformed(typedExtensions("sig", 6, "AR=="), "extension 'sig' is typed binary");
+    }
+
+    @Test
+    void extensionTypesThatAreAllStringsAreRefused() {
+        // a writer gives types only when one is not a string: the same event has one encoding
+        assertMalformed(typedExtensions("region", 0, "eu"), "the extended flags give extension types but every extension is a string");
+    }
+
+    @Test
+    void extensionTypesWithoutExtensionsAreRefused() {
+        assertMalformed(extendedHeader(0, 1), "the extended flags give extension types but the event has no extensions");
+    }
+
     /** A time of {@code second} + 0 ns at {@code offsetSeconds}, after an extended header. */
     private static byte[] timeAt(long second, long offsetSeconds) {
         return concat(concat(concat(extendedHeader(1 << 1, 1 << 1), zigZagVarint(second)), (byte) 0), zigZagVarint(offsetSeconds));
@@ -137,7 +187,7 @@ class EventBinaryFormatCorruptionTest {
      * an event that throws later.)
      */
     @ParameterizedTest
-    @ValueSource(strings = {"event-v1.hex", "event-v1-string-id.hex", "event-v1-time-offset.hex"})
+    @ValueSource(strings = {"event-v1.hex", "event-v1-string-id.hex", "event-v1-time-offset.hex", "event-v1-extension-types.hex"})
     void everySingleByteChangeIsRefusedOrDecodesToAWorkingEvent(String golden) {
         byte[] original = EventBinaryFormatTest.golden(golden);
         int refused = 0;
@@ -165,7 +215,10 @@ class EventBinaryFormatCorruptionTest {
         event.timeWithOffset();
         event.timeOffset();
         event.dataAsString();
-        event.extensions().forEach((name, value) -> assertThat(event.extension(name)).as(description).contains(value));
+        event.extensions().forEach((name, value) -> {
+            assertThat(event.extension(name)).as(description).contains(value);
+            assertThat(event.extensionValue(name)).as(description).isPresent();
+        });
         byte[] again = EventBinaryFormat.encode(event);
         assertThat(EventBinaryFormat.decode(again, 0, again.length)).as(description).isEqualTo(event);
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -48,6 +49,8 @@ class EventBinaryFormatTest {
         assertThat(actual.data()).isEqualTo(expected.data());
         assertThat(List.copyOf(actual.extensions().entrySet()))
                 .containsExactlyElementsOf(List.copyOf(expected.extensions().entrySet()));
+        assertThat(List.copyOf(actual.extensionTypes().entrySet()))
+                .containsExactlyElementsOf(List.copyOf(expected.extensionTypes().entrySet()));
     }
 
     @Test
@@ -167,6 +170,46 @@ class EventBinaryFormatTest {
         assertThat(berlin).isNotEqualTo(utc);
         assertThat(roundTrip(berlin).time()).isEqualTo(utc.time());
         assertThat(roundTrip(berlin)).isEqualTo(berlin).isNotEqualTo(utc);
+    }
+
+    @Test
+    void extensionsOfEveryTypeRoundTripWithTheirTypes() {
+        Event event = goldenTypedEvent();
+
+        Event decoded = roundTrip(event);
+
+        assertSameEvent(decoded, event);
+        assertThat(decoded.extensionValue("priority")).contains(7);
+        assertThat(decoded.extensionValue("urgent")).contains(true);
+        assertThat(decoded.extensionValue("home")).contains(URI.create("https://shop.example.com"));
+        assertThat(decoded.extensionType("path")).isEqualTo(ExtensionType.URI_REF);
+        assertThat(decoded.extensionValue("due")).contains(OffsetDateTime.parse("2026-12-24T18:00:00+01:00"));
+        assertThat((byte[]) decoded.extensionValue("sig").orElseThrow()).containsExactly(0, 1, 0xff);
+        assertThat(decoded.extensionType("partitionkey")).isEqualTo(ExtensionType.STRING);
+    }
+
+    @Test
+    void stringExtensionsAreWrittenWithoutTypeBytesOrExtendedFlags() {
+        Event strings = EventTest.minimal().id("e").time(null).extension("priority", "7").build();
+
+        byte[] bytes = EventBinaryFormat.encode(strings);
+
+        // version, flags (extensions), id, source, type, then count 1, "priority", "7": no type byte
+        assertThat(bytes[1]).isEqualTo((byte) 0b0010_0000);
+        assertThat(Arrays.copyOfRange(bytes, bytes.length - 12, bytes.length))
+                .containsExactly(1, 8, 'p', 'r', 'i', 'o', 'r', 'i', 't', 'y', 1, '7');
+    }
+
+    @Test
+    void oneTypedExtensionGivesEveryExtensionATypeByte() {
+        Event typed = EventTest.minimal().id("e").time(null).extension("region", "eu").extension("priority", 7).build();
+
+        byte[] bytes = EventBinaryFormat.encode(typed);
+
+        assertThat(bytes[1] & 0xFF).isEqualTo(0b1010_0000);
+        assertThat(bytes[2]).as("extended flags: extension types").isEqualTo((byte) 1);
+        assertThat(Arrays.copyOfRange(bytes, bytes.length - 24, bytes.length))
+                .containsExactly(2, 6, 'r', 'e', 'g', 'i', 'o', 'n', 0, 2, 'e', 'u', 8, 'p', 'r', 'i', 'o', 'r', 'i', 't', 'y', 1, 1, '7');
     }
 
     @Test
@@ -346,9 +389,18 @@ class EventBinaryFormatTest {
                         text(1, 30))
                 .ofMaxSize(6);
         Arbitrary<Optional<byte[]>> data = Arbitraries.bytes().array(byte[].class).ofMaxSize(3000).optional(0.7);
+        Arbitrary<UnaryOperator<Event.Builder>> typedExtension = Arbitraries.oneOf(
+                Arbitraries.integers().map(i -> b -> b.extension("typedint", i)),
+                Arbitraries.of(true, false).map(v -> b -> b.extension("typedbool", v)),
+                Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(10).map(s -> b -> b.uriExtension("typeduri", URI.create("https://x.example/" + s))),
+                Arbitraries.strings().alpha().ofMaxLength(10).map(s -> b -> b.uriExtension("typedref", URI.create(s))),
+                Arbitraries.longs().between(-5_000_000_000L, 10_000_000_000L)
+                        .map(sec -> b -> b.timestampExtension("typedtime", Instant.ofEpochSecond(sec, sec % 1000).atOffset(ZoneOffset.ofHours(-3)))),
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(bytes -> b -> b.binaryExtension("typedbin", bytes)));
+        Arbitrary<List<UnaryOperator<Event.Builder>>> typedExtensions = typedExtension.list().ofMaxSize(3);
 
         return Combinators.combine(ids, sources, text(1, 40), timesWithOffsets, subjects, contentTypes, schemas,
-                        Combinators.combine(extensions, data, Arbitraries.of(true, false)).as(ExtensionsAndData::new))
+                        Combinators.combine(extensions, data, Arbitraries.of(true, false), typedExtensions).as(ExtensionsAndData::new))
                 .as((id, source, type, time, subject, contentType, schema, rest) -> {
                     Event.Builder b = Event.builder()
                             .id(id)
@@ -364,11 +416,13 @@ class EventBinaryFormatTest {
                     if (rest.traceparent()) {
                         b.traceparent(EventTest.TRACEPARENT);
                     }
+                    rest.typed().forEach(typed -> typed.apply(b));
                     return b.build();
                 });
     }
 
-    record ExtensionsAndData(Map<String, String> extensions, Optional<byte[]> data, boolean traceparent) {
+    record ExtensionsAndData(Map<String, String> extensions, Optional<byte[]> data, boolean traceparent,
+                             List<UnaryOperator<Event.Builder>> typed) {
     }
 
     /** Strings of whole code points from every plane (no lone surrogates, which UTF-8 cannot carry). */
@@ -492,6 +546,37 @@ class EventBinaryFormatTest {
 
         assertThat(bytes[1] & 0xFF & ~versionOneReadersKnownFlags).isEqualTo(0x80);
         assertThat(bytes[2]).as("extended flags: time offset").isEqualTo((byte) 0b0000_0010);
+    }
+
+    /** Extensions of every type beside a string one, and a time at a negative offset: both extended flags. */
+    static Event goldenTypedEvent() {
+        return Event.builder()
+                .id("0190f5a2-3b4c-7d5e-8f60-718293a4b5c8")
+                .source("/shop")
+                .type("order.flagged")
+                .timeWithOffset(OffsetDateTime.parse("2026-12-07T10:00:00-05:30"))
+                .partitionKey("customer-7")
+                .extension("priority", 7)
+                .extension("urgent", true)
+                .uriExtension("home", URI.create("https://shop.example.com"))
+                .uriExtension("path", URI.create("../orders/1"))
+                .timestampExtension("due", OffsetDateTime.parse("2026-12-24T18:00:00+01:00"))
+                .binaryExtension("sig", new byte[] {0, 1, (byte) 0xff})
+                .build();
+    }
+
+    @Test
+    void theTypedGoldenEventEncodesToItsGoldenBytes() {
+        assertThat(HexFormat.of().formatHex(EventBinaryFormat.encode(goldenTypedEvent())))
+                .isEqualTo(HexFormat.of().formatHex(golden("event-v1-extension-types.hex")));
+    }
+
+    @Test
+    void theTypedGoldenBytesDecodeToTheTypedEvent() {
+        byte[] bytes = golden("event-v1-extension-types.hex");
+
+        assertSameEvent(EventBinaryFormat.decode(bytes, 0, bytes.length), goldenTypedEvent());
+        assertThat(bytes[2]).as("extended flags: extension types, time offset").isEqualTo((byte) 0b0000_0011);
     }
 
     /** Hex text; whitespace and {@code #} comments are ignored. */
