@@ -68,6 +68,11 @@ public final class Rfc3339 {
         return new String(formatToAscii(time.toInstant(), time.getOffset()), StandardCharsets.ISO_8859_1);
     }
 
+    /** {@link #format(OffsetDateTime)} of the instant at the offset, without building the OffsetDateTime. */
+    static String format(Instant instant, ZoneOffset offset) {
+        return new String(formatToAscii(instant, offset), StandardCharsets.ISO_8859_1);
+    }
+
     /**
      * {@link #format} as US-ASCII bytes, for a protocol that carries bytes (a Kafka header): the
      * digits are written once, without a {@code String} between them and the record.
