@@ -117,13 +117,8 @@ public final class EventFilter {
 
     private static boolean isJson(Event event) {
         String type = event.rawDataContentType();
-        if (type != null) {
-            String t = type.toLowerCase(java.util.Locale.ROOT);
-            int semicolon = t.indexOf(';');
-            String media = (semicolon < 0 ? t : t.substring(0, semicolon)).trim();
-            if (!media.equals("application/json") && !media.equals("text/json") && !media.endsWith("+json")) {
-                return false;
-            }
+        if (type != null && !MediaTypes.isJson(type)) {
+            return false;
         }
         try {
             JsonNode node = MAPPER.readTree(event.rawData());
