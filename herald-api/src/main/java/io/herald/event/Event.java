@@ -294,6 +294,11 @@ public final class Event {
         return timeOffset;
     }
 
+    /** Null when every extension is a string: the hot paths test this, not an empty map. */
+    Map<String, ExtensionType> rawExtensionTypes() {
+        return extensionTypes;
+    }
+
     String rawSubject() {
         return subject;
     }

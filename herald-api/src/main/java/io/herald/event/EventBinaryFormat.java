@@ -39,11 +39,11 @@ import java.util.UUID;
  * </pre>
  *
  * The version byte lets a reader refuse a layout it does not know rather than misread it. The
- * extended flags carry what version 1 first lacked (extension types, the time's offset) without a new version:
- * an event that needs none of it is written byte for byte as before, so a file written by an
- * earlier build reads the same and an earlier reader still reads every such event; one that
- * needs it sets flag bit 7, which an earlier reader refuses as an unknown flag instead of
- * misreading the event. Readers and writers share this class; it is stateless and thread-safe.
+ * extended flags carry what version 1 first lacked (extension types, the time's offset) without
+ * a new version: an event that needs none of it is written byte for byte as before, so a file
+ * written by an earlier build reads the same and an earlier reader still reads every such event;
+ * one that needs it sets flag bit 7, which an earlier reader refuses as an unknown flag instead
+ * of misreading the event. Readers and writers share this class; it is stateless and thread-safe.
  */
 public final class EventBinaryFormat {
 
@@ -56,8 +56,8 @@ public final class EventBinaryFormat {
     private static final int HAS_SCHEMA = 1 << 4;
     private static final int HAS_EXTENSIONS = 1 << 5;
     private static final int HAS_DATA = 1 << 6;
+    /** Every bit of the flags byte now has a meaning: new ones go into the extended flags. */
     private static final int HAS_EXTENDED_FLAGS = 1 << 7;
-    private static final int KNOWN_FLAGS = 0xFF;
 
     // extended flags, the byte after the flags when HAS_EXTENDED_FLAGS is set
     private static final int HAS_EXTENSION_TYPES = 1;
@@ -117,7 +117,7 @@ public final class EventBinaryFormat {
         String schema = event.rawDataSchema();
         byte[] data = event.rawData();
         ZoneOffset timeOffset = event.rawTimeOffset();
-        boolean typed = !event.extensionTypes().isEmpty();
+        boolean typed = event.rawExtensionTypes() != null;
         int extendedFlags = (timeOffset != null ? HAS_TIME_OFFSET : 0) | (typed ? HAS_EXTENSION_TYPES : 0);
         int flags = (uuid ? ID_IS_UUID : 0)
                 | (time != null ? HAS_TIME : 0)

@@ -97,7 +97,7 @@ public final class EventFilter {
             if (event.rawDataSchema() != null) {
                 g.writeStringField("dataschema", event.rawDataSchema());
             }
-            boolean typed = !event.extensionTypes().isEmpty();
+            boolean typed = event.rawExtensionTypes() != null;
             for (Map.Entry<String, String> e : event.extensions().entrySet()) {
                 switch (typed ? event.extensionType(e.getKey()) : ExtensionType.STRING) {
                     case INTEGER -> g.writeNumberField(e.getKey(), Integer.parseInt(e.getValue()));

@@ -52,13 +52,15 @@ final class EventValidation {
         for (Map.Entry<String, String> extension : event.extensions().entrySet()) {
             validateExtension(extension.getKey(), extension.getValue());
         }
-        for (Map.Entry<String, ExtensionType> typed : event.extensionTypes().entrySet()) {
-            validateTypedValue(typed.getKey(), typed.getValue(), event.extensions().get(typed.getKey()));
+        if (event.rawExtensionTypes() != null) {
+            for (Map.Entry<String, ExtensionType> typed : event.rawExtensionTypes().entrySet()) {
+                validateTypedValue(typed.getKey(), typed.getValue(), event.extensions().get(typed.getKey()));
+            }
         }
     }
 
     /** A typed extension's canonical string must be one of its type ({@link ExtensionType}). */
-    static void validateTypedValue(String name, ExtensionType type, String value) {
+    private static void validateTypedValue(String name, ExtensionType type, String value) {
         try {
             type.parse(value);
         } catch (IllegalArgumentException e) {

@@ -444,8 +444,9 @@ class EventBinaryFormatTest {
     /*
      * The golden files pin the on-disk layout of EventBinaryFormat version 1: events written by any
      * earlier build must still decode. If this test fails because the layout changed on purpose, do
-     * NOT edit the old golden files: bump EventBinaryFormat.VERSION, keep a reader for version 1,
-     * and add new golden files (event-v2*.hex) next to the old ones.
+     * NOT edit the old golden files: add what is new behind an extended flag (as the time offset and
+     * the extension types were, event-v1-time-offset.hex and event-v1-extension-types.hex), or bump
+     * EventBinaryFormat.VERSION, keep a reader for version 1, and add event-v2*.hex next to the old ones.
      */
 
     /** Every attribute set, unicode in the subject, a canonical UUID id (flag bit 0). */
