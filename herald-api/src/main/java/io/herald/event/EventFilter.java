@@ -8,6 +8,7 @@ import io.herald.broker.InvalidSpecException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
 import java.util.Map;
 import software.amazon.event.ruler.Machine;
 
@@ -17,6 +18,12 @@ import software.amazon.event.ruler.Machine;
  * {@code time}, {@code datacontenttype} and the extensions at the top level, and the data under
  * {@code data} when it is JSON. Example:
  * {@code {"type": ["order.placed"], "data": {"total": [{"numeric": [">=", 1000]}]}}}.
+ *
+ * <p>As in that form, an {@link ExtensionType#INTEGER} extension is a JSON number and a
+ * {@link ExtensionType#BOOLEAN} one a JSON boolean, so {@code {"priority": [{"numeric": [">", 5]}]}}
+ * and {@code {"urgent": [true]}} match them; every other extension is a string, and a string
+ * {@code "5"} matches no numeric pattern (EventBridge's rule: numeric matching is for JSON numbers).
+ * The {@code time} is the text as published, at its offset ({@link Event#timeWithOffset()}).
  * Thread-safe.
  */
 public final class EventFilter {
@@ -81,7 +88,8 @@ public final class EventFilter {
                 g.writeStringField("subject", event.rawSubject());
             }
             if (event.rawInstant() != null) {
-                g.writeStringField("time", event.rawInstant().toString());
+                ZoneOffset offset = event.rawTimeOffset();
+                g.writeStringField("time", offset == null ? Rfc3339.format(event.rawInstant()) : Rfc3339.format(event.rawInstant(), offset));
             }
             if (event.rawDataContentType() != null) {
                 g.writeStringField("datacontenttype", event.rawDataContentType());
@@ -89,8 +97,13 @@ public final class EventFilter {
             if (event.rawDataSchema() != null) {
                 g.writeStringField("dataschema", event.rawDataSchema());
             }
+            boolean typed = event.rawExtensionTypes() != null;
             for (Map.Entry<String, String> e : event.extensions().entrySet()) {
-                g.writeStringField(e.getKey(), e.getValue());
+                switch (typed ? event.extensionType(e.getKey()) : ExtensionType.STRING) {
+                    case INTEGER -> g.writeNumberField(e.getKey(), Integer.parseInt(e.getValue()));
+                    case BOOLEAN -> g.writeBooleanField(e.getKey(), e.getValue().equals("true"));
+                    default -> g.writeStringField(e.getKey(), e.getValue());
+                }
             }
             if (event.hasData() && isJson(event)) {
                 // data that only looks like JSON is left out: attribute patterns still match
@@ -104,13 +117,8 @@ public final class EventFilter {
 
     private static boolean isJson(Event event) {
         String type = event.rawDataContentType();
-        if (type != null) {
-            String t = type.toLowerCase(java.util.Locale.ROOT);
-            int semicolon = t.indexOf(';');
-            String media = (semicolon < 0 ? t : t.substring(0, semicolon)).trim();
-            if (!media.equals("application/json") && !media.equals("text/json") && !media.endsWith("+json")) {
-                return false;
-            }
+        if (type != null && !MediaTypes.isJson(type)) {
+            return false;
         }
         try {
             JsonNode node = MAPPER.readTree(event.rawData());

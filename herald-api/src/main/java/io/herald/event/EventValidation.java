@@ -52,6 +52,20 @@ final class EventValidation {
         for (Map.Entry<String, String> extension : event.extensions().entrySet()) {
             validateExtension(extension.getKey(), extension.getValue());
         }
+        if (event.rawExtensionTypes() != null) {
+            for (Map.Entry<String, ExtensionType> typed : event.rawExtensionTypes().entrySet()) {
+                validateTypedValue(typed.getKey(), typed.getValue(), event.extensions().get(typed.getKey()));
+            }
+        }
+    }
+
+    /** A typed extension's canonical string must be one of its type ({@link ExtensionType}). */
+    private static void validateTypedValue(String name, ExtensionType type, String value) {
+        try {
+            type.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventException(name, "is typed " + type.text() + " but '" + value + "' " + e.getMessage());
+        }
     }
 
     private static void requireNonEmpty(String attribute, String value) {

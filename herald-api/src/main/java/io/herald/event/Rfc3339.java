@@ -3,6 +3,8 @@ package io.herald.event;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -15,16 +17,22 @@ import java.time.format.DateTimeParseException;
  * a tenth of the publish path. The fast paths read and write the digits directly.
  *
  * <p>The contract is java.time's: {@link #parse} returns what {@code OffsetDateTime.parse(text).toInstant()}
- * returns and refuses what it refuses, with its {@link DateTimeParseException}; text the fast
+ * returns and refuses what it refuses, with its {@link DateTimeParseException}, and
+ * {@link #parseWithOffset} returns what {@code OffsetDateTime.parse(text)} returns; text the fast
  * path does not take (lower-case {@code t}/{@code z}, an offset with seconds, a field out of range,
- * a year beyond 9999) goes to java.time, which decides. {@link #format} writes exactly
- * {@link Instant#toString}: UTC, the fraction in groups of three digits. Stateless and thread-safe.
+ * a year beyond 9999) goes to java.time, which decides. {@link #format(Instant)} writes exactly
+ * {@link Instant#toString}: UTC, the fraction in groups of three digits; {@link #format(OffsetDateTime)}
+ * writes the same digits of the local date-time and the offset as {@code ±hh:mm} ({@code Z} for
+ * UTC, so {@code +00:00} comes back as {@code Z}; an offset with seconds, which RFC 3339 cannot
+ * express, as java.time's {@code ±hh:mm:ss}, which {@link #parse} reads back). Stateless and thread-safe.
  */
 public final class Rfc3339 {
 
     private static final int SECONDS_PER_DAY = 86_400;
     /** Days from 0000-03-01 to 1970-01-01 in the proleptic Gregorian calendar (for {@link #epochDay}). */
     private static final long DAYS_0000_TO_1970 = 719_468;
+    /** Not an offset in seconds (those lie within ±18 h): {@link #offsetSeconds} found no valid one. */
+    private static final int NO_OFFSET = Integer.MIN_VALUE;
     private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
 
     private Rfc3339() {
@@ -36,9 +44,33 @@ public final class Rfc3339 {
         return fast != null ? fast : OffsetDateTime.parse(text).toInstant();
     }
 
+    /**
+     * The date-time the text names, with the offset it was written with (where {@link #parse}
+     * keeps only the instant); throws {@link DateTimeParseException} as {@link #parse} does.
+     */
+    public static OffsetDateTime parseWithOffset(CharSequence text) {
+        Instant fast = parseCommonShape(text);
+        if (fast == null) {
+            return OffsetDateTime.parse(text);
+        }
+        int n = text.length();
+        int offsetSeconds = text.charAt(n - 1) == 'Z' ? 0 : offsetSeconds(text, n - 6);
+        return OffsetDateTime.ofInstant(fast, offsetSeconds == 0 ? ZoneOffset.UTC : ZoneOffset.ofTotalSeconds(offsetSeconds));
+    }
+
     /** The text of {@link Instant#toString}; years 0 to 9999 without java.time's formatter. */
     public static String format(Instant instant) {
         return new String(formatToAscii(instant), StandardCharsets.ISO_8859_1);
+    }
+
+    /** The local date-time and its offset, {@code Z} for UTC; the digits as {@link #format(Instant)} writes them. */
+    public static String format(OffsetDateTime time) {
+        return new String(formatToAscii(time.toInstant(), time.getOffset()), StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@link #format(OffsetDateTime)} of the instant at the offset, without building the OffsetDateTime. */
+    static String format(Instant instant, ZoneOffset offset) {
+        return new String(formatToAscii(instant, offset), StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -46,7 +78,13 @@ public final class Rfc3339 {
      * digits are written once, without a {@code String} between them and the record.
      */
     public static byte[] formatToAscii(Instant instant) {
-        long seconds = instant.getEpochSecond();
+        return formatToAscii(instant, ZoneOffset.UTC);
+    }
+
+    /** {@link #format(OffsetDateTime)} of the instant at the offset, as US-ASCII bytes. */
+    public static byte[] formatToAscii(Instant instant, ZoneOffset offset) {
+        int offsetSeconds = offset.getTotalSeconds();
+        long seconds = instant.getEpochSecond() + offsetSeconds; // the local date-time's digits
         long day = Math.floorDiv(seconds, SECONDS_PER_DAY);
         int secondOfDay = (int) Math.floorMod(seconds, SECONDS_PER_DAY);
         // civil-from-days (H. Hinnant): eras of 400 years starting on March 1st
@@ -60,11 +98,14 @@ public final class Rfc3339 {
         int month = (int) (mp < 10 ? mp + 3 : mp - 9);
         long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
         if (year < 0 || year > 9999) {
-            return instant.toString().getBytes(StandardCharsets.US_ASCII); // a sign and more digits: java.time's rules
+            // a sign and more digits: java.time's rules
+            String text = offsetSeconds == 0 ? instant.toString() : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atOffset(offset));
+            return text.getBytes(StandardCharsets.US_ASCII);
         }
         int nanos = instant.getNano();
         int fractionDigits = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
-        byte[] out = new byte[20 + (fractionDigits == 0 ? 0 : fractionDigits + 1)];
+        int offsetLength = offsetSeconds == 0 ? 1 : offsetSeconds % 60 == 0 ? 6 : 9;
+        byte[] out = new byte[19 + (fractionDigits == 0 ? 0 : fractionDigits + 1) + offsetLength];
         digits(out, 0, (int) year, 4);
         out[4] = '-';
         digits(out, 5, month, 2);
@@ -82,7 +123,19 @@ public final class Rfc3339 {
             digits(out, at, nanos / POWERS_OF_TEN[9 - fractionDigits], fractionDigits);
             at += fractionDigits;
         }
-        out[at] = 'Z';
+        if (offsetSeconds == 0) {
+            out[at] = 'Z';
+            return out;
+        }
+        int abs = Math.abs(offsetSeconds);
+        out[at] = (byte) (offsetSeconds < 0 ? '-' : '+');
+        digits(out, at + 1, abs / 3600, 2);
+        out[at + 3] = ':';
+        digits(out, at + 4, abs / 60 % 60, 2);
+        if (offsetLength == 9) {
+            out[at + 6] = ':';
+            digits(out, at + 7, abs % 60, 2);
+        }
         return out;
     }
 
@@ -127,19 +180,30 @@ public final class Rfc3339 {
         int offsetSeconds;
         if (at == n - 1 && s.charAt(at) == 'Z') {
             offsetSeconds = 0;
-        } else if (at == n - 6 && (s.charAt(at) == '+' || s.charAt(at) == '-') && s.charAt(at + 3) == ':') {
-            int offsetHours = number(s, at + 1, 2);
-            int offsetMinutes = number(s, at + 4, 2);
-            if ((offsetHours | offsetMinutes) < 0 || offsetHours > 18 || offsetMinutes > 59
-                    || (offsetHours == 18 && offsetMinutes > 0)) {
+        } else if (at == n - 6) {
+            offsetSeconds = offsetSeconds(s, at);
+            if (offsetSeconds == NO_OFFSET) {
                 return null;
             }
-            offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (s.charAt(at) == '-' ? -1 : 1);
         } else {
             return null;
         }
         long epochSecond = epochDay(year, month, day) * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second - offsetSeconds;
         return Instant.ofEpochSecond(epochSecond, nanos);
+    }
+
+    /** The seconds of the {@code ±hh:mm} offset at {@code at}, or {@link #NO_OFFSET} when it is no valid one. */
+    private static int offsetSeconds(CharSequence s, int at) {
+        char sign = s.charAt(at);
+        if ((sign != '+' && sign != '-') || s.charAt(at + 3) != ':') {
+            return NO_OFFSET;
+        }
+        int offsetHours = number(s, at + 1, 2);
+        int offsetMinutes = number(s, at + 4, 2);
+        if ((offsetHours | offsetMinutes) < 0 || offsetHours > 18 || offsetMinutes > 59 || (offsetHours == 18 && offsetMinutes > 0)) {
+            return NO_OFFSET;
+        }
+        return (offsetHours * 3600 + offsetMinutes * 60) * (sign == '-' ? -1 : 1);
     }
 
     /** The decimal number of width digits at from, or -1 when one of them is no ASCII digit. */

@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -16,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -39,10 +44,13 @@ class EventBinaryFormatTest {
         assertThat(actual).isEqualTo(expected);
         assertThat(actual.id()).isEqualTo(expected.id());
         assertThat(actual.time()).isEqualTo(expected.time());
+        assertThat(actual.timeOffset()).isEqualTo(expected.timeOffset());
         assertThat(actual.hasData()).isEqualTo(expected.hasData());
         assertThat(actual.data()).isEqualTo(expected.data());
         assertThat(List.copyOf(actual.extensions().entrySet()))
                 .containsExactlyElementsOf(List.copyOf(expected.extensions().entrySet()));
+        assertThat(List.copyOf(actual.extensionTypes().entrySet()))
+                .containsExactlyElementsOf(List.copyOf(expected.extensionTypes().entrySet()));
     }
 
     @Test
@@ -129,6 +137,79 @@ class EventBinaryFormatTest {
         Event event = EventTest.minimal().time(Instant.parse(time)).build();
 
         assertThat(roundTrip(event).time()).contains(Instant.parse(time));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2026-12-07T10:00:00.123456789+02:00", "2026-12-07T10:00:00-05:30", "1969-07-20T20:17:40.000000001+18:00",
+        "1969-07-20T20:17:40-18:00", "2026-12-07T10:00:00+00:00:01", "2026-12-07T10:00:00-09:59:59", "+999999999-12-31T23:59:59.999999999+01:00"})
+    void aTimeWithAnOffsetRoundTripsWithItsOffsetAndNanoseconds(String time) {
+        Event event = EventTest.minimal().timeWithOffset(OffsetDateTime.parse(time)).build();
+
+        Event decoded = roundTrip(event);
+
+        assertThat(decoded.timeWithOffset()).contains(OffsetDateTime.parse(time));
+        assertThat(decoded.timeWithOffset().orElseThrow().getOffset()).isEqualTo(OffsetDateTime.parse(time).getOffset());
+        assertSameEvent(decoded, event);
+    }
+
+    @Test
+    void aUtcOffsetIsWrittenAsAnInstantIsWithoutExtendedFlags() {
+        Event asInstant = EventTest.minimal().id("e").time(Instant.parse("2026-12-07T08:00:00Z")).build();
+        Event atUtc = EventTest.minimal().id("e").timeWithOffset(OffsetDateTime.parse("2026-12-07T08:00:00+00:00")).build();
+
+        assertThat(EventBinaryFormat.encode(atUtc)).isEqualTo(EventBinaryFormat.encode(asInstant));
+        assertThat(EventBinaryFormat.encode(atUtc)[1] & 0x80).as("flag bit 7").isZero();
+        assertThat(atUtc).isEqualTo(asInstant);
+    }
+
+    @Test
+    void theSameInstantAtAnotherOffsetIsAnotherEventAndAnotherEncoding() {
+        Event utc = EventTest.minimal().id("e").time(Instant.parse("2026-12-07T08:00:00Z")).build();
+        Event berlin = EventTest.minimal().id("e").timeWithOffset(OffsetDateTime.parse("2026-12-07T09:00:00+01:00")).build();
+
+        assertThat(berlin).isNotEqualTo(utc);
+        assertThat(roundTrip(berlin).time()).isEqualTo(utc.time());
+        assertThat(roundTrip(berlin)).isEqualTo(berlin).isNotEqualTo(utc);
+    }
+
+    @Test
+    void extensionsOfEveryTypeRoundTripWithTheirTypes() {
+        Event event = goldenTypedEvent();
+
+        Event decoded = roundTrip(event);
+
+        assertSameEvent(decoded, event);
+        assertThat(decoded.extensionValue("priority")).contains(7);
+        assertThat(decoded.extensionValue("urgent")).contains(true);
+        assertThat(decoded.extensionValue("home")).contains(URI.create("https://shop.example.com"));
+        assertThat(decoded.extensionType("path")).isEqualTo(ExtensionType.URI_REF);
+        assertThat(decoded.extensionValue("due")).contains(OffsetDateTime.parse("2026-12-24T18:00:00+01:00"));
+        assertThat((byte[]) decoded.extensionValue("sig").orElseThrow()).containsExactly(0, 1, 0xff);
+        assertThat(decoded.extensionType("partitionkey")).isEqualTo(ExtensionType.STRING);
+    }
+
+    @Test
+    void stringExtensionsAreWrittenWithoutTypeBytesOrExtendedFlags() {
+        Event strings = EventTest.minimal().id("e").time(null).extension("priority", "7").build();
+
+        byte[] bytes = EventBinaryFormat.encode(strings);
+
+        // version, flags (extensions), id, source, type, then count 1, "priority", "7": no type byte
+        assertThat(bytes[1]).isEqualTo((byte) 0b0010_0000);
+        assertThat(Arrays.copyOfRange(bytes, bytes.length - 12, bytes.length))
+                .containsExactly(1, 8, 'p', 'r', 'i', 'o', 'r', 'i', 't', 'y', 1, '7');
+    }
+
+    @Test
+    void oneTypedExtensionGivesEveryExtensionATypeByte() {
+        Event typed = EventTest.minimal().id("e").time(null).extension("region", "eu").extension("priority", 7).build();
+
+        byte[] bytes = EventBinaryFormat.encode(typed);
+
+        assertThat(bytes[1] & 0xFF).isEqualTo(0b1010_0000);
+        assertThat(bytes[2]).as("extended flags: extension types").isEqualTo((byte) 1);
+        assertThat(Arrays.copyOfRange(bytes, bytes.length - 24, bytes.length))
+                .containsExactly(2, 6, 'r', 'e', 'g', 'i', 'o', 'n', 0, 2, 'e', 'u', 8, 'p', 'r', 'i', 'o', 'r', 'i', 't', 'y', 1, 1, '7');
     }
 
     @Test
@@ -284,6 +365,18 @@ class EventBinaryFormatTest {
                         Tuple.of(1, Arbitraries.of(Instant.MIN, Instant.MAX, Instant.EPOCH,
                                 Instant.ofEpochSecond(-1, 999_999_999))))
                 .optional(0.8);
+        Arbitrary<ZoneOffset> offsets = Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.just(ZoneOffset.UTC)),
+                Tuple.of(3, Arbitraries.integers().between(-18 * 4, 18 * 4).map(q -> ZoneOffset.ofTotalSeconds(q * 900))),
+                Tuple.of(1, Arbitraries.integers().between(-18 * 3600, 18 * 3600).map(ZoneOffset::ofTotalSeconds)));
+        Arbitrary<UnaryOperator<Event.Builder>> timesWithOffsets = Combinators.combine(times, offsets)
+                .as((time, offset) -> b -> {
+                    try {
+                        return b.timeWithOffset(time.map(t -> t.atOffset(offset)).orElse(null));
+                    } catch (DateTimeException beyondOffsetDateTime) {
+                        return b.time(time.orElseThrow()); // Instant.MIN and MAX: only UTC holds them
+                    }
+                });
         Arbitrary<Optional<String>> subjects = text(1, 60).optional(0.5);
         Arbitrary<Optional<String>> contentTypes = Arbitraries.of("application/json", "text/plain; charset=utf-8",
                 "application/octet-stream", "application/vnd.example+json").optional(0.5);
@@ -296,28 +389,40 @@ class EventBinaryFormatTest {
                         text(1, 30))
                 .ofMaxSize(6);
         Arbitrary<Optional<byte[]>> data = Arbitraries.bytes().array(byte[].class).ofMaxSize(3000).optional(0.7);
+        Arbitrary<UnaryOperator<Event.Builder>> typedExtension = Arbitraries.oneOf(
+                Arbitraries.integers().map(i -> b -> b.extension("typedint", i)),
+                Arbitraries.of(true, false).map(v -> b -> b.extension("typedbool", v)),
+                Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(10).map(s -> b -> b.uriExtension("typeduri", URI.create("https://x.example/" + s))),
+                Arbitraries.strings().alpha().ofMaxLength(10).map(s -> b -> b.uriExtension("typedref", URI.create(s))),
+                Arbitraries.longs().between(-5_000_000_000L, 10_000_000_000L)
+                        .map(sec -> b -> b.timestampExtension("typedtime", Instant.ofEpochSecond(sec, sec % 1000).atOffset(ZoneOffset.ofHours(-3)))),
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(bytes -> b -> b.binaryExtension("typedbin", bytes)));
+        Arbitrary<List<UnaryOperator<Event.Builder>>> typedExtensions = typedExtension.list().ofMaxSize(3);
 
-        return Combinators.combine(ids, sources, text(1, 40), times, subjects, contentTypes, schemas,
-                        Combinators.combine(extensions, data, Arbitraries.of(true, false)).as(ExtensionsAndData::new))
+        return Combinators.combine(ids, sources, text(1, 40), timesWithOffsets, subjects, contentTypes, schemas,
+                        Combinators.combine(extensions, data, Arbitraries.of(true, false), typedExtensions).as(ExtensionsAndData::new))
                 .as((id, source, type, time, subject, contentType, schema, rest) -> {
                     Event.Builder b = Event.builder()
                             .id(id)
                             .source(source)
                             .type(type)
-                            .time(time.orElse(null))
+                            .time((Instant) null)
                             .subject(subject.orElse(null))
                             .dataContentType(contentType.orElse(null))
                             .dataSchema(schema.orElse(null))
                             .data(rest.data().orElse(null));
+                    time.apply(b);
                     rest.extensions().forEach(b::extension);
                     if (rest.traceparent()) {
                         b.traceparent(EventTest.TRACEPARENT);
                     }
+                    rest.typed().forEach(typed -> typed.apply(b));
                     return b.build();
                 });
     }
 
-    record ExtensionsAndData(Map<String, String> extensions, Optional<byte[]> data, boolean traceparent) {
+    record ExtensionsAndData(Map<String, String> extensions, Optional<byte[]> data, boolean traceparent,
+                             List<UnaryOperator<Event.Builder>> typed) {
     }
 
     /** Strings of whole code points from every plane (no lone surrogates, which UTF-8 cannot carry). */
@@ -339,8 +444,9 @@ class EventBinaryFormatTest {
     /*
      * The golden files pin the on-disk layout of EventBinaryFormat version 1: events written by any
      * earlier build must still decode. If this test fails because the layout changed on purpose, do
-     * NOT edit the old golden files: bump EventBinaryFormat.VERSION, keep a reader for version 1,
-     * and add new golden files (event-v2*.hex) next to the old ones.
+     * NOT edit the old golden files: add what is new behind an extended flag (as the time offset and
+     * the extension types were, event-v1-time-offset.hex and event-v1-extension-types.hex), or bump
+     * EventBinaryFormat.VERSION, keep a reader for version 1, and add event-v2*.hex next to the old ones.
      */
 
     /** Every attribute set, unicode in the subject, a canonical UUID id (flag bit 0). */
@@ -406,6 +512,72 @@ class EventBinaryFormatTest {
         assertThat(full[1]).isEqualTo((byte) 0b0111_1111);
         assertThat(stringId[0]).isEqualTo((byte) 1);
         assertThat(stringId[1]).isEqualTo((byte) 0b0000_0010);
+    }
+
+    /** The time at an offset: flag bit 7 and its extended flags, written only for what version 1 could not hold. */
+    static Event goldenTimeOffsetEvent() {
+        return Event.builder()
+                .id("0190f5a2-3b4c-7d5e-8f60-718293a4b5c7")
+                .source("/shop")
+                .type("order.shipped")
+                .timeWithOffset(OffsetDateTime.parse("2026-12-07T10:00:00.123456789+02:00"))
+                .build();
+    }
+
+    @Test
+    void theTimeOffsetGoldenEventEncodesToItsGoldenBytes() {
+        assertThat(HexFormat.of().formatHex(EventBinaryFormat.encode(goldenTimeOffsetEvent())))
+                .isEqualTo(HexFormat.of().formatHex(golden("event-v1-time-offset.hex")));
+    }
+
+    @Test
+    void theTimeOffsetGoldenBytesDecodeToTheEventAtItsOffset() {
+        byte[] bytes = golden("event-v1-time-offset.hex");
+
+        Event decoded = EventBinaryFormat.decode(bytes, 0, bytes.length);
+
+        assertSameEvent(decoded, goldenTimeOffsetEvent());
+        assertThat(decoded.timeWithOffset()).contains(OffsetDateTime.parse("2026-12-07T10:00:00.123456789+02:00"));
+    }
+
+    @Test
+    void anEventWithExtendedFlagsSetsFlagBit7WhichAVersion1ReaderRefusesAsUnknown() {
+        byte[] bytes = golden("event-v1-time-offset.hex");
+        int versionOneReadersKnownFlags = 0x7F; // what every reader before the extended flags accepted
+
+        assertThat(bytes[1] & 0xFF & ~versionOneReadersKnownFlags).isEqualTo(0x80);
+        assertThat(bytes[2]).as("extended flags: time offset").isEqualTo((byte) 0b0000_0010);
+    }
+
+    /** Extensions of every type beside a string one, and a time at a negative offset: both extended flags. */
+    static Event goldenTypedEvent() {
+        return Event.builder()
+                .id("0190f5a2-3b4c-7d5e-8f60-718293a4b5c8")
+                .source("/shop")
+                .type("order.flagged")
+                .timeWithOffset(OffsetDateTime.parse("2026-12-07T10:00:00-05:30"))
+                .partitionKey("customer-7")
+                .extension("priority", 7)
+                .extension("urgent", true)
+                .uriExtension("home", URI.create("https://shop.example.com"))
+                .uriExtension("path", URI.create("../orders/1"))
+                .timestampExtension("due", OffsetDateTime.parse("2026-12-24T18:00:00+01:00"))
+                .binaryExtension("sig", new byte[] {0, 1, (byte) 0xff})
+                .build();
+    }
+
+    @Test
+    void theTypedGoldenEventEncodesToItsGoldenBytes() {
+        assertThat(HexFormat.of().formatHex(EventBinaryFormat.encode(goldenTypedEvent())))
+                .isEqualTo(HexFormat.of().formatHex(golden("event-v1-extension-types.hex")));
+    }
+
+    @Test
+    void theTypedGoldenBytesDecodeToTheTypedEvent() {
+        byte[] bytes = golden("event-v1-extension-types.hex");
+
+        assertSameEvent(EventBinaryFormat.decode(bytes, 0, bytes.length), goldenTypedEvent());
+        assertThat(bytes[2]).as("extended flags: extension types, time offset").isEqualTo((byte) 0b0000_0011);
     }
 
     /** Hex text; whitespace and {@code #} comments are ignored. */

@@ -137,6 +137,15 @@ class EventFilterTest {
         }
 
         @Test
+        void timeIsTheTextAsPublishedAtItsOffset() {
+            Event berlin = order().timeWithOffset(java.time.OffsetDateTime.parse("2026-03-14T16:09:26.5+01:00")).build();
+
+            assertThat(matches("{\"time\": [\"2026-03-14T16:09:26.500+01:00\"]}", berlin)).isTrue();
+            assertThat(matches("{\"time\": [{\"suffix\": \"+01:00\"}]}", berlin)).isTrue();
+            assertThat(matches("{\"time\": [{\"suffix\": \"+01:00\"}]}", event)).isFalse();
+        }
+
+        @Test
         void everyFieldOfAPatternMustMatch() {
             assertThat(matches("{\"type\": [\"order.placed\"], \"source\": [\"/shop/orders\"]}", event)).isTrue();
             assertThat(matches("{\"type\": [\"order.placed\"], \"source\": [\"/warehouse\"]}", event)).isFalse();
@@ -148,6 +157,66 @@ class EventFilterTest {
 
             assertThat(matches(pattern, event)).isTrue();
             assertThat(matches(pattern, order().subject("order-1").build())).isFalse();
+        }
+    }
+
+    @Nested
+    class TypedExtensions {
+
+        private static final String ABOVE_FIVE = "{\"priority\": [{\"numeric\": [\">\", 5]}]}";
+
+        @Test
+        void anIntegerExtensionMatchesANumericPattern() {
+            assertThat(matches(ABOVE_FIVE, order().extension("priority", 7).build())).isTrue();
+            assertThat(matches(ABOVE_FIVE, order().extension("priority", 5).build())).isFalse();
+            assertThat(matches(ABOVE_FIVE, order().extension("priority", -9).build())).isFalse();
+            assertThat(matches("{\"priority\": [7]}", order().extension("priority", 7).build())).isTrue();
+            assertThat(matches("{\"priority\": [{\"numeric\": [\">=\", 0, \"<\", 10]}]}", order().extension("priority", 3).build())).isTrue();
+        }
+
+        @Test
+        void aStringThatLooksLikeANumberDoesNotMatchANumericPattern() {
+            // EventBridge compares numbers only with JSON numbers
+            assertThat(matches(ABOVE_FIVE, order().extension("priority", "7").build())).isFalse();
+            assertThat(matches("{\"priority\": [7]}", order().extension("priority", "7").build())).isFalse();
+            assertThat(matches("{\"priority\": [\"7\"]}", order().extension("priority", "7").build())).isTrue();
+        }
+
+        @Test
+        void anIntegerDoesNotMatchItsTextAsAString() {
+            assertThat(matches("{\"priority\": [\"7\"]}", order().extension("priority", 7).build())).isFalse();
+        }
+
+        @Test
+        void aBooleanExtensionMatchesAJsonBoolean() {
+            assertThat(matches("{\"urgent\": [true]}", order().extension("urgent", true).build())).isTrue();
+            assertThat(matches("{\"urgent\": [true]}", order().extension("urgent", false).build())).isFalse();
+            assertThat(matches("{\"urgent\": [false]}", order().extension("urgent", false).build())).isTrue();
+        }
+
+        @Test
+        void aStringTrueDoesNotMatchTheBooleanAndTheBooleanNotTheString() {
+            assertThat(matches("{\"urgent\": [true]}", order().extension("urgent", "true").build())).isFalse();
+            assertThat(matches("{\"urgent\": [\"true\"]}", order().extension("urgent", "true").build())).isTrue();
+            assertThat(matches("{\"urgent\": [\"true\"]}", order().extension("urgent", true).build())).isFalse();
+        }
+
+        @Test
+        void otherTypesAreMatchedAsTheirText() {
+            Event event = order().uriExtension("home", java.net.URI.create("https://shop.example.com/x"))
+                    .binaryExtension("sig", new byte[] {0, 1, (byte) 0xff}).build();
+
+            assertThat(matches("{\"home\": [{\"prefix\": \"https://shop.\"}]}", event)).isTrue();
+            assertThat(matches("{\"sig\": [\"AAH/\"]}", event)).isTrue();
+        }
+
+        @Test
+        void theMatchedFormHoldsTypedValuesAsJsonNumbersAndBooleans() throws Exception {
+            Event event = Event.builder().id("e").source("/s").type("t").time(null)
+                    .extension("priority", 7).extension("urgent", true).extension("note", "7").build();
+
+            assertThat(EventFilter.toJson(event)).isEqualTo("{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":\"/s\",\"type\":\"t\","
+                    + "\"priority\":7,\"urgent\":true,\"note\":\"7\"}");
         }
     }
 

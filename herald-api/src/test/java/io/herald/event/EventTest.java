@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -400,6 +403,262 @@ class EventTest {
     }
 
     @Nested
+    class TypedExtensions {
+
+        @Test
+        void anIntegerIsHeldAsItsDecimalAndReadBackAsAnInteger() {
+            Event event = minimal().extension("priority", 7).extension("lowest", Integer.MIN_VALUE).build();
+
+            assertThat(event.extensions()).containsEntry("priority", "7").containsEntry("lowest", "-2147483648");
+            assertThat(event.extensionType("priority")).isEqualTo(ExtensionType.INTEGER);
+            assertThat(event.extensionValue("priority")).contains(7);
+            assertThat(event.extensionValue("lowest")).contains(Integer.MIN_VALUE);
+        }
+
+        @Test
+        void aBooleanIsHeldAsTrueOrFalse() {
+            Event event = minimal().extension("urgent", true).extension("archived", false).build();
+
+            assertThat(event.extension("urgent")).contains("true");
+            assertThat(event.extension("archived")).contains("false");
+            assertThat(event.extensionType("urgent")).isEqualTo(ExtensionType.BOOLEAN);
+            assertThat(event.extensionValue("urgent")).contains(Boolean.TRUE);
+            assertThat(event.extensionValue("archived")).contains(Boolean.FALSE);
+        }
+
+        @Test
+        void anAbsoluteUriIsAUriAndARelativeOneAUriReference() {
+            Event event = minimal().uriExtension("home", URI.create("https://shop.example.com/orders?id=1"))
+                    .uriExtension("path", URI.create("../orders/1#line")).build();
+
+            assertThat(event.extension("home")).contains("https://shop.example.com/orders?id=1");
+            assertThat(event.extensionType("home")).isEqualTo(ExtensionType.URI);
+            assertThat(event.extensionValue("home")).contains(URI.create("https://shop.example.com/orders?id=1"));
+            assertThat(event.extensionType("path")).isEqualTo(ExtensionType.URI_REF);
+            assertThat(event.extensionValue("path")).contains(URI.create("../orders/1#line"));
+        }
+
+        @Test
+        void aTimestampIsHeldInRfc3339AtItsOffset() {
+            OffsetDateTime due = OffsetDateTime.parse("2026-12-07T10:00:00.5+02:00");
+
+            Event event = minimal().timestampExtension("due", due).build();
+
+            assertThat(event.extension("due")).contains("2026-12-07T10:00:00.500+02:00");
+            assertThat(event.extensionType("due")).isEqualTo(ExtensionType.TIMESTAMP);
+            assertThat(event.extensionValue("due")).contains(due);
+        }
+
+        @Test
+        void binaryIsHeldAsBase64AndReadBackAsANewArrayEachTime() {
+            byte[] signature = {0, 1, (byte) 0xff};
+
+            Event event = minimal().binaryExtension("signature", signature).build();
+            signature[0] = 42;
+
+            assertThat(event.extension("signature")).contains("AAH/");
+            assertThat(event.extensionType("signature")).isEqualTo(ExtensionType.BINARY);
+            byte[] value = (byte[]) event.extensionValue("signature").orElseThrow();
+            assertThat(value).containsExactly(0, 1, 0xff);
+            value[0] = 7;
+            assertThat((byte[]) event.extensionValue("signature").orElseThrow()).containsExactly(0, 1, 0xff);
+        }
+
+        @Test
+        void theCodecsMethodTakesTheTypeAndTheCanonicalString() {
+            Event viaCodec = minimal().id("x").time(TIME).extension("priority", ExtensionType.INTEGER, "5").build();
+            Event viaInt = minimal().id("x").time(TIME).extension("priority", 5).build();
+
+            assertThat(viaCodec).isEqualTo(viaInt);
+            assertThat(viaCodec.extensionValue("priority")).contains(5);
+        }
+
+        @Test
+        void aStringExtensionIsAStringAndCarriesNoTypes() {
+            Event event = full().build();
+
+            assertThat(event.extensionType("region")).isEqualTo(ExtensionType.STRING);
+            assertThat(event.extensionValue("region")).contains("eu-west-1");
+            assertThat(event.extensionTypes()).isEmpty();
+        }
+
+        @Test
+        void anAbsentExtensionHasNoValueAndReadsAsAString() {
+            Event event = minimal().build();
+
+            assertThat(event.extensionType("absent")).isEqualTo(ExtensionType.STRING);
+            assertThat(event.extensionValue("absent")).isEmpty();
+        }
+
+        @Test
+        void aStringSetOverATypedValueMakesItAStringAgain() {
+            Event event = minimal().extension("priority", 5).extension("priority", "5").build();
+
+            assertThat(event.extensionType("priority")).isEqualTo(ExtensionType.STRING);
+            assertThat(event.extensionTypes()).isEmpty();
+        }
+
+        @Test
+        void removingATypedExtensionRemovesItsType() {
+            Event event = minimal().extension("priority", 5).extension("urgent", true).extension("priority", null).build();
+
+            assertThat(event.extensions()).containsOnlyKeys("urgent");
+            assertThat(event.extensionTypes()).containsOnlyKeys("urgent");
+        }
+
+        @Test
+        void theTypesAreListedInTheOrderSetAndCannotBeChanged() {
+            Event event = minimal().extension("zeta", 1).extension("plain", "x").extension("alpha", true).build();
+
+            assertThat(event.extensionTypes()).containsExactly(java.util.Map.entry("zeta", ExtensionType.INTEGER),
+                    java.util.Map.entry("alpha", ExtensionType.BOOLEAN));
+            assertThatThrownBy(() -> event.extensionTypes().put("plain", ExtensionType.INTEGER))
+                    .isInstanceOf(UnsupportedOperationException.class);
+        }
+
+        @Test
+        void theSameTextOfAnotherTypeIsAnotherEvent() {
+            Event asString = minimal().id("x").time(TIME).extension("priority", "5").build();
+            Event asInteger = minimal().id("x").time(TIME).extension("priority", 5).build();
+
+            assertThat(asInteger).isNotEqualTo(asString);
+            assertThat(asString).isNotEqualTo(asInteger);
+            assertThat(asInteger.extensions()).isEqualTo(asString.extensions());
+        }
+
+        @Test
+        void toBuilderKeepsTheTypes() {
+            Event event = minimal().extension("priority", 5).extension("urgent", true).build();
+
+            Event copy = event.toBuilder().extension("region", "eu").build();
+
+            assertThat(copy.extensionTypes()).isEqualTo(event.extensionTypes());
+            assertThat(event.toBuilder().build()).isEqualTo(event);
+        }
+
+        @Test
+        void aBuilderUsedAgainLeavesTheTypesOfEventsItBuiltAsTheyWere() {
+            Event.Builder builder = minimal().extension("priority", 5);
+            Event first = builder.build();
+            Event second = builder.extension("priority", "five").extension("urgent", true).build();
+
+            assertThat(first.extensionTypes()).containsOnly(java.util.Map.entry("priority", ExtensionType.INTEGER));
+            assertThat(second.extensionTypes()).containsOnly(java.util.Map.entry("urgent", ExtensionType.BOOLEAN));
+        }
+
+        static Stream<Arguments> valuesNotOfTheirType() {
+            return Stream.of(
+                    Arguments.of(ExtensionType.INTEGER, "abc", "is typed integer but 'abc' is not a 32-bit integer"),
+                    Arguments.of(ExtensionType.INTEGER, "2147483648", "is typed integer but '2147483648' is not a 32-bit integer"),
+                    Arguments.of(ExtensionType.INTEGER, "1.5", "is not a 32-bit integer"),
+                    Arguments.of(ExtensionType.INTEGER, "", "is typed integer but '' is not a 32-bit integer"),
+                    Arguments.of(ExtensionType.INTEGER, "007", "is typed integer but '007' is not a 32-bit integer in canonical form ('7')"),
+                    Arguments.of(ExtensionType.INTEGER, "+5", "in canonical form ('5')"),
+                    Arguments.of(ExtensionType.INTEGER, "-0", "in canonical form ('0')"),
+                    Arguments.of(ExtensionType.BOOLEAN, "TRUE", "is typed boolean but 'TRUE' is not 'true' or 'false'"),
+                    Arguments.of(ExtensionType.BOOLEAN, "1", "is not 'true' or 'false'"),
+                    Arguments.of(ExtensionType.URI, "orders/1", "is typed uri but 'orders/1' is not an absolute URI (RFC 3986): it has no scheme"),
+                    Arguments.of(ExtensionType.URI, "https://a b", "is typed uri but 'https://a b' is not an absolute URI (RFC 3986): Illegal character"),
+                    Arguments.of(ExtensionType.URI_REF, "a b", "is typed uri-reference but 'a b' is not a URI-reference (RFC 3986): Illegal character"),
+                    Arguments.of(ExtensionType.TIMESTAMP, "yesterday", "is typed timestamp but 'yesterday' is not an RFC 3339 date-time"),
+                    Arguments.of(ExtensionType.TIMESTAMP, "2026-12-07", "is not an RFC 3339 date-time"),
+                    Arguments.of(ExtensionType.BINARY, "!!!!", "is typed binary but '!!!!' is not base64 (RFC 4648, with padding)"),
+                    Arguments.of(ExtensionType.BINARY, "AQ", "is not base64"),
+                    Arguments.of(ExtensionType.BINARY, "AR==", "is typed binary but 'AR==' is not base64 in canonical form"));
+        }
+
+        @ParameterizedTest(name = "{0} {1}")
+        @MethodSource("valuesNotOfTheirType")
+        void aValueThatIsNotOfItsTypeIsRefusedNamingTheExtension(ExtensionType type, String value, String problem) {
+            assertRefused(minimal().extension("priority", type, value), "priority", problem);
+        }
+
+        @Test
+        void theRefusalReadsAsOneSentence() {
+            assertThatThrownBy(() -> minimal().extension("priority", ExtensionType.INTEGER, "abc").build())
+                    .isInstanceOf(InvalidEventException.class)
+                    .hasMessage("invalid event: attribute 'priority' is typed integer but 'abc' is not a 32-bit integer");
+        }
+
+        @Test
+        void typedValuesOfEveryTypeAreAccepted() {
+            Event event = minimal()
+                    .extension("a", ExtensionType.INTEGER, "-2147483648")
+                    .extension("b", ExtensionType.BOOLEAN, "false")
+                    .extension("c", ExtensionType.URI, "urn:isbn:0451450523")
+                    .extension("d", ExtensionType.URI_REF, "")
+                    .extension("e", ExtensionType.TIMESTAMP, "2026-12-07T10:00:00-05:30")
+                    .extension("f", ExtensionType.BINARY, "")
+                    .extension("g", ExtensionType.STRING, "anything")
+                    .build();
+
+            assertThat(event.extensionValue("d")).contains(URI.create(""));
+            assertThat((byte[]) event.extensionValue("f").orElseThrow()).isEmpty();
+            assertThat(event.extensionTypes()).containsOnlyKeys("a", "b", "c", "d", "e", "f");
+        }
+
+        @Test
+        void theNameOfATypedExtensionIsCheckedAsAnyOther() {
+            assertRefused(minimal().extension("Priority", 5), "Priority", "is not a valid extension name");
+            assertRefused(minimal().extension("time", 5), "time", "is a core attribute");
+        }
+    }
+
+    @Nested
+    class Time {
+
+        private final OffsetDateTime published = OffsetDateTime.parse("2026-12-07T10:00:00.123456789+02:00");
+
+        @Test
+        void aTimeWithAnOffsetKeepsItsOffsetAndNanoseconds() {
+            Event event = minimal().timeWithOffset(published).build();
+
+            assertThat(event.timeWithOffset()).contains(published);
+            assertThat(event.timeWithOffset().orElseThrow().getOffset()).isEqualTo(ZoneOffset.ofHours(2));
+            assertThat(event.timeOffset()).contains(ZoneOffset.ofHours(2));
+            assertThat(event.time()).contains(Instant.parse("2026-12-07T08:00:00.123456789Z"));
+        }
+
+        @Test
+        void aTimeGivenAsAnInstantIsUtc() {
+            Event event = minimal().time(TIME).build();
+
+            assertThat(event.timeWithOffset()).contains(TIME.atOffset(ZoneOffset.UTC));
+            assertThat(event.timeOffset()).contains(ZoneOffset.UTC);
+        }
+
+        @Test
+        void anInstantSetAfterAnOffsetTimeIsUtcAgain() {
+            Event event = minimal().timeWithOffset(published).time(TIME).build();
+
+            assertThat(event.timeOffset()).contains(ZoneOffset.UTC);
+            assertThat(event).isEqualTo(minimal().id(event.id()).time(TIME).build());
+        }
+
+        @Test
+        void noTimeHasNoOffset() {
+            Event event = minimal().timeWithOffset(null).build();
+
+            assertThat(event.time()).isEmpty();
+            assertThat(event.timeWithOffset()).isEmpty();
+            assertThat(event.timeOffset()).isEmpty();
+        }
+
+        @Test
+        void aUtcOffsetDateTimeEqualsTheInstant() {
+            Event asInstant = minimal().id("x").time(TIME).build();
+            Event atZ = minimal().id("x").timeWithOffset(TIME.atOffset(ZoneOffset.UTC)).build();
+
+            assertThat(atZ).isEqualTo(asInstant).hasSameHashCodeAs(asInstant);
+        }
+
+        @Test
+        void toStringShowsTheTimeAsPublished() {
+            assertThat(minimal().timeWithOffset(published).build().toString()).contains("time=2026-12-07T10:00:00.123456789+02:00");
+        }
+    }
+
+    @Nested
     class Equality {
 
         @Test
@@ -433,6 +692,7 @@ class EventTest {
                     Arguments.of("type", (UnaryOperator<Event.Builder>) b -> b.type("other")),
                     Arguments.of("time", (UnaryOperator<Event.Builder>) b -> b.time(TIME.plusNanos(1))),
                     Arguments.of("time absent", (UnaryOperator<Event.Builder>) b -> b.time(null)),
+                    Arguments.of("time offset", (UnaryOperator<Event.Builder>) b -> b.timeWithOffset(TIME.atOffset(ZoneOffset.ofHours(2)))),
                     Arguments.of("subject", (UnaryOperator<Event.Builder>) b -> b.subject("other")),
                     Arguments.of("subject absent", (UnaryOperator<Event.Builder>) b -> b.subject(null)),
                     Arguments.of("datacontenttype", (UnaryOperator<Event.Builder>) b -> b.dataContentType("text/plain")),
@@ -474,6 +734,14 @@ class EventTest {
             Event event = full().build();
 
             assertThat(event.toBuilder().build()).isEqualTo(event);
+        }
+
+        @Test
+        void toBuilderKeepsTheTimeOffset() {
+            Event event = minimal().timeWithOffset(OffsetDateTime.parse("2026-12-07T10:00:00.123456789+02:00")).build();
+
+            assertThat(event.toBuilder().build()).isEqualTo(event);
+            assertThat(event.toBuilder().build().timeWithOffset()).contains(OffsetDateTime.parse("2026-12-07T10:00:00.123456789+02:00"));
         }
 
         @Test

@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -31,6 +32,43 @@ class Rfc3339Test {
     @Property(tries = 2000)
     void validTextParsesAsJavaTimeParsesIt(@ForAll("validTimes") String text) {
         assertThat(Rfc3339.parse(text)).isEqualTo(OffsetDateTime.parse(text).toInstant());
+        assertThat(Rfc3339.parseWithOffset(text)).isEqualTo(OffsetDateTime.parse(text));
+    }
+
+    /** The local date-time's digits as Instant.toString writes them for UTC, then the offset: java.time's id for it. */
+    @Property(tries = 2000)
+    void aTimeWithAnOffsetIsWrittenAsItsLocalDigitsAndTheOffsetAndReadBackExactly(@ForAll("instants") Instant t,
+                                                                                 @ForAll("offsets") ZoneOffset offset) {
+        long localSecond = t.getEpochSecond() + offset.getTotalSeconds();
+        Assume.that(localSecond >= LocalDateTime.MIN.toEpochSecond(ZoneOffset.UTC) && localSecond <= LocalDateTime.MAX.toEpochSecond(ZoneOffset.UTC));
+        OffsetDateTime time = t.atOffset(offset);
+        String local = time.toLocalDateTime().toInstant(ZoneOffset.UTC).toString();
+
+        String text = Rfc3339.format(time);
+
+        if (time.getYear() >= 0 && time.getYear() <= 9999) {
+            assertThat(text).isEqualTo(local.substring(0, local.length() - 1) + offset.getId());
+        }
+        assertThat(Rfc3339.formatToAscii(t, offset)).isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(Rfc3339.parseWithOffset(text)).isEqualTo(time);
+        assertThat(Rfc3339.parse(text)).isEqualTo(t);
+    }
+
+    @Test
+    void theOffsetIsKeptToTheNanosecond() {
+        OffsetDateTime time = OffsetDateTime.parse("2026-12-07T10:00:00.123456789+02:00");
+
+        assertThat(Rfc3339.format(time)).isEqualTo("2026-12-07T10:00:00.123456789+02:00");
+        assertThat(Rfc3339.parseWithOffset("2026-12-07T10:00:00.123456789+02:00")).isEqualTo(time);
+        assertThat(Rfc3339.format(OffsetDateTime.parse("1969-12-31T19:30:00.5-04:30"))).isEqualTo("1969-12-31T19:30:00.500-04:30");
+        assertThat(Rfc3339.format(OffsetDateTime.parse("2026-12-07T00:00:00+01:00:30"))).isEqualTo("2026-12-07T00:00:00+01:00:30");
+    }
+
+    @Test
+    void utcIsWrittenAsZWhateverItWasReadAs() {
+        assertThat(Rfc3339.parseWithOffset("2026-12-07T10:00:00+00:00").getOffset()).isEqualTo(ZoneOffset.UTC);
+        assertThat(Rfc3339.parseWithOffset("2026-12-07T10:00:00-00:00").getOffset()).isEqualTo(ZoneOffset.UTC);
+        assertThat(Rfc3339.format(OffsetDateTime.parse("2026-12-07T10:00:00+00:00"))).isEqualTo("2026-12-07T10:00:00Z");
     }
 
     /** Any text, broken or not: Rfc3339 accepts exactly what java.time accepts, with the same instant. */
@@ -43,9 +81,11 @@ class Rfc3339Test {
             expected = OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException refused) {
             assertThatThrownBy(() -> Rfc3339.parse(text)).isInstanceOf(DateTimeParseException.class);
+            assertThatThrownBy(() -> Rfc3339.parseWithOffset(text)).isInstanceOf(DateTimeParseException.class);
             return;
         }
         assertThat(Rfc3339.parse(text)).isEqualTo(expected);
+        assertThat(Rfc3339.parseWithOffset(text)).isEqualTo(OffsetDateTime.parse(text));
     }
 
     @Test
@@ -79,6 +119,15 @@ class Rfc3339Test {
                 Arbitraries.integers().between(0, 999_999).map(us -> us * 1_000),
                 Arbitraries.integers().between(0, 999_999_999));
         return Combinators.combine(seconds, nanos).as(Instant::ofEpochSecond);
+    }
+
+    @Provide
+    Arbitrary<ZoneOffset> offsets() {
+        return Arbitraries.oneOf(
+                Arbitraries.just(ZoneOffset.UTC),
+                Arbitraries.integers().between(-18 * 4, 18 * 4).map(quarters -> ZoneOffset.ofTotalSeconds(quarters * 900)),
+                Arbitraries.integers().between(-18 * 60, 18 * 60).map(minutes -> ZoneOffset.ofTotalSeconds(minutes * 60)),
+                Arbitraries.integers().between(-18 * 3600, 18 * 3600).map(ZoneOffset::ofTotalSeconds));
     }
 
     @Provide

@@ -19,7 +19,8 @@ final class GroupsResetCommand extends BrokerCommand {
     String group;
 
     @Option(names = "--to", required = true, paramLabel = "POSITION", converter = OptionConverters.ToStartPosition.class,
-            description = "earliest | latest | an ISO-8601 time | an offset (the same in every partition).")
+            description = "earliest | latest | an ISO-8601 time | an offset (the same in every partition) | "
+                    + "PARTITION@OFFSET,... such as 0@12,1@7 (unlisted partitions to their end).")
     StartPosition to;
 
     @Override

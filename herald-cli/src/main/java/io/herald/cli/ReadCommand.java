@@ -32,8 +32,8 @@ final class ReadCommand extends BrokerCommand {
 
     @Option(names = "--from", paramLabel = "POSITION", defaultValue = "earliest",
             converter = OptionConverters.ToStartPosition.class,
-            description = "earliest | latest | an ISO-8601 time | an offset (the same in every partition); "
-                    + "default: ${DEFAULT-VALUE}.")
+            description = "earliest | latest | an ISO-8601 time | an offset (the same in every partition) | "
+                    + "PARTITION@OFFSET,... such as 0@12,1@7 (unlisted partitions from their end); default: ${DEFAULT-VALUE}.")
     StartPosition from;
 
     @Option(names = {"-f", "--follow"}, description = {"Keep waiting for new events until interrupted (Ctrl-C).",

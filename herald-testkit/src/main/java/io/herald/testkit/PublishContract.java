@@ -11,8 +11,10 @@ import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.broker.TopicReader;
 import io.herald.event.Event;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -108,6 +110,29 @@ public abstract class PublishContract extends BrokerContract {
         broker.publish(topic, original).join();
         try (TopicReader reader = broker.reader(topic, StartPosition.EARLIEST)) {
             assertThat(readAll(reader, 1).getFirst().event()).isEqualTo(original);
+        }
+    }
+
+    @Test
+    void typedExtensionsAndTheTimeAtItsOffsetSurviveTheRoundTrip() {
+        String topic = createTopic(1);
+        Event original = Event.builder()
+                .id("id-2").source("/shop").type("order.flagged")
+                .timeWithOffset(OffsetDateTime.parse("2026-12-07T10:00:00.123456789+02:00"))
+                .json("{\"a\":1}")
+                .partitionKey("customer-7").extension("region", "eu")
+                .extension("priority", 7).extension("urgent", true)
+                .uriExtension("home", URI.create("https://shop.example.com")).uriExtension("path", URI.create("../orders/1"))
+                .timestampExtension("due", OffsetDateTime.parse("2026-12-24T18:00:00-05:00"))
+                .binaryExtension("sig", new byte[] {0, 1, (byte) 0xff})
+                .build();
+        broker.publish(topic, original).join();
+        try (TopicReader reader = broker.reader(topic, StartPosition.EARLIEST)) {
+            Event read = readAll(reader, 1).getFirst().event();
+            assertThat(read).isEqualTo(original);
+            assertThat(read.timeWithOffset()).contains(OffsetDateTime.parse("2026-12-07T10:00:00.123456789+02:00"));
+            assertThat(read.extensionTypes()).isEqualTo(original.extensionTypes());
+            assertThat(read.extensionValue("priority")).contains(7);
         }
     }
 
