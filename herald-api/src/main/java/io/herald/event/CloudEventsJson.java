@@ -291,6 +291,9 @@ public final class CloudEventsJson {
         if (type != null && !MediaTypes.isJson(type)) {
             return null;
         }
+        if (utf8(event.rawData()) == null) {
+            return null; // not UTF-8, so not JSON: the parser would decode some malformed bytes (C0 80) lossily
+        }
         try {
             JsonNode node = STRICT.readTree(event.rawData());
             return node == null || node.isMissingNode() ? null : node;

@@ -10,6 +10,7 @@ import io.herald.broker.Position;
 import io.herald.broker.StoredEvent;
 import io.herald.event.CloudEventsJson;
 import io.herald.event.Event;
+import io.herald.event.ExtensionType;
 import io.herald.event.Rfc3339;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -97,16 +98,19 @@ public final class StoredEventJson {
             g.writeStringField("subject", event.subject().get());
         }
         if (event.time().isPresent()) {
-            g.writeStringField("time", sdkTime(event.time().get()));
+            ZoneOffset offset = event.timeOffset().orElse(ZoneOffset.UTC);
+            g.writeStringField("time", offset.equals(ZoneOffset.UTC) ? sdkTime(event.time().get())
+                    : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.timeWithOffset().orElseThrow()));
         }
-        writeExtensions(g, event.extensions());
+        writeExtensions(g, event);
         if (event.hasData()) {
             writeData(g, event, contentType);
         }
         g.writeEndObject();
     }
 
-    private static void writeExtensions(JsonGenerator g, Map<String, String> extensions) throws IOException {
+    private static void writeExtensions(JsonGenerator g, Event event) throws IOException {
+        Map<String, String> extensions = event.extensions();
         if (extensions.size() > 1) {
             // the SDK writes them as its builder's HashMap iterates; the same puts into a new
             // HashMap iterate alike, so the output stays the SDK's to the byte
@@ -114,8 +118,15 @@ public final class StoredEventJson {
             extensions.forEach(sdkOrder::put);
             extensions = sdkOrder;
         }
+        boolean typed = !event.extensionTypes().isEmpty();
         for (Map.Entry<String, String> x : extensions.entrySet()) {
-            g.writeStringField(x.getKey(), x.getValue());
+            // as CloudEventsJson: integers and booleans keep their JSON type, every other type is its canonical string
+            ExtensionType type = typed ? event.extensionType(x.getKey()) : ExtensionType.STRING;
+            switch (type) {
+                case INTEGER -> g.writeNumberField(x.getKey(), Integer.parseInt(x.getValue()));
+                case BOOLEAN -> g.writeBooleanField(x.getKey(), Boolean.parseBoolean(x.getValue()));
+                default -> g.writeStringField(x.getKey(), x.getValue());
+            }
         }
     }
 
@@ -165,6 +176,9 @@ public final class StoredEventJson {
      * that decoding refuses (an encoded surrogate) and lengths past the stream's limits.
      */
     private static boolean isJson(byte[] data) {
+        if (utf8(data) == null) {
+            return false; // as CloudEventsJson: bytes that are not UTF-8 are not JSON, and go out as data_base64, lossless
+        }
         try (JsonParser p = DATA_CHECK.createParser(data)) {
             int depth = 0;
             JsonToken t;
