@@ -28,9 +28,10 @@ public final class StoredEventJson {
         g.writeEndObject();
     }
 
+    /** A stored event of an answer read with {@link Json#treeKeepingRaw} (see {@link EventJson}). */
     public static StoredEvent read(String topic, JsonNode o) {
         Position position = Positions.parse(o.path("position").asText());
         Instant appendTime = Instant.parse(o.path("appendTime").asText());
-        return new StoredEvent(topic, position, appendTime, CloudEventsJson.parse(Json.write(o.path("event"))));
+        return new StoredEvent(topic, position, appendTime, EventJson.read(o.path("event")));
     }
 }
