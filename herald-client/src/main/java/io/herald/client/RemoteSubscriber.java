@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -114,6 +115,10 @@ final class RemoteSubscriber implements Subscriber {
                             Json.treeKeepingRaw(e.data().getBytes(StandardCharsets.UTF_8), EventJson.RAW_MEMBERS));
                     // the server sends no more than the credits; this only bounds a stream that would
                     running.acquire();
+                    if (closed) {
+                        running.release();
+                        break; // streamed, not handled: it stays leased and comes again once the lease ends
+                    }
                     handlers.execute(() -> {
                         HANDLING.set(this);
                         try {
@@ -136,8 +141,8 @@ final class RemoteSubscriber implements Subscriber {
                     closed = true;
                 }
                 return;
-            } catch (InterruptedException e) {
-                return;
+            } catch (InterruptedException | RejectedExecutionException e) {
+                return; // closed
             } finally {
                 open = null;
             }

@@ -10,6 +10,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -221,9 +222,12 @@ final class ServerConnection implements AutoCloseable {
         }
         try {
             return client.send(b.build(), handler);
+        } catch (HttpConnectTimeoutException e) {
+            throw closed ? closedException() : new ServerUnreachableException(base, "cannot connect within "
+                    + CONNECT_TIMEOUT.toSeconds() + " s", e);
         } catch (HttpTimeoutException e) {
-            throw closed ? closedException() : new ServerUnreachableException(base, "no answer to " + request + " within "
-                    + request.timeout.toSeconds() + " s", e);
+            throw closed ? closedException() : new ServerUnreachableException(base, "no answer to " + request
+                    + (request.timeout == null ? "" : " within " + request.timeout.toSeconds() + " s"), e);
         } catch (ConnectException e) {
             throw closed ? closedException() : new ServerUnreachableException(base, "cannot connect ("
                     + Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName()) + ")", e);
