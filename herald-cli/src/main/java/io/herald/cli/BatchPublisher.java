@@ -23,10 +23,17 @@ final class BatchPublisher {
         CompletableFuture<List<Position>> send(List<Event> batch);
     }
 
+    /**
+     * A batch is sent at this much data too: through a server a batch is one request, which a
+     * server takes up to 32 MiB by default, and the data goes base64-encoded (a third more).
+     */
+    static final long MAX_BATCH_BYTES = 4L * 1024 * 1024;
+
     private final Destination destination;
     private final int batchSize;
     private final Consumer<List<Position>> acknowledged;
     private List<Event> pending;
+    private long pendingBytes;
     private CompletableFuture<List<Position>> inFlight;
     private int inFlightCount;
     private long acknowledgedCount;
@@ -42,7 +49,8 @@ final class BatchPublisher {
     /** Adds an event; a full batch is sent. */
     void add(Event event) {
         pending.add(event);
-        if (pending.size() >= batchSize) {
+        pendingBytes += event.dataLength();
+        if (pending.size() >= batchSize || pendingBytes >= MAX_BATCH_BYTES) {
             send();
         }
     }
@@ -67,6 +75,7 @@ final class BatchPublisher {
         inFlight = destination.send(pending);
         inFlightCount = pending.size();
         pending = new ArrayList<>(batchSize);
+        pendingBytes = 0;
     }
 
     private void awaitInFlight() {

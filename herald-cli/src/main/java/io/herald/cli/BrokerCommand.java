@@ -8,8 +8,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * A command that works on the data directory: checks its arguments, opens the broker, runs,
- * closes the broker. The directory is locked for exactly the time the command runs.
+ * A command that works on a broker: checks its arguments, opens the broker (the data directory,
+ * a Kafka cluster, or a server: {@link BrokerTarget}), runs, closes the broker. A directory it
+ * opens itself is locked for exactly the time the command runs.
  */
 abstract class BrokerCommand implements Callable<Integer> {
 
@@ -23,7 +24,7 @@ abstract class BrokerCommand implements Callable<Integer> {
         // Wrong arguments are reported before the directory is touched (or created).
         validate();
         PrintWriter out = spec.commandLine().getOut();
-        try (BrokerSession opened = BrokerSession.open(HeraldCommand.of(spec).backend(spec.commandLine()))) {
+        try (BrokerSession opened = BrokerSession.open(HeraldCommand.of(spec).target(spec.commandLine()))) {
             session = opened;
             return run(opened.broker(), out);
         } finally {

@@ -30,9 +30,15 @@ final class BrokerSession implements AutoCloseable {
     }
 
     /**
-     * Opens the backend: a data directory (throws {@link io.herald.broker.StorageException} if
-     * another process holds it) or a Kafka cluster (fails naming the servers if it does not answer).
+     * Opens the broker where the command works: a data directory (through the server that holds
+     * it, if one does; a {@link io.herald.broker.StorageException} if another process holds it
+     * otherwise), a Kafka cluster or a server (failing with their address if they do not answer).
      */
+    static BrokerSession open(BrokerTarget target) {
+        return new BrokerSession(target.open());
+    }
+
+    /** Opens this backend itself, never a server's: for a command that needs a broker of its own. */
     static BrokerSession open(BackendConfig backend) {
         return new BrokerSession(Herald.open(backend));
     }

@@ -38,6 +38,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--events must be between 1 and 10000, got " + events);
         }
         HeraldCommand root = HeraldCommand.of(spec);
+        root.refuseServerOption(spec.commandLine(), "the demo runs an embedded broker of its own");
         boolean temporary = !root.dataGiven();
         Path dir = temporary ? Files.createTempDirectory("herald-demo-") : root.dataDirectory();
         PrintWriter out = spec.commandLine().getOut();

@@ -1,6 +1,7 @@
 package io.herald.cli;
 
 import io.herald.HeraldException;
+import io.herald.client.AccessDeniedException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionException;
@@ -51,6 +52,10 @@ final class FailureHandler implements IExecutionExceptionHandler {
             return t.getClass().getSimpleName();
         }
         String firstLine = message.lines().findFirst().orElse(message);
+        if (t instanceof AccessDeniedException denied && denied.status() == 401) {
+            // the server's own words are for HTTP clients ('send Authorization: Bearer'); say where the CLI takes it from
+            return firstLine + " (give the CLI one of its tokens in " + HeraldCommand.TOKEN_ENVIRONMENT_VARIABLE + ")";
+        }
         return t instanceof HeraldException ? firstLine : t.getClass().getSimpleName() + ": " + firstLine;
     }
 }

@@ -1,15 +1,16 @@
 package io.herald.cli;
 
-import io.herald.BackendConfig;
-import io.herald.EmbeddedConfig;
 import io.herald.kafka.KafkaConfig;
 import java.io.BufferedWriter;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,8 +19,10 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code herald} command: works on a data directory with the embedded broker, one command per
- * process (the directory is locked while a broker has it open), or with {@code --kafka} on a
- * Kafka cluster through the Kafka backend: the same commands, the same output.
+ * process (the directory is locked while a broker has it open), with {@code --kafka} on a Kafka
+ * cluster through the Kafka backend, or with {@code --server} through a Herald server's HTTP API:
+ * the same commands, the same output. A data directory that a running server holds is worked on
+ * through that server (see {@link BrokerTarget.DataDirectory}).
  *
  * <p>Exit codes: 0 done, 1 Herald refused or failed (the message says why), 2 wrong arguments.
  */
@@ -29,7 +32,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = HeraldVersion.class,
         description = {"Herald, the event-driven-architecture toolkit: topics, publish, read, subscriptions and their dead letters "
-                + "on a data directory.", "New here? Run: herald demo"},
+                + "on a data directory, a Kafka cluster or a Herald server.", "New here? Run: herald demo"},
         subcommands = {TopicsCommand.class, PublishCommand.class, ReadCommand.class, GroupsCommand.class, DlqCommand.class,
                 DemoCommand.class, ServerCommand.class},
         footer = {"", "Exit codes: 0 done, 1 Herald refused or failed, 2 wrong arguments."})
@@ -37,6 +40,9 @@ public final class HeraldCommand extends CommandGroup {
 
     public static final String DATA_ENVIRONMENT_VARIABLE = "HERALD_DATA";
     public static final String KAFKA_ENVIRONMENT_VARIABLE = "HERALD_KAFKA";
+    public static final String SERVER_ENVIRONMENT_VARIABLE = "HERALD_SERVER";
+    /** The bearer token a command presents to a server (the one {@code herald server} takes as its own, too). */
+    public static final String TOKEN_ENVIRONMENT_VARIABLE = "HERALD_TOKEN";
     public static final Path DEFAULT_DATA_DIRECTORY = Path.of("herald-data");
 
     // Inherited: `herald topics list --data x` and `herald --data x topics list` both set this field.
@@ -49,6 +55,13 @@ public final class HeraldCommand extends CommandGroup {
             description = "Work on a Kafka cluster with these bootstrap servers instead of a data directory "
                     + "(default: $HERALD_KAFKA if set).")
     String kafka;
+
+    // Inherited like --data: the same commands through a Herald server's HTTP API.
+    @Option(names = "--server", paramLabel = "URL", scope = ScopeType.INHERIT,
+            description = {"Work through the Herald server at this URL, such as http://127.0.0.1:7070, with the token in "
+                    + "$HERALD_TOKEN (default: $HERALD_SERVER if set).",
+                    "Without it, a command on a data directory that a running server holds goes through that server."})
+    String server;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
             description = "Print the stack trace of an error.")
@@ -104,29 +117,60 @@ public final class HeraldCommand extends CommandGroup {
     }
 
     /**
-     * Where the broker is: a Kafka cluster with {@code --kafka} (or {@code $HERALD_KAFKA} when no
-     * {@code --data} is given), else the data directory. Both options at once are a usage error.
+     * Where the broker is: a server with {@code --server}, a Kafka cluster with {@code --kafka},
+     * the data directory with {@code --data}; without any of them, {@code $HERALD_SERVER}, then
+     * {@code $HERALD_KAFKA}, then {@code $HERALD_DATA} or the default directory. Two of the options
+     * at once are a usage error.
      */
-    BackendConfig backend(CommandLine commandLine) {
+    BrokerTarget target(CommandLine commandLine) {
+        if (server != null && (data != null || kafka != null)) {
+            throw new CommandLine.ParameterException(commandLine, "give --server alone: it works through a Herald server, "
+                    + "--data on a data directory, --kafka on a Kafka cluster");
+        }
         if (kafka != null && data != null) {
             throw new CommandLine.ParameterException(commandLine, "give either --kafka or --data, not both: --kafka works on a "
                     + "Kafka cluster, --data on a data directory");
         }
+        Optional<String> token = Optional.ofNullable(environment.get(TOKEN_ENVIRONMENT_VARIABLE)).filter(t -> !t.isBlank());
+        if (server != null) {
+            return new BrokerTarget.Server(serverUrl(commandLine, server, "--server"), token);
+        }
+        String serverFromEnvironment = kafka == null && data == null ? environment.get(SERVER_ENVIRONMENT_VARIABLE) : null;
+        if (serverFromEnvironment != null && !serverFromEnvironment.isBlank()) {
+            return new BrokerTarget.Server(serverUrl(commandLine, serverFromEnvironment, "$" + SERVER_ENVIRONMENT_VARIABLE), token);
+        }
         String servers = kafka != null ? kafka : data == null ? environment.get(KAFKA_ENVIRONMENT_VARIABLE) : null;
         if (servers != null && !servers.isBlank()) {
             // a command lives for seconds: the application's brokers release delayed events
-            return KafkaConfig.of(servers).releasesDelayedEvents(false);
+            return new BrokerTarget.Kafka(KafkaConfig.of(servers).releasesDelayedEvents(false));
         }
-        return EmbeddedConfig.of(dataDirectory());
+        return new BrokerTarget.DataDirectory(dataDirectory(), token);
     }
 
-    /** Where the command works, for messages: the Kafka servers or the data directory. */
+    private static URI serverUrl(CommandLine commandLine, String text, String source) {
+        URI url;
+        try {
+            url = new URI(text.trim());
+        } catch (URISyntaxException e) {
+            url = null;
+        }
+        if (url == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+            throw new CommandLine.ParameterException(commandLine, source + " must be a server's URL such as http://127.0.0.1:7070, "
+                    + "got '" + text + "'");
+        }
+        return url;
+    }
+
+    /** Where the command works, for messages: the data directory, the Kafka servers or the Herald server. */
     String describeBackend(CommandLine commandLine) {
-        return switch (backend(commandLine)) {
-            case KafkaConfig k -> "the Kafka cluster at " + k.bootstrapServers();
-            case EmbeddedConfig e -> dataDirectory().toAbsolutePath().toString();
-            default -> "the broker";
-        };
+        return target(commandLine).describe();
+    }
+
+    /** A command that runs a broker of its own ({@code server}, {@code demo}) takes no {@code --server}. */
+    void refuseServerOption(CommandLine commandLine, String why) {
+        if (server != null) {
+            throw new CommandLine.ParameterException(commandLine, "--server does not go with this command: " + why);
+        }
     }
 
     /** True when the user named a data directory with {@code --data}, not by default or environment. */

@@ -5,6 +5,7 @@ import io.herald.broker.Broker;
 import io.herald.broker.StartPosition;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicReader;
+import io.herald.client.RemoteBroker;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -37,8 +38,8 @@ final class ReadCommand extends BrokerCommand {
     StartPosition from;
 
     @Option(names = {"-f", "--follow"}, description = {"Keep waiting for new events until interrupted (Ctrl-C).",
-            "Note: a data directory is open in one process at a time, so until there is a Herald server, "
-                    + "no other process can publish while this one follows."})
+            "Note: a data directory is open in one process at a time; run 'herald server' on it, and this command "
+                    + "follows through the server while others publish."})
     boolean follow;
 
     @Option(names = {"-n", "--max"}, paramLabel = "N", description = "Stop after N events.")
@@ -59,7 +60,8 @@ final class ReadCommand extends BrokerCommand {
     @Override
     int run(Broker broker, PrintWriter out) {
         long printed = 0;
-        try (TopicReader reader = broker.reader(topic, from)) {
+        // through a server, a follow is a stream the server pushes each event into as it is appended
+        try (TopicReader reader = follow && broker instanceof RemoteBroker remote ? remote.follow(topic, from) : broker.reader(topic, from)) {
             while (!stopRequested() && (max == null || printed < max)) {
                 int want = (int) Math.min(POLL_SIZE, max == null ? POLL_SIZE : max - printed);
                 List<StoredEvent> events = reader.poll(want, follow ? FOLLOW_WAIT : END_WAIT);

@@ -78,6 +78,7 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         HeraldCommand root = HeraldCommand.of(spec);
+        root.refuseServerOption(spec.commandLine(), "herald server runs a server; it never works through another one");
         Map<String, String> flags = new LinkedHashMap<>();
         put(flags, "config", config);
         put(flags, "host", host);

@@ -104,7 +104,7 @@ class ErrorsTest {
         var result = Cli.execute("", java.util.Map.of());
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.errLines()).containsExactly("herald: missing command; choose one of: topics, publish, read, groups, dlq, demo",
+        assertThat(result.errLines()).containsExactly("herald: missing command; choose one of: topics, publish, read, groups, dlq, demo, server",
                 "Try 'herald --help' for more information.");
     }
 

@@ -91,6 +91,46 @@ class HeraldJarIT {
         }
     }
 
+    @Test
+    void aDirectoryAServerHoldsIsWorkedOnThroughTheServer() throws Exception {
+        herald("topics", "create", "orders", "--data", data.toString());
+        Process server = start("server", "--data", data.toString(), "--port", "0");
+        try {
+            awaitServerFile(server);
+            Process publish = herald("publish", "orders", "hello", "--key", "k", "--data", data.toString());
+            assertThat(publish.exitValue()).as("publish: %s", errors(publish)).isZero();
+            assertThat(output(publish)).isEqualTo("0@0\n");
+
+            // a server in a container: the pid its server.json names means nothing on the host,
+            // but the directory's lock says another process holds it, and the file says where it listens
+            Path file = data.resolve("server.json");
+            Files.writeString(file, Files.readString(file).replaceAll("\"pid\"\\s*:\\s*\\d+", "\"pid\":" + Integer.MAX_VALUE));
+            Process read = herald("read", "orders", "--format", "line", "--data", data.toString());
+            assertThat(read.exitValue()).as("read: %s", errors(read)).isZero();
+            assertThat(output(read).lines()).hasSize(1).allSatisfy(line -> assertThat(line).startsWith("0@0 ").endsWith(" hello"));
+        } finally {
+            server.destroy(); // SIGTERM: it stops cleanly and removes server.json
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(data.resolve("server.json")).doesNotExist();
+        try (EmbeddedBroker reopened = EmbeddedBroker.open(data)) {
+            assertThat(reopened.describeTopic("orders").eventCount()).isEqualTo(1);
+        }
+    }
+
+    /** Waits until the child server listens and has written its server.json. */
+    private void awaitServerFile(Process child) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            assertThat(child.isAlive()).as("the server runs: %s", child.isAlive() ? "" : errors(child)).isTrue();
+            if (Files.exists(data.resolve("server.json"))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the server never wrote " + data.resolve("server.json"));
+    }
+
     /**
      * Waits until the child holds the data directory's lock. The probe holds the lock for
      * microseconds only: opening a broker here would hold it long enough to make the child fail.

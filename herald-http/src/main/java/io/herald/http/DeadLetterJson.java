@@ -2,12 +2,11 @@ package io.herald.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.herald.broker.DeadLetter;
 import io.herald.broker.DeadLetterSelector;
 import io.herald.broker.InvalidSpecException;
 import io.herald.event.CloudEventsJson;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -38,16 +37,14 @@ public final class DeadLetterJson {
         o.put("errorClass", d.errorClass().orElse(null));
         o.put("errorMessage", d.errorMessage().orElse(null));
         o.put("reason", d.reason());
-        try {
-            o.set("event", Json.MAPPER.readTree(CloudEventsJson.write(d.event())));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // verbatim: a tree would re-write the event's JSON data (see EventJson)
+        o.putRawValue("event", new RawValue(new String(EventJson.toBytes(d.event()), java.nio.charset.StandardCharsets.UTF_8)));
         return o;
     }
 
+    /** A dead letter of an answer read with {@link Json#treeKeepingRaw} (see {@link EventJson}). */
     public static DeadLetter read(JsonNode o) {
-        return new DeadLetter(Positions.parse(o.path("position").asText()), CloudEventsJson.parse(Json.write(o.path("event"))),
+        return new DeadLetter(Positions.parse(o.path("position").asText()), EventJson.read(o.path("event")),
                 o.path("topic").asText(), o.path("subscription").asText(), Positions.parse(o.path("originalPosition").asText()),
                 o.path("attempts").asInt(), Instant.parse(o.path("firstFailure").asText()), Instant.parse(o.path("lastFailure").asText()),
                 text(o, "errorClass"), text(o, "errorMessage"), o.path("reason").asText());

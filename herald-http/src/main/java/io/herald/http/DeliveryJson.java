@@ -29,7 +29,7 @@ public final class DeliveryJson {
         g.writeStringField("position", Positions.format(d.position()));
         g.writeStringField("appendTime", d.appendTime().toString());
         g.writeFieldName("event");
-        g.writeRawValue(new String(CloudEventsJson.write(d.event()), StandardCharsets.UTF_8));
+        EventJson.write(g, d.event());
         g.writeEndObject();
     }
 }

@@ -3,6 +3,7 @@ package io.herald.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.herald.broker.Durations;
 import io.herald.broker.KeyAfterDeadLetter;
 import io.herald.broker.Ordering;
@@ -28,8 +29,9 @@ import java.util.Set;
  *  "deadLetterTopic": "orders.billing.dlq", "lease": "30s", "sessionTimeout": "10s",
  *  "concurrency": 16, "keyAfterDeadLetter": "continue", "webhook": {...}}
  * </pre>
- * and what a describe answers: the same members (the dead-letter topic resolved), then
- * {@code topic}, {@code name}, {@code members}, {@code lag}, {@code cursors} and {@code stats}.
+ * and what a describe answers: the same members (the dead-letter topic resolved, the start the
+ * subscription was created with, the filter as the pattern's own text), then {@code topic},
+ * {@code name}, {@code members}, {@code lag}, {@code cursors} and {@code stats}.
  */
 public final class SubscriptionJson {
 
@@ -129,7 +131,10 @@ public final class SubscriptionJson {
         o.put("ordering", spec.ordering().name().toLowerCase(Locale.ROOT));
         spec.filter().ifPresent(pattern -> {
             try {
-                o.set("filter", Json.MAPPER.readTree(pattern));
+                // checked to be one JSON value, then written as it is: a client that reads it back
+                // with Json.treeKeepingRaw sees the pattern as it was given, spaces and all
+                Json.MAPPER.readTree(pattern);
+                o.putRawValue("filter", new RawValue(pattern));
             } catch (IOException e) {
                 o.put("filter", pattern);
             }
@@ -157,6 +162,7 @@ public final class SubscriptionJson {
         o.put("topic", info.topic());
         o.put("name", info.name());
         writeSpecMembers(o, info.spec(), Optional.of(info.spec().deadLetterTopicFor(info.topic(), info.name())));
+        o.put("start", info.spec().start().toString());
         o.put("lag", info.lag());
         lagSeconds.ifPresent(s -> o.put("lagSeconds", Math.round(s * 1000) / 1000.0));
         ArrayNode members = o.putArray("members");
@@ -177,13 +183,18 @@ public final class SubscriptionJson {
         return o;
     }
 
-    /** A describe answer read back (the client's side). */
+    /**
+     * A describe answer read back (the client's side). Read the answer with
+     * {@link Json#treeKeepingRaw Json.treeKeepingRaw(body, Set.of("filter"))} to keep the filter's
+     * own text; from an ordinary tree it comes back re-written as compact JSON.
+     */
     public static SubscriptionInfo read(JsonNode o) {
         ObjectNode spec = Json.MAPPER.createObjectNode();
-        for (String member : List.of("ordering", "filter", "retry", "deadLetterTopic", "lease", "sessionTimeout", "concurrency",
-                "keyAfterDeadLetter")) {
+        for (String member : List.of("ordering", "start", "filter", "retry", "deadLetterTopic", "lease", "sessionTimeout",
+                "concurrency", "keyAfterDeadLetter")) {
             if (o.hasNonNull(member)) {
-                spec.set(member, o.get(member));
+                JsonNode value = o.get(member);
+                spec.set(member, Json.raw(value).<JsonNode>map(spec::textNode).orElse(value));
             }
         }
         SubscriptionSpec parsed = parsePut(spec).spec();

@@ -44,7 +44,7 @@ class CloudEventsHttpProperties {
     Arbitrary<String> strings() {
         // code points of every plane, with space, '"' and '%' often; no lone surrogates, which no
         // CloudEvents string holds and UTF-8 cannot carry
-        return StoredEventJsonProperties.text(0, 30)
+        return EventJsonProperties.text(0, 30)
                 .injectDuplicates(0.05)
                 .edgeCases(config -> config.add("%").add("%25").add("\"").add(" ").add("\uD83D\uDE00"));
     }

@@ -61,6 +61,15 @@ public final class ServerFile {
 
     /** The server running on the directory, if the file names one whose process is alive. */
     public static Optional<Contents> read(Path dataDirectory) {
+        return contents(dataDirectory).filter(c -> ProcessHandle.of(c.pid()).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    /**
+     * What the file says, whether or not the process it names is alive here: for a directory
+     * whose lock another process holds, where the server may run in another process namespace (a
+     * container) and its pid mean nothing to this one.
+     */
+    public static Optional<Contents> contents(Path dataDirectory) {
         Path file = dataDirectory.resolve(NAME);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
@@ -68,7 +77,7 @@ public final class ServerFile {
         try {
             var tree = Json.MAPPER.readTree(Files.readAllBytes(file));
             long pid = tree.path("pid").asLong(-1);
-            if (pid <= 0 || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
+            if (pid <= 0 || !tree.path("url").isTextual()) {
                 return Optional.empty();
             }
             return Optional.of(new Contents(URI.create(tree.path("url").asText()), tree.path("auth").asBoolean(), pid));

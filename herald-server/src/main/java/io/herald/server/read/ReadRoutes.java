@@ -8,6 +8,7 @@ import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicReader;
 import io.herald.http.CloudEventsHttp;
+import io.herald.http.EventJson;
 import io.herald.http.Json;
 import io.herald.http.Positions;
 import io.herald.http.Problem;
@@ -224,7 +225,7 @@ public final class ReadRoutes implements Api.Resource {
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartArray();
             for (StoredEvent e : events) {
-                StoredEventJson.writeEvent(g, e.event());
+                EventJson.write(g, e.event());
             }
             g.writeEndArray();
         }

@@ -35,7 +35,7 @@ import net.jqwik.api.Tuple;
  * past 9999) its output is byte for byte {@link CloudEventsJson#write}'s, but for JSON data under a
  * JSON type the SDK does not recognise, which it writes inline where the SDK writes base64.
  */
-class StoredEventJsonProperties {
+class EventJsonProperties {
 
     private static final List<String> CONTENT_TYPES = List.of("application/json", "application/json; charset=utf-8",
             "Application/JSON", "text/json", "application/cloudevents+json", "application/problem+json", "application/vnd.shop+json",
@@ -46,7 +46,7 @@ class StoredEventJsonProperties {
     void anEventIsWrittenAsCloudEventsJsonWritesIt(@ForAll("events") Event event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
-            StoredEventJson.writeEvent(g, event);
+            EventJson.write(g, event);
         }
         byte[] sdk = CloudEventsJson.write(event);
         // the same document: members, values and JSON types alike (CloudEventsJson may re-space inline data)
@@ -102,7 +102,7 @@ class StoredEventJsonProperties {
         StoredEvent stored = new StoredEvent("t", new Position(3, 12), appendTime, ev);
         ByteArrayOutputStream event = new ByteArrayOutputStream();
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(event)) {
-            StoredEventJson.writeEvent(g, stored.event());
+            EventJson.write(g, stored.event());
         }
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         expected.writeBytes(("{\"position\":\"3@12\",\"appendTime\":\"" + appendTime + "\",\"event\":").getBytes(StandardCharsets.UTF_8));
@@ -113,7 +113,7 @@ class StoredEventJsonProperties {
 
     @Property
     void timeIsWrittenAsTheSdkWritesIt(@ForAll("instants") Instant time) {
-        assertThat(StoredEventJson.sdkTime(time)).isEqualTo(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(time.atOffset(ZoneOffset.UTC)));
+        assertThat(EventJson.sdkTime(time)).isEqualTo(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(time.atOffset(ZoneOffset.UTC)));
     }
 
     @Provide
