@@ -86,7 +86,7 @@ record ServerProblem(int status, String slug, String detail, JsonNode body) {
             case "invalid-event" -> invalidEvent();
             case "malformed-event" -> new MalformedEventException(detail.startsWith(MALFORMED_PREFIX)
                     ? detail.substring(MALFORMED_PREFIX.length()) : detail);
-            case "too-large" -> matched(TOO_LARGE).<HeraldException>map(m -> new EventTooLargeException(m.group(1),
+            case "too-large" -> found(TOO_LARGE).<HeraldException>map(m -> new EventTooLargeException(m.group(1),
                     Long.parseLong(m.group(2)), Long.parseLong(m.group(3))))
                     .orElseGet(() -> new HeraldException("the Herald server at " + server + " refused the request as too large: " + detail));
             case "shutting-down" -> new BrokerClosedException("the Herald server at " + server);
@@ -118,5 +118,11 @@ record ServerProblem(int status, String slug, String detail, JsonNode body) {
     private Optional<Matcher> matched(Pattern pattern) {
         Matcher m = pattern.matcher(detail);
         return m.matches() ? Optional.of(m) : Optional.empty();
+    }
+
+    /** The pattern anywhere in the detail: a batch's problem names the event first ({@code event 3 of the batch: ...}). */
+    private Optional<Matcher> found(Pattern pattern) {
+        Matcher m = pattern.matcher(detail);
+        return m.find() ? Optional.of(m) : Optional.empty();
     }
 }

@@ -35,7 +35,12 @@ final class InProcessOnly implements ExecutionCondition {
             + "receipt (ReceiptBook.sweep), so what a client that stopped left unacked comes again only when the server's "
             + "member leaves";
 
+    private static final String TYPES = "the CloudEvents JSON format the client publishes in carries an extension's type only "
+            + "for integers and booleans; a URI, URI-reference, timestamp or binary extension arrives as its string (the "
+            + "server keeps every type an event brings, and binary mode carries none)";
+
     static final Map<String, String> REASONS = Map.ofEntries(
+            Map.entry("typedExtensionsAndTheTimeAtItsOffsetSurviveTheRoundTrip", TYPES),
             Map.entry("aSubscriptionInUseCannotBeDeletedButAnIdleOneCan", MEMBERS.formatted("deletes", "delete")),
             Map.entry("aSubscriptionWithActiveConsumersCannotBeReset", MEMBERS.formatted("resets", "reset")),
             Map.entry("anIdleSubscriptionTakesTheDefinitionItIsOpenedWithAndAnActiveOneRefusesAnother", REDEFINE),
