@@ -60,7 +60,7 @@ final class ServerContext implements AutoCloseable {
         resources.add(new TopicRoutes(broker, rates, webhooks));
         resources.add(new PublishRoutes(broker, duplicates, config.limits()));
         resources.add(new ReadRoutes(broker, drain, config.limits()));
-        resources.add(new MetricsRoutes(metrics));
+        resources.add(new MetricsRoutes(metrics, gauges));
         resources.add(new OpenApiRoutes());
         this.subscriptions = new Subscriptions(broker, webhooks, config, drain, Clock.systemUTC());
         resources.addAll(subscriptions.resources());
@@ -80,7 +80,6 @@ final class ServerContext implements AutoCloseable {
         subscriptions.listening(url);
         timers.scheduleWithFixedDelay(rates::sample, 0, TopicRates.SAMPLE_SECONDS, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(guarded("receipt sweep", subscriptions::sweep), 1, 1, TimeUnit.SECONDS);
-        timers.scheduleWithFixedDelay(guarded("subscription gauges", gauges::sample), 1, SubscriptionGauges.SAMPLE_SECONDS, TimeUnit.SECONDS);
         if (config.backend() instanceof EmbeddedConfig embedded) {
             ServerFile.write(embedded.dataDirectory(), url, config.authEnabled());
         }

@@ -11,14 +11,18 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 public final class MetricsRoutes implements Api.Resource {
 
     private final PrometheusMeterRegistry registry;
+    private final SubscriptionGauges gauges;
 
-    public MetricsRoutes(PrometheusMeterRegistry registry) {
+    public MetricsRoutes(PrometheusMeterRegistry registry, SubscriptionGauges gauges) {
         this.registry = registry;
+        this.gauges = gauges;
     }
 
     @Override
     public void addTo(Api api) {
-        api.get("/metrics", Access.AUTHENTICATED, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(registry.scrape()));
+        api.get("/metrics", Access.AUTHENTICATED, ctx -> {
+            gauges.refresh();
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+        });
     }
 }

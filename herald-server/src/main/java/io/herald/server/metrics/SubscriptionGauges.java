@@ -16,14 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per subscription, sampled every {@value #SAMPLE_SECONDS} s from the broker (so they cover
- * every consumer, not only this server's): lag in events and in seconds (the age of the oldest
- * pending event), leased, retrying, dead-lettered and redriving. A subscription that is gone
- * drops out at the next sample. {@link #sample} runs on one timer thread.
+ * Per subscription, sampled from the broker (so they cover every consumer, not only this
+ * server's): lag in events and in seconds (the age of the oldest pending event), leased,
+ * retrying, dead-lettered and redriving. Sampled when a scrape comes and the last sample is
+ * older than {@value #FRESH_MILLIS} ms (a scraper sees the state of its scrape, and a server
+ * nobody scrapes does no work for it). A subscription that is gone drops out at the next sample.
+ * Thread-safe: one sample at a time.
  */
 public final class SubscriptionGauges {
 
-    public static final long SAMPLE_SECONDS = 10;
+    static final long FRESH_MILLIS = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionGauges.class);
 
     private record Sample(SubscriptionInfo info, double lagSeconds) {
@@ -58,7 +60,19 @@ public final class SubscriptionGauges {
         return new Gauge(MultiGauge.builder(name).description(description).register(registry), value);
     }
 
-    public void sample() {
+    private long sampledAt = Long.MIN_VALUE;
+
+    /** Samples unless the last sample is fresh; called before each scrape. */
+    public synchronized void refresh() {
+        long now = System.nanoTime();
+        if (sampledAt != Long.MIN_VALUE && now - sampledAt < FRESH_MILLIS * 1_000_000) {
+            return;
+        }
+        sample();
+        sampledAt = System.nanoTime();
+    }
+
+    synchronized void sample() {
         List<Sample> samples = new ArrayList<>();
         try {
             for (TopicInfo topic : broker.listTopics()) {

@@ -141,7 +141,7 @@ abstract class WebhookContract {
         assertThat(call.header("ce-source")).isEqualTo("/shop");
         assertThat(call.header("ce-type")).isEqualTo("order.placed");
         assertThat(call.header("ce-subject")).isEqualTo("order/o-1");
-        assertThat(call.header("ce-tenant")).as("percent-encoded, binding 3.1.3.2").isEqualTo("acm%C3%A9 %22corp%22");
+        assertThat(call.header("ce-tenant")).as("percent-encoded, binding 3.1.3.2").isEqualTo("acm%C3%A9%20%22corp%22");
         assertThat(call.header("x-api-key")).isEqualTo("k-123");
         assertThat(call.header("user-agent")).isEqualTo(WebhookHandler.USER_AGENT);
         await().untilAsserted(() -> assertThat(count(topic, "billing", WebhookMetrics.DELIVERED)).isEqualTo(1));
