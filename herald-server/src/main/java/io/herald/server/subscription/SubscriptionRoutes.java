@@ -76,7 +76,7 @@ public final class SubscriptionRoutes implements Api.Resource {
         boolean existed = existing.isPresent();
         if (webhook.isEmpty() && webhooks.get(topic, name).isPresent()) {
             webhooks.remove(topic, name); // a PUT says the whole definition: no webhook member, no webhook
-        } else if (webhook.isEmpty() && existing.isPresent() && sameDefinition(existing.get().spec(), request.spec())) {
+        } else if (webhook.isEmpty() && existing.isPresent() && sameDefinition(topic, name, existing.get().spec(), request.spec())) {
             answer(ctx, 200, existing.get(), false);
             return;
         }
@@ -160,8 +160,13 @@ public final class SubscriptionRoutes implements Api.Resource {
         }
     }
 
-    /** The start only matters to a new subscription: a PUT that differs in nothing else changes nothing. */
-    private static boolean sameDefinition(io.herald.broker.SubscriptionSpec stored, io.herald.broker.SubscriptionSpec wanted) {
-        return wanted.startAt(stored.start()).equals(stored);
+    /**
+     * What the broker counts as the definition (SubscriptionSpec.definesSameAs): the start matters
+     * only to a new subscription, session timeout and concurrency belong to each consumer. A PUT
+     * that differs in nothing else changes nothing, and ends no consumer's leases.
+     */
+    private static boolean sameDefinition(String topic, String name, io.herald.broker.SubscriptionSpec stored,
+                                          io.herald.broker.SubscriptionSpec wanted) {
+        return stored.definesSameAs(wanted, topic, name);
     }
 }
