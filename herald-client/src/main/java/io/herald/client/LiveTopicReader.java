@@ -1,5 +1,7 @@
 package io.herald.client;
 
+import io.herald.http.ServerSentEvents;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.HeraldException;
 import io.herald.broker.BrokerClosedException;

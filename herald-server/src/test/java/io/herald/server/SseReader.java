@@ -1,5 +1,6 @@
 package io.herald.server;
 
+import io.herald.http.ServerSentEvents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,14 +14,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
- * A Server-Sent Events reader for tests, over java.net.http: the answer's lines are read as they
- * arrive ({@code BodyHandlers.ofLines()}) and parsed as the SSE specification says (fields
- * {@code id}, {@code event}, {@code data}; several {@code data} lines joined by a newline; a
- * blank line ends an event; a line starting with a colon is a comment). {@link #close()} drops
- * the connection, as a client that goes away does.
+ * A Server-Sent Events reader for tests, over java.net.http: the answer is parsed as it arrives
+ * by the clients' own parser ({@link ServerSentEvents}) into a queue the test takes from.
+ * {@link #close()} drops the connection, as a client that goes away does.
  */
 final class SseReader implements AutoCloseable {
 
@@ -31,7 +29,7 @@ final class SseReader implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-    private final HttpResponse<Stream<String>> response;
+    private final HttpResponse<java.io.InputStream> response;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     private SseReader(URI uri, String... headers) {
@@ -40,7 +38,7 @@ final class SseReader implements AutoCloseable {
             request.header(headers[i], headers[i + 1]);
         }
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -92,39 +90,12 @@ final class SseReader implements AutoCloseable {
     }
 
     private void parse() {
-        String id = null;
-        String name = null;
-        StringBuilder data = null;
-        try (Stream<String> lines = response.body()) {
-            for (String line : (Iterable<String>) lines::iterator) {
-                if (line.isEmpty()) {
-                    if (data != null) {
-                        events.add(new Event(id, name, data.toString()));
-                    }
-                    name = null;
-                    data = null;
-                    continue;
-                }
-                if (line.startsWith(":")) {
-                    continue;
-                }
-                int colon = line.indexOf(':');
-                String field = colon < 0 ? line : line.substring(0, colon);
-                String value = colon < 0 ? "" : line.substring(colon + 1);
-                if (value.startsWith(" ")) {
-                    value = value.substring(1);
-                }
-                switch (field) {
-                    case "id" -> id = value;
-                    case "event" -> name = value;
-                    case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-                    default -> {
-                        // the specification ignores other fields
-                    }
-                }
+        try (ServerSentEvents stream = new ServerSentEvents(response.body())) {
+            for (ServerSentEvents.Event e = stream.next(); e != null; e = stream.next()) {
+                events.add(new Event(e.id(), e.name(), e.data()));
             }
             ended.complete(null);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             ended.completeExceptionally(e);
         }
     }
@@ -135,7 +106,7 @@ final class SseReader implements AutoCloseable {
         client.shutdownNow();
         try {
             response.body().close();
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // already closed by the shutdown
         }
     }

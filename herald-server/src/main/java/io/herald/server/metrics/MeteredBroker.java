@@ -1,18 +1,13 @@
 package io.herald.server.metrics;
 
 import io.herald.broker.Broker;
-import io.herald.broker.DeadLetterQueue;
 import io.herald.broker.Delivery;
 import io.herald.broker.DeliveryHandler;
+import io.herald.broker.ForwardingBroker;
 import io.herald.broker.Position;
 import io.herald.broker.PullSubscriber;
-import io.herald.broker.StartPosition;
 import io.herald.broker.Subscriber;
-import io.herald.broker.SubscriptionInfo;
 import io.herald.broker.SubscriptionSpec;
-import io.herald.broker.TopicInfo;
-import io.herald.broker.TopicReader;
-import io.herald.broker.TopicSpec;
 import io.herald.event.Event;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,46 +25,25 @@ import java.util.concurrent.TimeUnit;
  * (from append to hand-out: the end-to-end latency), and verdicts by kind. A decorator, so no
  * resource carries metering code and the webhook pushers are metered as well. Thread-safe.
  */
-public final class MeteredBroker implements Broker {
+public final class MeteredBroker extends ForwardingBroker {
 
-    private final Broker broker;
     private final MeterRegistry registry;
 
     public MeteredBroker(Broker broker, MeterRegistry registry) {
-        this.broker = broker;
+        super(broker);
         this.registry = registry;
-    }
-
-    @Override
-    public TopicInfo createTopic(String name, TopicSpec spec) {
-        return broker.createTopic(name, spec);
-    }
-
-    @Override
-    public List<TopicInfo> listTopics() {
-        return broker.listTopics();
-    }
-
-    @Override
-    public TopicInfo describeTopic(String name) {
-        return broker.describeTopic(name);
-    }
-
-    @Override
-    public void deleteTopic(String name) {
-        broker.deleteTopic(name);
     }
 
     @Override
     public CompletableFuture<Position> publish(String topic, Event event) {
         long started = System.nanoTime();
-        return broker.publish(topic, event).whenComplete((p, e) -> published(topic, 1, started, e));
+        return delegate().publish(topic, event).whenComplete((p, e) -> published(topic, 1, started, e));
     }
 
     @Override
     public CompletableFuture<List<Position>> publish(String topic, List<Event> events) {
         long started = System.nanoTime();
-        return broker.publish(topic, events).whenComplete((p, e) -> published(topic, events.size(), started, e));
+        return delegate().publish(topic, events).whenComplete((p, e) -> published(topic, events.size(), started, e));
     }
 
     private void published(String topic, int events, long started, Throwable failure) {
@@ -84,7 +58,7 @@ public final class MeteredBroker implements Broker {
 
     @Override
     public CompletableFuture<Void> publishAt(String topic, List<Event> events, Instant deliverAt) {
-        return broker.publishAt(topic, events, deliverAt).whenComplete((v, e) -> {
+        return delegate().publishAt(topic, events, deliverAt).whenComplete((v, e) -> {
             if (e == null) {
                 Counter.builder("herald.scheduled.events").description("delayed events accepted by this server")
                         .tag("topic", topic).register(registry).increment(events.size());
@@ -94,12 +68,12 @@ public final class MeteredBroker implements Broker {
 
     @Override
     public Subscriber subscribe(String topic, String subscription, SubscriptionSpec spec, DeliveryHandler handler) {
-        return broker.subscribe(topic, subscription, spec, d -> handler.handle(metered(d)));
+        return delegate().subscribe(topic, subscription, spec, d -> handler.handle(metered(d)));
     }
 
     @Override
     public PullSubscriber pullSubscriber(String topic, String subscription, SubscriptionSpec spec) {
-        PullSubscriber pull = broker.pullSubscriber(topic, subscription, spec);
+        PullSubscriber pull = delegate().pullSubscriber(topic, subscription, spec);
         return new PullSubscriber() {
             @Override
             public String topic() {
@@ -139,38 +113,4 @@ public final class MeteredBroker implements Broker {
                 .tag("topic", d.topic()).tag("subscription", d.subscription()).tag("verdict", verdict).register(registry).increment());
     }
 
-    @Override
-    public TopicReader reader(String topic, StartPosition from) {
-        return broker.reader(topic, from);
-    }
-
-    @Override
-    public List<SubscriptionInfo> listSubscriptions(String topic) {
-        return broker.listSubscriptions(topic);
-    }
-
-    @Override
-    public SubscriptionInfo describeSubscription(String topic, String subscription) {
-        return broker.describeSubscription(topic, subscription);
-    }
-
-    @Override
-    public void resetSubscription(String topic, String subscription, StartPosition to) {
-        broker.resetSubscription(topic, subscription, to);
-    }
-
-    @Override
-    public void deleteSubscription(String topic, String subscription) {
-        broker.deleteSubscription(topic, subscription);
-    }
-
-    @Override
-    public DeadLetterQueue deadLetters(String topic, String subscription) {
-        return broker.deadLetters(topic, subscription);
-    }
-
-    @Override
-    public void close() {
-        broker.close();
-    }
 }

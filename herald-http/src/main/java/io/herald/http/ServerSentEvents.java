@@ -1,4 +1,4 @@
-package io.herald.client;
+package io.herald.http;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,25 +9,27 @@ import java.nio.charset.StandardCharsets;
 /**
  * Reads a {@code text/event-stream} body event by event, as the HTML standard's parsing rules
  * say: lines {@code field: value} (one optional space after the colon), {@code :} starting a
- * comment, a blank line ending an event; {@code data} lines joined with newlines. Not
+ * comment, a blank line ending an event; {@code data} lines joined with newlines. What a client
+ * of the server's streams (a read that follows a topic, a subscription's delivery stream) reads
+ * them with. Not
  * thread-safe: the thread that reads the stream calls {@link #next()}.
  */
-final class ServerSentEvents implements AutoCloseable {
+public final class ServerSentEvents implements AutoCloseable {
 
     /** One event: its {@code id} (null when it had none), its {@code event} name (null = message) and its data. */
-    record Event(String id, String name, String data) {
+    public record Event(String id, String name, String data) {
     }
 
     private final InputStream stream;
     private final BufferedReader lines;
 
-    ServerSentEvents(InputStream stream) {
+    public ServerSentEvents(InputStream stream) {
         this.stream = stream;
         this.lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
     }
 
     /** The next event with data, waiting for it; null at the end of the stream. */
-    Event next() throws IOException {
+    public Event next() throws IOException {
         String id = null;
         String name = null;
         StringBuilder data = null;
