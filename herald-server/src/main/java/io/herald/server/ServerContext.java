@@ -13,6 +13,7 @@ import io.herald.server.metrics.SubscriptionGauges;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.herald.server.publish.DuplicateWindow;
+import io.herald.server.publish.PublishHistory;
 import io.herald.server.publish.PublishRoutes;
 import io.herald.server.read.ReadRoutes;
 import io.herald.server.subscription.Subscriptions;
@@ -41,6 +42,7 @@ final class ServerContext implements AutoCloseable {
             Thread.ofPlatform().name("herald-server-timer").daemon(true).factory());
     private final TopicRates rates;
     private final DuplicateWindow duplicates;
+    private final PublishHistory history;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final SubscriptionGauges gauges;
     private final List<Api.Resource> resources = new ArrayList<>();
@@ -57,8 +59,9 @@ final class ServerContext implements AutoCloseable {
         this.duplicates = new DuplicateWindow(config.duplicateWindow(), DuplicateWindow.DEFAULT_MAX_ENTRIES, System::nanoTime);
         resources.add(new HealthRoutes(broker, drain, requestsInFlight));
         this.webhooks = Webhooks.start(broker, metrics, Clock.systemUTC());
-        resources.add(new TopicRoutes(broker, rates, webhooks));
-        resources.add(new PublishRoutes(broker, duplicates, config.limits()));
+        this.history = new PublishHistory(broker, duplicates, Clock.systemUTC());
+        resources.add(new TopicRoutes(broker, rates, webhooks, history));
+        resources.add(new PublishRoutes(broker, duplicates, history, config.limits()));
         resources.add(new ReadRoutes(broker, drain, config.limits()));
         resources.add(new MetricsRoutes(metrics, gauges));
         resources.add(new OpenApiRoutes());

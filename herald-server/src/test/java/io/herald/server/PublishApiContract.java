@@ -288,6 +288,37 @@ public abstract class PublishApiContract extends EventsApiContract {
     }
 
     @Test
+    void aPublishRetriedAfterTheServerRestartedIsStillADuplicate() {
+        String topic = createTopic(2);
+        JsonNode first = publishStructured(topic, "", event("r-1", "/s", 1)).json().path("events").get(0);
+        publishStructured(topic, "", event("r-2", "/s", 2));
+
+        fixture.restart();
+        http = fixture.http();
+        Http.Answer retry = publishBatch(topic, "", "[" + event("r-1", "/s", 1) + ", " + event("r-3", "/s", 3) + "]");
+
+        assertThat(retry.status()).as("%s", retry).isEqualTo(200);
+        JsonNode answers = retry.json().path("events");
+        assertThat(answers.get(0).path("duplicate").asBoolean()).as("the restarted server read the topic's recent events").isTrue();
+        assertThat(answers.get(0).path("position").asText()).isEqualTo(first.path("position").asText());
+        assertThat(answers.get(1).path("duplicate").asBoolean()).isFalse();
+        assertThat(ids(storedEvents(topic))).containsExactlyInAnyOrder("r-1", "r-2", "r-3");
+    }
+
+    @Test
+    void aTopicDeletedAndMadeAgainRemembersNothingOfItsFormerEvents() {
+        String topic = createTopic(1);
+        publishStructured(topic, "", event("gone-1", "/s", 1));
+        assertThat(http.delete("/topics/" + topic).status()).isEqualTo(204);
+        assertThat(http.postJson("/topics", "{\"name\": \"" + topic + "\"}").status()).isEqualTo(201);
+
+        JsonNode again = publishStructured(topic, "", event("gone-1", "/s", 1)).json().path("events").get(0);
+
+        assertThat(again.path("duplicate").asBoolean()).isFalse();
+        assertThat(ids(storedEvents(topic))).containsExactly("gone-1");
+    }
+
+    @Test
     void aBatchRetriedInPartStoresOnlyWhatIsNew() {
         String topic = createTopic(1);
         publishBatch(topic, "", "[" + event("p-0", "/s", 0) + ", " + event("p-1", "/s", 1) + "]");

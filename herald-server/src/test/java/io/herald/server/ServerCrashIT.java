@@ -34,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * position the answer gave. At a random moment it kills the child with SIGKILL, starts a server
  * on the same directory and reads the topic back over HTTP: every acknowledged event is there
  * exactly once, at its position, with its data, and each client thread's events are in order
- * within a partition; the topic takes new writes. Rounds accumulate in one directory, so later
+ * within a partition; the topic takes new writes. The publishes the kill left unanswered are then
+ * retried with the same ids, as a client would: each event ends up in the topic once (those the
+ * dead server had stored are answered as duplicates). Rounds accumulate in one directory, so later
  * rounds also recover what earlier kills left. {@code -Dherald.crash.rounds} sets the rounds
  * (failsafe passes the build's setting; {@code -Pcrash-soak} raises it), {@code -Dherald.crash.seed}
  * replays the kill moments.
@@ -48,6 +50,12 @@ class ServerCrashIT {
     Path dir;
 
     private final Map<String, Position> acknowledged = new ConcurrentHashMap<>();
+    /** Publishes the kill left without an answer: the client retries them after the restart. */
+    private final List<Unanswered> unanswered = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** A publish that got no answer, as its client would send it again. */
+    private record Unanswered(List<String> ids, byte[] body, String[] headers) {
+    }
 
     @Test
     void everyAcknowledgedPublishSurvivesKillDashNine() throws Exception {
@@ -93,33 +101,41 @@ class ServerCrashIT {
     private void publishUntilKilled(Http http, String generation, int thread, AtomicBoolean killed) {
         for (long seq = 0; !killed.get(); ) {
             List<String> ids = new ArrayList<>();
+            byte[] body;
+            String[] headers;
+            if (thread % 2 == 0) {
+                String id = id(generation, thread, seq++);
+                ids.add(id);
+                if (thread % 4 == 0) {
+                    body = payload(id).getBytes(StandardCharsets.UTF_8);
+                    headers = new String[] {"ce-specversion", "1.0", "ce-id", id, "ce-source", "/crash", "ce-type", "crash.binary",
+                            "ce-partitionkey", key(thread, seq), "Content-Type", "text/plain"};
+                } else {
+                    body = structured(id, thread, seq).getBytes(StandardCharsets.UTF_8);
+                    headers = new String[] {"Content-Type", "application/cloudevents+json"};
+                }
+            } else {
+                List<String> batch = new ArrayList<>();
+                int size = 2 + (int) (seq % 4);
+                for (int i = 0; i < size; i++, seq++) {
+                    String id = id(generation, thread, seq);
+                    ids.add(id);
+                    batch.add(structured(id, thread, seq));
+                }
+                body = ("[" + String.join(",", batch) + "]").getBytes(StandardCharsets.UTF_8);
+                headers = new String[] {"Content-Type", "application/cloudevents-batch+json"};
+            }
             Http.Answer answer;
             try {
-                if (thread % 2 == 0) {
-                    String id = id(generation, thread, seq++);
-                    ids.add(id);
-                    answer = thread % 4 == 0
-                            ? http.send("POST", "/topics/" + TOPIC + "/events", payload(id).getBytes(StandardCharsets.UTF_8),
-                                    "ce-specversion", "1.0", "ce-id", id, "ce-source", "/crash", "ce-type", "crash.binary",
-                                    "ce-partitionkey", key(thread, seq), "Content-Type", "text/plain")
-                            : http.post("/topics/" + TOPIC + "/events", structured(id, thread, seq), "Content-Type",
-                                    "application/cloudevents+json");
-                } else {
-                    List<String> batch = new ArrayList<>();
-                    int size = 2 + (int) (seq % 4);
-                    for (int i = 0; i < size; i++, seq++) {
-                        String id = id(generation, thread, seq);
-                        ids.add(id);
-                        batch.add(structured(id, thread, seq));
-                    }
-                    answer = http.post("/topics/" + TOPIC + "/events", "[" + String.join(",", batch) + "]", "Content-Type",
-                            "application/cloudevents-batch+json");
-                }
+                answer = http.send("POST", "/topics/" + TOPIC + "/events", body, headers);
             } catch (UncheckedIOException e) {
-                return; // the server is gone (or going): this publish was never acknowledged
+                // the server is gone (or going): this publish was never acknowledged, and its client will retry it
+                unanswered.add(new Unanswered(ids, body, headers));
+                return;
             }
             if (answer.status() / 100 != 2) {
                 assertThat(killed.get()).as("a publish failed before the kill: %s", answer).isTrue();
+                unanswered.add(new Unanswered(ids, body, headers));
                 return;
             }
             JsonNode events = answer.json().path("events");
@@ -174,10 +190,53 @@ class ServerCrashIT {
             assertInOrderPerThread(stored, context);
             System.out.printf("%s: %d events stored, %d acknowledged over all rounds%n", context, stored.size(), acknowledged.size());
 
+            retryUnanswered(http, byId, context);
+
             Http.Answer after = http.post("/topics/" + TOPIC + "/events", structured("after-" + round, 0, 0), "Content-Type",
                     "application/cloudevents+json");
             assertThat(after.status()).as("%s: a publish after recovery: %s", context, after).isEqualTo(200);
         }
+    }
+
+    /**
+     * The clients retry what the kill left unanswered, with the same ids: an event the dead
+     * server had stored is answered as a duplicate at its position (the new server read the
+     * topic's recent events before its first publish), one it had not is stored now. Either way
+     * each is in the topic once.
+     */
+    private void retryUnanswered(Http http, Map<String, JsonNode> stored, String context) {
+        List<Unanswered> retries;
+        synchronized (unanswered) {
+            retries = new ArrayList<>(unanswered);
+            unanswered.clear();
+        }
+        int duplicates = 0;
+        for (Unanswered retry : retries) {
+            Http.Answer answer = http.send("POST", "/topics/" + TOPIC + "/events", retry.body(), retry.headers());
+            assertThat(answer.status()).as("%s: a retried publish: %s", context, answer).isEqualTo(200);
+            JsonNode events = answer.json().path("events");
+            for (int i = 0; i < retry.ids().size(); i++) {
+                String id = retry.ids().get(i);
+                JsonNode entry = events.get(i);
+                JsonNode before = stored.get(id);
+                assertThat(entry.path("duplicate").asBoolean()).as("%s: retry of %s is a duplicate exactly when it was stored", context, id)
+                        .isEqualTo(before != null);
+                if (before != null) {
+                    duplicates++;
+                    assertThat(entry.path("position").asText()).as("%s: the duplicate of %s answers where it is", context, id)
+                            .isEqualTo(before.path("position").asText());
+                }
+                acknowledged.put(id, Positions.parse(entry.path("position").asText()));
+            }
+        }
+        List<JsonNode> after = readAll(http, context);
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (JsonNode e : after) {
+            assertThat(ids.add(e.path("event").path("id").asText())).as("%s: %s stored once after the retries", context,
+                    e.path("event").path("id").asText()).isTrue();
+        }
+        System.out.printf("%s: %d unanswered publishes retried, %d of their events were stored before the kill%n", context,
+                retries.size(), duplicates);
     }
 
     /** Every event of the topic, following the resume token up to the end offsets. */

@@ -118,6 +118,40 @@ public final class DuplicateWindow {
         claim.pending.completeExceptionally(error);
     }
 
+    /**
+     * An event a topic already holds, found by reading it back (after a restart): a later publish
+     * of it is a duplicate of {@code position}. {@code ageNanos} is how long ago it was stored; it
+     * leaves the window when the window after that has passed. Events must come oldest first.
+     */
+    public void remember(String topic, String source, String id, Position position, long ageNanos) {
+        if (!enabled() || ageNanos >= windowNanos) {
+            return;
+        }
+        Key key = new Key(topic, source, id);
+        synchronized (lock) {
+            long stamp = nanoClock.getAsLong() - ageNanos;
+            evict(nanoClock.getAsLong());
+            if (entries.containsKey(key)) {
+                return;
+            }
+            CompletableFuture<Optional<Position>> stored = CompletableFuture.completedFuture(Optional.of(position));
+            entries.put(key, stored);
+            expiry.addLast(new Stamp(key, stamp, stored));
+        }
+    }
+
+    /** Forgets every event of a deleted topic: a topic made again under its name starts afresh. */
+    public void forgetTopic(String topic) {
+        synchronized (lock) {
+            entries.keySet().removeIf(k -> k.topic().equals(topic));
+        }
+    }
+
+    /** The window's length. */
+    Duration window() {
+        return Duration.ofNanos(windowNanos);
+    }
+
     /** The events held now. */
     int size() {
         synchronized (lock) {

@@ -41,9 +41,11 @@ public final class PublishRoutes implements Api.Resource {
 
     private final Broker broker;
     private final DuplicateWindow duplicates;
+    private final PublishHistory history;
     private final Limits limits;
 
-    public PublishRoutes(Broker broker, DuplicateWindow duplicates, Limits limits) {
+    public PublishRoutes(Broker broker, DuplicateWindow duplicates, PublishHistory history, Limits limits) {
+        this.history = history;
         this.broker = broker;
         this.duplicates = duplicates;
         this.limits = limits;
@@ -61,6 +63,7 @@ public final class PublishRoutes implements Api.Resource {
         List<Event> events = CloudEventsHttp.decode(mode, ctx.headerMap(), ctx.bodyAsBytes(), limits.maxBatchEvents());
         checkSizes(events, mode == CloudEventsHttp.Mode.BATCH);
 
+        history.ensureRead(topic);
         List<DuplicateWindow.Claim> claims = new ArrayList<>(events.size());
         List<Event> fresh = new ArrayList<>(events.size());
         List<DuplicateWindow.Claim.Fresh> freshClaims = new ArrayList<>(events.size());

@@ -9,6 +9,7 @@ import io.herald.http.Problem;
 import io.herald.http.ProblemException;
 import io.herald.server.HeraldServer;
 import io.herald.server.ServerTopics;
+import io.herald.server.publish.PublishHistory;
 import io.herald.server.webhook.Webhooks;
 import io.herald.server.auth.Access;
 import io.herald.server.auth.Caller;
@@ -26,11 +27,13 @@ public final class TopicRoutes implements Api.Resource {
     private final Broker broker;
     private final TopicRates rates;
     private final Webhooks webhooks;
+    private final PublishHistory history;
 
-    public TopicRoutes(Broker broker, TopicRates rates, Webhooks webhooks) {
+    public TopicRoutes(Broker broker, TopicRates rates, Webhooks webhooks, PublishHistory history) {
         this.broker = broker;
         this.rates = rates;
         this.webhooks = webhooks;
+        this.history = history;
     }
 
     @Override
@@ -74,6 +77,7 @@ public final class TopicRoutes implements Api.Resource {
         broker.describeTopic(topic);
         webhooks.removeTopic(topic); // its pushers are members of its subscriptions
         broker.deleteTopic(topic);
+        history.forget(topic);
         ctx.status(204);
     }
 }

@@ -35,6 +35,31 @@ class DuplicateWindowTest {
     }
 
     @Test
+    void aRememberedEventIsADuplicateUntilTheWindowAfterItWasStored() {
+        window.remember("t", "/s", "old", new Position(1, 4), WINDOW.toNanos() - 1_000);
+        window.remember("t", "/s", "older than the window", new Position(1, 3), WINDOW.toNanos());
+
+        Claim found = window.claim("t", "/s", "old");
+        assertThat(found).isInstanceOf(Claim.Duplicate.class);
+        assertThat(((Claim.Duplicate) found).first().join()).contains(new Position(1, 4));
+        assertThat(window.claim("t", "/s", "older than the window")).isInstanceOf(Claim.Fresh.class);
+
+        clock.addAndGet(1_001); // its window ends 10 s after it was stored, not after it was remembered
+        assertThat(window.claim("t", "/s", "old")).isInstanceOf(Claim.Fresh.class);
+    }
+
+    @Test
+    void aDeletedTopicsEventsAreForgotten() {
+        window.stored(fresh(window.claim("t", "/s", "1")), Optional.of(new Position(0, 0)));
+        window.stored(fresh(window.claim("u", "/s", "1")), Optional.of(new Position(0, 0)));
+
+        window.forgetTopic("t");
+
+        assertThat(window.claim("t", "/s", "1")).isInstanceOf(Claim.Fresh.class);
+        assertThat(window.claim("u", "/s", "1")).isInstanceOf(Claim.Duplicate.class);
+    }
+
+    @Test
     void aClaimWhileTheFirstWriteIsPendingWaitsForIt() {
         Claim.Fresh first = fresh(window.claim("t", "/s", "1"));
         Claim.Duplicate retry = (Claim.Duplicate) window.claim("t", "/s", "1");
