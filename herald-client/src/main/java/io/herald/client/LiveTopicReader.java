@@ -1,7 +1,5 @@
 package io.herald.client;
 
-import io.herald.http.ServerSentEvents;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.HeraldException;
 import io.herald.broker.BrokerClosedException;
@@ -12,6 +10,7 @@ import io.herald.broker.TopicReader;
 import io.herald.http.EventJson;
 import io.herald.http.Json;
 import io.herald.http.Positions;
+import io.herald.http.ServerSentEvents;
 import io.herald.http.StoredEventJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,5 @@
 package io.herald.client;
 
-import io.herald.http.ServerSentEvents;
-
 import io.herald.HeraldException;
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.DeliveryHandler;
@@ -13,6 +11,7 @@ import io.herald.broker.Subscriber;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.http.EventJson;
 import io.herald.http.Json;
+import io.herald.http.ServerSentEvents;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

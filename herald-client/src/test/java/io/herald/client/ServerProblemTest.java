@@ -20,9 +20,9 @@ import io.herald.server.http.ErrorMapping;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Every error the server's broker throws, turned into a problem by the server's own

@@ -2,25 +2,30 @@ package io.herald.server;
 
 import io.herald.Herald;
 import io.herald.broker.Broker;
+import io.herald.http.Problem;
+import io.herald.http.ProblemException;
 import io.herald.server.auth.Access;
 import io.herald.server.auth.Authenticator;
 import io.herald.server.auth.Caller;
 import io.herald.server.auth.RateLimiter;
 import io.herald.server.http.Api;
 import io.herald.server.http.ErrorMapping;
+import io.herald.server.http.Params;
 import io.herald.server.http.ProblemErrorHandler;
-import io.herald.http.Problem;
-import io.herald.http.ProblemException;
 import io.herald.server.http.Route;
 import io.herald.server.http.TlsConnector;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,11 +93,11 @@ public final class HeraldServer implements AutoCloseable {
                 String contentType = ctx.res().getContentType();
                 if (contentType == null || !contentType.startsWith(Problem.CONTENT_TYPE)) {
                     ErrorMapping.write(ctx, Problem.notFound("no-such-route", "no route matches " + ctx.method() + " "
-                            + io.herald.server.http.Params.abbreviate(ctx.path()) + "; see /openapi.json"));
+                            + Params.abbreviate(ctx.path()) + "; see /openapi.json"));
                 }
             });
             javalinConfig.routes.error(405, "*", ctx -> ErrorMapping.write(ctx, Problem.of(405, "method-not-allowed",
-                    "Method not allowed", ctx.method() + " is not allowed on " + io.herald.server.http.Params.abbreviate(ctx.path()))));
+                    "Method not allowed", ctx.method() + " is not allowed on " + Params.abbreviate(ctx.path()))));
         });
     }
 
@@ -113,7 +118,7 @@ public final class HeraldServer implements AutoCloseable {
 
     private Handler guarded(Route route, Authenticator authenticator, Optional<RateLimiter> rateLimiter) {
         Handler handler = route.handler();
-        io.micrometer.core.instrument.MeterRegistry registry = context.metrics();
+        MeterRegistry registry = context.metrics();
         return ctx -> {
             long started = System.nanoTime();
             int status = 500;
@@ -149,10 +154,10 @@ public final class HeraldServer implements AutoCloseable {
                 throw e;
             } finally {
                 inFlight.exit();
-                io.micrometer.core.instrument.Timer.builder("herald.http.requests").description("requests by route and status")
+                Timer.builder("herald.http.requests").description("requests by route and status")
                         .tag("method", route.method().name()).tag("route", route.path())
                         .tag("status", Integer.toString(status))
-                        .register(registry).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                        .register(registry).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             }
         };
     }
@@ -254,7 +259,7 @@ public final class HeraldServer implements AutoCloseable {
             javalin.stop();
         } catch (RuntimeException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof java.util.concurrent.TimeoutException) {
+                if (t instanceof TimeoutException) {
                     LOG.debug("idle connections cut at stop");
                     return;
                 }

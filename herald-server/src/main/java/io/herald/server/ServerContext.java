@@ -7,27 +7,27 @@ import io.herald.server.health.HealthRoutes;
 import io.herald.server.http.Api;
 import io.herald.server.http.Drain;
 import io.herald.server.metrics.MeteredBroker;
-import io.herald.server.openapi.OpenApiRoutes;
 import io.herald.server.metrics.MetricsRoutes;
 import io.herald.server.metrics.SubscriptionGauges;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.herald.server.openapi.OpenApiRoutes;
 import io.herald.server.publish.DuplicateWindow;
 import io.herald.server.publish.PublishHistory;
 import io.herald.server.publish.PublishRoutes;
 import io.herald.server.read.ReadRoutes;
 import io.herald.server.subscription.Subscriptions;
-import java.time.Clock;
 import io.herald.server.topic.TopicRates;
 import io.herald.server.topic.TopicRoutes;
 import io.herald.server.webhook.Webhooks;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
-import org.slf4j.LoggerFactory;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the server's resources share, made once at start and closed once at stop: the broker,

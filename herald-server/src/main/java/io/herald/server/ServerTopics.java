@@ -1,5 +1,6 @@
 package io.herald.server;
 
+
 /**
  * Topics the server keeps for itself, named {@value #PREFIX}...: the webhook registry (which
  * holds the webhooks' secrets). The API neither lists them nor lets any token read, write,

@@ -1,5 +1,6 @@
 package io.herald.server.auth;
 
+
 /**
  * What a route asks of its caller before its handler runs. Declared with the route, so that
  * the auth suite can check every route without a list of its own.

@@ -1,5 +1,6 @@
 package io.herald.server.auth;
 
+
 /**
  * What a token may do on a topic. {@code ADMIN} includes the other two.
  *

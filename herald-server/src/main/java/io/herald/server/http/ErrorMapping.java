@@ -1,9 +1,6 @@
 package io.herald.server.http;
 
 import io.herald.HeraldException;
-import io.herald.http.Json;
-import io.herald.http.Problem;
-import io.herald.http.ProblemException;
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.EventTooLargeException;
 import io.herald.broker.InvalidNameException;
@@ -15,6 +12,9 @@ import io.herald.broker.TopicExistsException;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.event.InvalidEventException;
 import io.herald.event.MalformedEventException;
+import io.herald.http.Json;
+import io.herald.http.Problem;
+import io.herald.http.ProblemException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;

@@ -4,17 +4,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.broker.Broker;
 import io.herald.broker.TopicInfo;
 import io.herald.http.Json;
-import io.herald.http.TopicJson;
 import io.herald.http.Problem;
 import io.herald.http.ProblemException;
+import io.herald.http.TopicJson;
 import io.herald.server.HeraldServer;
 import io.herald.server.ServerTopics;
-import io.herald.server.publish.PublishHistory;
-import io.herald.server.webhook.Webhooks;
 import io.herald.server.auth.Access;
 import io.herald.server.auth.Caller;
 import io.herald.server.auth.Permission;
 import io.herald.server.http.Api;
+import io.herald.server.publish.PublishHistory;
+import io.herald.server.webhook.Webhooks;
 import io.javalin.http.Context;
 
 /**

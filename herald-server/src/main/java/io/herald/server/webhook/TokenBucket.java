@@ -1,5 +1,6 @@
 package io.herald.server.webhook;
 
+
 /**
  * The rate limit of one destination: calls go no faster than {@code perSecond}, spaced evenly.
  * A bucket of one token: each caller reserves the next free slot, {@code 1/perSecond} after the

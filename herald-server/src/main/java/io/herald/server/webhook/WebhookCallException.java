@@ -1,5 +1,6 @@
 package io.herald.server.webhook;
 
+
 /**
  * A webhook call that failed in a way a later attempt may not: the destination answered 408, 3xx
  * or 5xx, gave no answer in time, or could not be reached. The subscription's retry policy judges
