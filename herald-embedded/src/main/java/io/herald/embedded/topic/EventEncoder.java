@@ -7,7 +7,7 @@ import io.herald.log.RecordSet;
 
 /**
  * Encodes events for the log on the publishing thread, checking the size limit, so that the
- * partition's writer only copies bytes. Thread-safe (a scratch buffer per thread).
+ * partition's writer only copies bytes. Thread-safe (a scratch buffer per platform thread).
  */
 public final class EventEncoder {
 
@@ -33,7 +33,9 @@ public final class EventEncoder {
             throw new EventTooLargeException(event.id(), event.dataLength(), maxEventBytes);
         }
         int bound = EventBinaryFormat.maxEncodedSize(event);
-        byte[] scratch = bound <= SCRATCH_BYTES ? SCRATCH.get() : new byte[bound];
+        // a virtual thread (a server's request) lives for one call: a thread-local buffer would be a
+        // new 64 KiB array per publish, so it gets one of the event's size instead
+        byte[] scratch = bound <= SCRATCH_BYTES && !Thread.currentThread().isVirtual() ? SCRATCH.get() : new byte[bound];
         int length = EventBinaryFormat.encode(event, scratch, 0);
         if (length > maxEventBytes) {
             throw new EventTooLargeException(event.id(), length, maxEventBytes);
