@@ -39,13 +39,15 @@ public final class ServerBench {
     record Options(List<String> workloads, Duration warmup, Duration measure, int repetitions, int batch, int partitions,
                    int publishThreads, int singleThreads, int latencyRate, int receivers, long receiveStock,
                    int sseSubscribers, int sseRate, long webhookStock, int webhookConcurrency, boolean kafka, Path dir,
-                   Optional<Path> out, List<String> serverJvmOptions, boolean quick) {
+                   Optional<Path> out, List<String> serverJvmOptions, boolean warmupRound, boolean quick) {
 
         static final String USAGE = """
                 usage: java -cp herald-bench.jar io.herald.bench.ServerBench [options]
                   --workloads a,b,...        of %s (default: all)
                   --warmup 2s --duration 5s  load before each measurement (not counted), and the measurement
                   --repetitions 3            runs per case and system (median reported)
+                  --no-warmup-round          skip the unrecorded first run of every case on each system
+                                             (it lets both JVMs compile the case's code paths first)
                   --partitions 8             partitions of every topic
                   --batch 1000               events per batch (publish-batch, and the stocks)
                   --publish-threads 4        publish-batch: connections (threads), each one request in flight
@@ -89,6 +91,7 @@ public final class ServerBench {
             long webhookStock = quick ? 30_000 : 150_000;
             int webhookConcurrency = 64;
             boolean kafka = true;
+            boolean warmupRound = !quick;
             Path dir = Path.of(System.getProperty("java.io.tmpdir"), "herald-server-bench-" + ProcessHandle.current().pid());
             Optional<Path> out = Optional.empty();
             List<String> serverJvm = new ArrayList<>();
@@ -97,6 +100,8 @@ public final class ServerBench {
                 switch (a) {
                     case "--quick" -> { }
                     case "--no-kafka" -> kafka = false;
+                    case "--no-warmup-round" -> warmupRound = false;
+                    case "--warmup-round" -> warmupRound = true;
                     case "--workloads" -> {
                         workloads = List.of(value(args, ++i, a).split(","));
                         for (String w : workloads) {
@@ -127,7 +132,7 @@ public final class ServerBench {
             }
             return new Options(workloads, warmup, measure, repetitions, batch, partitions, publishThreads, singleThreads,
                     latencyRate, receivers, receiveStock, sseSubscribers, sseRate, webhookStock, webhookConcurrency, kafka, dir,
-                    out, List.copyOf(serverJvm), quick);
+                    out, List.copyOf(serverJvm), warmupRound, quick);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -183,24 +188,27 @@ public final class ServerBench {
                 systems.add(new KafkaClientsSystem(kafkaProcess.bootstrapServers()));
             }
             List<ServerWorkloads.Case> cases = ServerWorkloads.cases(o, sink);
-            log.printf(Locale.ROOT, "server-bench: %d cases x %d repetitions, warm-up %s, measure %s%n", cases.size(), o.repetitions(),
-                    Durations.format(o.warmup()), Durations.format(o.measure()));
+            log.printf(Locale.ROOT, "server-bench: %d cases x %d repetitions%s, warm-up %s, measure %s%n", cases.size(), o.repetitions(),
+                    o.warmupRound() ? " (after an unrecorded warm-up round)" : "", Durations.format(o.warmup()), Durations.format(o.measure()));
             int runNumber = 0;
             for (ServerWorkloads.Case c : cases) {
                 Map<String, Map<Metric, List<Double>>> values = new HashMap<>();
                 String failure = null;
-                for (int rep = 1; rep <= o.repetitions() && failure == null; rep++) {
+                for (int rep = o.warmupRound() ? 0 : 1; rep <= o.repetitions() && failure == null; rep++) {
                     for (ServerSystem system : systems) {
                         String topic = c.workload() + "-" + (++runNumber);
                         long started = System.nanoTime();
                         try {
                             Map<Metric, Double> result = c.run().run(system, topic);
-                            for (Metric m : c.metrics()) {
-                                values.computeIfAbsent(system.column(), k -> new LinkedHashMap<>())
-                                        .computeIfAbsent(m, k -> new ArrayList<>()).add(result.get(m));
+                            if (rep > 0) {
+                                for (Metric m : c.metrics()) {
+                                    values.computeIfAbsent(system.column(), k -> new LinkedHashMap<>())
+                                            .computeIfAbsent(m, k -> new ArrayList<>()).add(result.get(m));
+                                }
                             }
-                            log.printf(Locale.ROOT, "  %-14s %-70s run %d %-6s %s  (%.1f s)%n", c.workload(), c.label(), rep,
-                                    system.column(), describe(c.metrics(), result), (System.nanoTime() - started) / 1e9);
+                            log.printf(Locale.ROOT, "  %-14s %-70s %-9s %-6s %s  (%.1f s)%n", c.workload(), c.label(),
+                                    rep == 0 ? "warm-up" : "run " + rep, system.column(), describe(c.metrics(), result),
+                                    (System.nanoTime() - started) / 1e9);
                         } catch (Exception e) {
                             failure = system.column() + ": " + e;
                             log.printf(Locale.ROOT, "  %-14s %-70s run %d %-6s FAILED%n", c.workload(), c.label(), rep, system.column());
