@@ -2,9 +2,7 @@ package io.herald.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.herald.broker.Delivery;
-import io.herald.event.CloudEventsJson;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -29,7 +27,7 @@ public final class DeliveryJson {
         g.writeStringField("position", Positions.format(d.position()));
         g.writeStringField("appendTime", d.appendTime().toString());
         g.writeFieldName("event");
-        g.writeRawValue(new String(CloudEventsJson.write(d.event()), StandardCharsets.UTF_8));
+        CloudEventsJsonWriter.write(g, d.event());
         g.writeEndObject();
     }
 }

@@ -6,7 +6,6 @@ import io.herald.broker.Position;
 import io.herald.broker.StoredEvent;
 import io.herald.event.CloudEventsJson;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -18,13 +17,13 @@ public final class StoredEventJson {
     private StoredEventJson() {
     }
 
-    /** Writes the object; the event goes in as the CloudEvents SDK writes it, without a tree in between. */
+    /** Writes the object; the event goes in as the CloudEvents SDK writes it ({@link CloudEventsJsonWriter}). */
     public static void write(JsonGenerator g, StoredEvent e) throws IOException {
         g.writeStartObject();
         g.writeStringField("position", Positions.format(e.position()));
         g.writeStringField("appendTime", e.appendTime().toString());
         g.writeFieldName("event");
-        g.writeRawValue(new String(CloudEventsJson.write(e.event()), StandardCharsets.UTF_8));
+        CloudEventsJsonWriter.write(g, e.event());
         g.writeEndObject();
     }
 
