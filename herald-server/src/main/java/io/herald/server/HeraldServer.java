@@ -61,6 +61,11 @@ public final class HeraldServer implements AutoCloseable {
         Optional<RateLimiter> rateLimiter = config.limits().requestsPerSecond().map(r -> new RateLimiter(r, System::nanoTime));
         this.javalin = Javalin.create(javalinConfig -> {
             javalinConfig.concurrency.useVirtualThreads = true;
+            // Javalin's own mapper, with Jackson's buffers pooled across threads: by default they are
+            // kept per thread, and a request's virtual thread lives once, so every JSON answer
+            // allocated a 16 KiB buffer afresh (14 % of what a publish allocated)
+            javalinConfig.jsonMapper(new io.javalin.json.JavalinJackson(null, true).updateMapper(mapper ->
+                    mapper.getFactory().setRecyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool())));
             javalinConfig.startup.showJavalinBanner = false;
             javalinConfig.http.maxRequestSize = config.limits().maxRequestBytes();
             javalinConfig.http.defaultContentType = "application/json";

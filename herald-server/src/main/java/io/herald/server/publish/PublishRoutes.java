@@ -15,6 +15,7 @@ import io.herald.server.auth.Access;
 import io.herald.server.auth.Permission;
 import io.herald.server.http.Api;
 import io.herald.server.http.Params;
+import io.herald.server.http.RequestBody;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,11 +54,11 @@ public final class PublishRoutes implements Api.Resource {
         api.post("/topics/{topic}/events", Access.onTopic(Permission.PUBLISH), this::publish);
     }
 
-    private void publish(Context ctx) {
+    private void publish(Context ctx) throws java.io.IOException {
         String topic = ctx.pathParam("topic");
         Optional<Instant> deliverAt = deliverAt(ctx);
         CloudEventsHttp.Mode mode = CloudEventsHttp.modeOf(ctx.contentType(), ctx.headerMap());
-        List<Event> events = CloudEventsHttp.decode(mode, ctx.headerMap(), ctx.bodyAsBytes(), limits.maxBatchEvents());
+        List<Event> events = CloudEventsHttp.decode(mode, ctx.headerMap(), RequestBody.bytes(ctx), limits.maxBatchEvents());
 
         List<DuplicateWindow.Claim> claims = new ArrayList<>(events.size());
         List<Event> fresh = new ArrayList<>(events.size());

@@ -16,6 +16,7 @@ import io.herald.server.cluster.Forwarder;
 import io.herald.server.http.Api;
 import io.herald.server.http.Drain;
 import io.herald.server.http.Params;
+import io.herald.server.http.RequestBody;
 import io.herald.server.http.SseStream;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
@@ -127,10 +128,10 @@ final class DeliveryRoutes implements Api.Resource {
         Verdict parse(JsonFields body);
     }
 
-    private void settle(Context ctx, VerdictParser parser, Set<String> members) {
+    private void settle(Context ctx, VerdictParser parser, Set<String> members) throws IOException {
         String topic = ctx.pathParam("topic");
         String subscription = ctx.pathParam("subscription");
-        JsonFields body = JsonFields.of(Json.object(ctx.bodyAsBytes()), members);
+        JsonFields body = JsonFields.of(Json.object(RequestBody.bytes(ctx)), members);
         List<String> receipts = body.optionalStrings("receipts").orElseThrow(() -> body.bad("receipts",
                 "is required: the receipts of the deliveries, as receive answered them"));
         if (receipts.isEmpty() || receipts.size() > MAX_RECEIPTS) {
