@@ -40,6 +40,10 @@ public final class CloudEventsJsonWriter {
     private static final Pattern SDK_JSON_CONTENT_TYPE = Pattern.compile("^(application|text)\\/([a-zA-Z]+\\+)?json(;.*)*$");
     /** Parses data as {@code CloudEventsJson} does to decide it is JSON: default limits, nothing after the value. */
     private static final JsonFactory DATA_CHECK = new JsonFactory();
+    /** The commonest content type, JSON by both rules (no regular expression needed for it). */
+    private static final String APPLICATION_JSON = "application/json";
+    /** A source that parsed as a URI (a benign race: any thread may set it to one that did). */
+    private static volatile String lastGoodSource = "";
 
     private CloudEventsJsonWriter() {
     }
@@ -110,8 +114,13 @@ public final class CloudEventsJsonWriter {
             }
         }
         try {
-            // the general path makes these URIs, and fails where they are none
-            new URI(event.source());
+            // the general path makes these URIs, and fails where they are none; a topic's events
+            // mostly share a source, so the last one found good is remembered
+            String source = event.source();
+            if (!source.equals(lastGoodSource)) {
+                new URI(source);
+                lastGoodSource = source;
+            }
             if (event.dataSchema().isPresent()) {
                 new URI(event.dataSchema().get());
             }
@@ -121,7 +130,8 @@ public final class CloudEventsJsonWriter {
         if (data == null) {
             return true;
         }
-        return (contentType == null || isHeraldJsonContentType(contentType) && SDK_JSON_CONTENT_TYPE.matcher(contentType).matches())
+        return (contentType == null || contentType.equals(APPLICATION_JSON)
+                || isHeraldJsonContentType(contentType) && SDK_JSON_CONTENT_TYPE.matcher(contentType).matches())
                 && isJson(data);
     }
 
