@@ -10,10 +10,17 @@ final class Progress {
 
     private final AtomicLong count = new AtomicLong();
     private volatile long lastNanos;
+    /** When the first addition of {@link #firstCount} items was made; 0 before it. */
+    private volatile long firstNanos;
+    private volatile long firstCount;
 
     void add(long n) {
-        count.addAndGet(n);
-        lastNanos = System.nanoTime();
+        long now = System.nanoTime();
+        if (count.getAndAdd(n) == 0 && firstNanos == 0) {
+            firstCount = n;
+            firstNanos = now;
+        }
+        lastNanos = now;
     }
 
     long count() {
@@ -23,8 +30,9 @@ final class Progress {
     /**
      * Waits out {@code warmupNanos}, then measures the rate for {@code measureNanos}: what was added
      * in the window ÷ its length. With a finite {@code total} (a stock being drained) the window
-     * ends early, at the last addition, once the count reaches it. {@code failed} is polled: a
-     * failure of the workers ends the wait with an exception.
+     * ends early, at the last addition, once the count reaches it; a stock drained within the
+     * warm-up leaves no window, and then the rate is that of the whole drain after its first
+     * addition. {@code failed} is polled: a failure of the workers ends the wait with an exception.
      */
     double rate(long warmupNanos, long measureNanos, long total, java.util.function.Supplier<Throwable> failed)
             throws InterruptedException {
@@ -33,7 +41,7 @@ final class Progress {
         long c0 = count();
         long t0 = System.nanoTime();
         if (c0 >= total) {
-            throw new IllegalStateException("the stock of " + total + " was used up in the warm-up: make it larger");
+            return (total - firstCount) / ((lastNanos - firstNanos) / 1e9);
         }
         awaitUntil(t0 + measureNanos, total, failed);
         long c1 = count();

@@ -54,7 +54,8 @@ public final class ServerBench {
                   --single-threads 8         publish-single: connections (threads), each one request in flight
                   --latency-rate 1000        latency: requests per second, open loop
                   --receivers 4              receive: client threads
-                  --receive-stock 500000     receive: events published before the receivers start
+                  --receive-stock 2000000    receive: events published before the receivers start (a stock used
+                                             up within the warm-up is measured over its whole drain)
                   --sse-subscribers 100 --sse-rate 1000   sse: followers, and events/s published
                   --webhook-stock 150000 --webhook-concurrency 64
                   --no-kafka                 Herald only
@@ -85,7 +86,7 @@ public final class ServerBench {
             int singleThreads = 8;
             int latencyRate = quick ? 200 : 1000;
             int receivers = 4;
-            long receiveStock = quick ? 100_000 : 500_000;
+            long receiveStock = quick ? 100_000 : 2_000_000;
             int sseSubscribers = quick ? 4 : 100;
             int sseRate = quick ? 200 : 1000;
             long webhookStock = quick ? 30_000 : 150_000;

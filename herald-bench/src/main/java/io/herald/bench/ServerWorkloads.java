@@ -286,10 +286,7 @@ final class ServerWorkloads {
             while (arrivals.stream().mapToLong(Arrivals::recorded).sum() < expected && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            for (AutoCloseable f : followers) {
-                f.close();
-            }
-            followers.clear();
+            closeAll(followers);
             Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
             long delivered = 0;
             long recorded = 0;
@@ -308,10 +305,30 @@ final class ServerWorkloads {
             return Map.of(DELIVERED, delivered / (o.measureNanos() / 1e9), Metric.P50, millis(all.getValueAtPercentile(50)),
                     Metric.P99, millis(all.getValueAtPercentile(99)));
         } finally {
-            for (AutoCloseable f : followers) {
-                f.close();
-            }
+            closeAll(followers);
             system.deleteTopic(topic);
+        }
+    }
+
+    /** Closes them side by side (a hundred Kafka consumers closed one after another took half a minute); empties the list. */
+    private static void closeAll(List<AutoCloseable> closeables) throws Exception {
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        List<Thread> closing = new ArrayList<>();
+        for (AutoCloseable c : closeables) {
+            closing.add(Thread.ofVirtual().start(() -> {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        for (Thread t : closing) {
+            t.join();
+        }
+        closeables.clear();
+        if (failure.get() != null) {
+            throw failure.get();
         }
     }
 
