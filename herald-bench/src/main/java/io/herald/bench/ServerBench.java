@@ -227,7 +227,7 @@ public final class ServerBench {
             }
             table.addNote("Herald: the server (" + ServerMain.class.getSimpleName() + ", embedded data directory) in its own JVM "
                     + String.join(" ", ServerProcess.JVM_OPTIONS) + (o.serverJvmOptions().isEmpty() ? "" : " " + String.join(" ", o.serverJvmOptions()))
-                    + "; load from this JVM over HTTP/1.1 with java.net.http.HttpClient; topics with fsync never");
+                    + "; load from this JVM over HTTP/1.1 keep-alive connections (Http1Client: blocking sockets, at most " + HeraldHttpSystem.MAX_CONNECTIONS + "); topics with fsync never");
             if (o.kafka()) {
                 table.addNote("Kafka: the broker in its own JVM; load from this JVM with kafka-clients (acks=all; batches: linger 5 ms, "
                         + "single events: linger 0), default flushing; record values are the events' structured JSON");
