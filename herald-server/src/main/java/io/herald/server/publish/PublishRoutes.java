@@ -16,6 +16,7 @@ import io.herald.server.auth.Permission;
 import io.herald.server.http.Api;
 import io.herald.server.http.Params;
 import io.herald.server.http.RequestBody;
+import io.herald.server.http.ResponseBody;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -104,7 +105,8 @@ public final class PublishRoutes implements Api.Resource {
             answer.put("duplicate", claim instanceof DuplicateWindow.Claim.Duplicate);
         }
         deliverAt.ifPresent(at -> body.put("deliverAt", at.toString()));
-        ctx.status(deliverAt.isPresent() ? 202 : 200).json(body);
+        ctx.status(deliverAt.isPresent() ? 202 : 200).contentType("application/json");
+        ResponseBody.write(ctx, ctx.jsonMapper().toJsonString(body, ObjectNode.class).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static Optional<Instant> deliverAt(Context ctx) {
