@@ -170,7 +170,7 @@ final class CloudEventsJsonReader {
         String contentType = dataContentType == null && hasData ? DEFAULT_CONTENT_TYPE : dataContentType;
         byte[] data = null;
         if (hasData) {
-            if (JSON_CONTENT_TYPE.matcher(contentType).matches()) {
+            if (contentType.equals(DEFAULT_CONTENT_TYPE) || JSON_CONTENT_TYPE.matcher(contentType).matches()) {
                 data = dataJson;
             } else if (dataText != null) {
                 data = dataText.getBytes(StandardCharsets.UTF_8);
