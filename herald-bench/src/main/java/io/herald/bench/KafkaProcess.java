@@ -30,7 +30,7 @@ import org.apache.kafka.server.common.MetadataVersion;
 final class KafkaProcess implements AutoCloseable {
 
     /** Kafka's own start script's heap and GC settings (kafka-server-start.sh, kafka-run-class.sh). */
-    private static final List<String> JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+    static final List<String> JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
             "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 

@@ -184,6 +184,11 @@ public final class CloudEventsHttp {
     }
 
     private static List<Event> decodeBatch(byte[] body, int maxEvents) {
+        return CloudEventsJsonReader.readBatch(body, maxEvents).orElseGet(() -> decodeBatchGenerally(body, maxEvents));
+    }
+
+    /** A batch through a tree and the CloudEvents SDK: every shape, and every refusal's wording. */
+    static List<Event> decodeBatchGenerally(byte[] body, int maxEvents) {
         JsonNode tree = Json.tree(body);
         if (!(tree instanceof ArrayNode array)) {
             throw new ProblemException(Problem.badRequest("malformed-event",

@@ -1,5 +1,6 @@
 package io.herald.server;
 
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import io.herald.Herald;
 import io.herald.broker.Broker;
 import io.herald.http.Problem;
@@ -17,6 +18,7 @@ import io.herald.server.http.TlsConnector;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.URI;
@@ -68,6 +70,11 @@ public final class HeraldServer implements AutoCloseable {
         Optional<RateLimiter> rateLimiter = config.limits().requestsPerSecond().map(r -> new RateLimiter(r, System::nanoTime));
         this.javalin = Javalin.create(javalinConfig -> {
             javalinConfig.concurrency.useVirtualThreads = true;
+            // Javalin's own mapper, with Jackson's buffers pooled across threads: by default they are
+            // kept per thread, and a request's virtual thread lives once, so every JSON answer
+            // allocated a 16 KiB buffer afresh (14 % of what a publish allocated)
+            javalinConfig.jsonMapper(new JavalinJackson(null, true).updateMapper(mapper ->
+                    mapper.getFactory().setRecyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())));
             javalinConfig.startup.showJavalinBanner = false;
             javalinConfig.http.maxRequestSize = config.limits().maxRequestBytes();
             javalinConfig.http.defaultContentType = "application/json";

@@ -7,7 +7,7 @@ import io.herald.log.RecordSet;
 
 /**
  * Encodes events for the log on the publishing thread, checking the size limit, so that the
- * partition's writer only copies bytes. Thread-safe (a scratch buffer per thread).
+ * partition's writer only copies bytes. Thread-safe (a scratch buffer per platform thread).
  */
 public final class EventEncoder {
 
@@ -29,15 +29,27 @@ public final class EventEncoder {
 
     /** Adds the event's encoded form to {@code records}; throws {@link EventTooLargeException} past the limit. */
     void encodeInto(Event event, RecordSet.Builder records) {
+        encodeInto(event, records, null);
+    }
+
+    /**
+     * The same, encoding through {@code scratch} when it is large enough (null: none yet); returns
+     * the buffer it used, for the caller to pass with the next event of a batch. A virtual thread
+     * (a server's request) lives for one call, so a thread-local buffer would be a new 64 KiB array
+     * per publish: it gets an array of the event's size instead, which serves the rest of the batch.
+     */
+    byte[] encodeInto(Event event, RecordSet.Builder records, byte[] scratch) {
         if (event.dataLength() > maxEventBytes) {
             throw new EventTooLargeException(event.id(), event.dataLength(), maxEventBytes);
         }
         int bound = EventBinaryFormat.maxEncodedSize(event);
-        byte[] scratch = bound <= SCRATCH_BYTES ? SCRATCH.get() : new byte[bound];
-        int length = EventBinaryFormat.encode(event, scratch, 0);
+        byte[] buffer = scratch != null && scratch.length >= bound ? scratch
+                : bound <= SCRATCH_BYTES && !Thread.currentThread().isVirtual() ? SCRATCH.get() : new byte[bound];
+        int length = EventBinaryFormat.encode(event, buffer, 0);
         if (length > maxEventBytes) {
             throw new EventTooLargeException(event.id(), length, maxEventBytes);
         }
-        records.add(scratch, 0, length);
+        records.add(buffer, 0, length);
+        return buffer;
     }
 }

@@ -99,6 +99,7 @@ public final class Topic {
         int[] partitionOf = new int[events.size()];
         int[] indexInPartition = new int[events.size()];
         int expectedPerPartition = expectedEncodedBytes(events) / Math.min(n, events.size()) + 64;
+        byte[] scratch = null;
         for (int i = 0; i < events.size(); i++) {
             Event event = events.get(i);
             int p = partitionFor(event);
@@ -107,7 +108,7 @@ public final class Topic {
             }
             partitionOf[i] = p;
             indexInPartition[i] = byPartition[p].count();
-            encoder.encodeInto(event, byPartition[p]);
+            scratch = encoder.encodeInto(event, byPartition[p], scratch);
         }
         BatchFuture batch = new BatchFuture(partitionOf, indexInPartition, byPartition);
         for (int p = 0; p < n; p++) {

@@ -7,8 +7,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A Server-Sent Events answer, written straight to the response: each event is flushed as it is
- * written, so a client sees it at once. A write that fails means the client went away;
+ * A Server-Sent Events answer, written straight to the response. {@link #event} flushes at once,
+ * so a client sees the event; a loop that has a batch in hand {@link #append}s each and flushes
+ * once after the last (a flush per event made the fan-out to many readers a write per event per
+ * reader). A write that fails means the client went away;
  * {@link #open()} turns false and the caller's loop ends. Not thread-safe: one thread writes.
  */
 public final class SseStream {
@@ -43,9 +45,15 @@ public final class SseStream {
         return open;
     }
 
-    /** One event; {@code id} and {@code name} may be null and must be one line each. */
+    /** One event, flushed; {@code id} and {@code name} may be null and must be one line each. */
     public void event(String id, String name, String data) {
         event(id, name, data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One event whose data is UTF-8, flushed: see {@link #append}. */
+    public void event(String id, String name, byte[] data) {
+        append(id, name, data);
+        flush();
     }
 
     /**
@@ -53,9 +61,10 @@ public final class SseStream {
      * each. Data of several lines (JSON data published pretty-printed keeps its line breaks) goes
      * out as one {@code data:} field per line, which a client joins with {@code \n} (SSE
      * specification, "Interpreting an event stream"): a CR or CRLF in it comes back as LF, which
-     * between JSON tokens is the same whitespace.
+     * between JSON tokens is the same whitespace. Written, not flushed: call {@link #flush()}
+     * after the last of a batch.
      */
-    public void event(String id, String name, byte[] data) {
+    public void append(String id, String name, byte[] data) {
         StringBuilder b = new StringBuilder(64);
         if (id != null) {
             b.append("id: ").append(id).append('\n');
@@ -79,11 +88,23 @@ public final class SseStream {
             }
         }
         frame.write('\n');
-        write(frame.toByteArray());
+        write(frame.toByteArray(), false);
+    }
+
+    /** Sends what was appended. */
+    public void flush() {
+        if (!open) {
+            return;
+        }
+        try {
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            open = false;
+        }
     }
 
     public void comment(String text) {
-        write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
+        write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8), true);
     }
 
     /** Writes a keep-alive comment when nothing was written for a while. */
@@ -93,13 +114,15 @@ public final class SseStream {
         }
     }
 
-    private void write(byte[] bytes) {
+    private void write(byte[] bytes, boolean flush) {
         if (!open) {
             return;
         }
         try {
             out.write(bytes);
-            out.flush();
+            if (flush) {
+                out.flush();
+            }
             lastWrite = System.nanoTime();
         } catch (IOException | RuntimeException e) {
             open = false;

@@ -16,6 +16,8 @@ import io.herald.server.auth.Access;
 import io.herald.server.auth.Permission;
 import io.herald.server.http.Api;
 import io.herald.server.http.Params;
+import io.herald.server.http.RequestBody;
+import io.herald.server.http.ResponseBody;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,11 +58,11 @@ public final class PublishRoutes implements Api.Resource {
         api.post("/topics/{topic}/events", Access.onTopic(Permission.PUBLISH), this::publish);
     }
 
-    private void publish(Context ctx) {
+    private void publish(Context ctx) throws java.io.IOException {
         String topic = ctx.pathParam("topic");
         Optional<Instant> deliverAt = deliverAt(ctx);
         CloudEventsHttp.Mode mode = CloudEventsHttp.modeOf(ctx.contentType(), ctx.headerMap());
-        List<Event> events = CloudEventsHttp.decode(mode, ctx.headerMap(), ctx.bodyAsBytes(), limits.maxBatchEvents());
+        List<Event> events = CloudEventsHttp.decode(mode, ctx.headerMap(), RequestBody.bytes(ctx), limits.maxBatchEvents());
         checkSizes(events, mode == CloudEventsHttp.Mode.BATCH);
 
         history.ensureRead(topic);
@@ -106,7 +108,8 @@ public final class PublishRoutes implements Api.Resource {
             answer.put("duplicate", claim instanceof DuplicateWindow.Claim.Duplicate);
         }
         deliverAt.ifPresent(at -> body.put("deliverAt", at.toString()));
-        ctx.status(deliverAt.isPresent() ? 202 : 200).json(body);
+        ctx.status(deliverAt.isPresent() ? 202 : 200).contentType("application/json");
+        ResponseBody.write(ctx, Json.write(body));
     }
 
     /**

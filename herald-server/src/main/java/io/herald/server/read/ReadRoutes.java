@@ -178,9 +178,10 @@ public final class ReadRoutes implements Api.Resource {
                 int want = (int) Math.min(500, limit.map(l -> l - 0L).orElse(Long.MAX_VALUE) - sent);
                 for (StoredEvent e : reader.poll(want, FOLLOW_POLL)) {
                     next.put(e.position().partition(), e.position().offset() + 1);
-                    sse.event(Positions.format(next), null, StoredEventJson.toBytes(e));
+                    sse.append(Positions.format(next), null, StoredEventJson.toBytes(e));
                     sent++;
                 }
+                sse.flush();
                 sse.keepAlive();
             }
         }

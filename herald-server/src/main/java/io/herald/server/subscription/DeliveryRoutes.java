@@ -16,6 +16,8 @@ import io.herald.server.cluster.Forwarder;
 import io.herald.server.http.Api;
 import io.herald.server.http.Drain;
 import io.herald.server.http.Params;
+import io.herald.server.http.RequestBody;
+import io.herald.server.http.ResponseBody;
 import io.herald.server.http.SseStream;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
@@ -95,7 +97,8 @@ final class DeliveryRoutes implements Api.Resource {
             g.writeEndArray();
             g.writeEndObject();
         }
-        ctx.contentType("application/json").result(out.toByteArray());
+        ctx.contentType("application/json");
+        ResponseBody.write(ctx, out.toByteArray());
     }
 
     private ReceiptBook.Entry issue(String topic, String subscription, Delivery d, Optional<Duration> extra, Runnable onEnd) {
@@ -127,10 +130,10 @@ final class DeliveryRoutes implements Api.Resource {
         Verdict parse(JsonFields body);
     }
 
-    private void settle(Context ctx, VerdictParser parser, Set<String> members) {
+    private void settle(Context ctx, VerdictParser parser, Set<String> members) throws IOException {
         String topic = ctx.pathParam("topic");
         String subscription = ctx.pathParam("subscription");
-        JsonFields body = JsonFields.of(Json.object(ctx.bodyAsBytes()), members);
+        JsonFields body = JsonFields.of(Json.object(RequestBody.bytes(ctx)), members);
         List<String> receipts = body.optionalStrings("receipts").orElseThrow(() -> body.bad("receipts",
                 "is required: the receipts of the deliveries, as receive answered them"));
         if (receipts.isEmpty() || receipts.size() > MAX_RECEIPTS) {
@@ -142,8 +145,8 @@ final class DeliveryRoutes implements Api.Resource {
         Verdict verdict = parser.parse(body);
         Settlement.Answer answer = settlement.settle(topic, subscription, receipts, verdict,
                 Optional.ofNullable(ctx.header("Authorization")), ctx.header(Forwarder.HEADER) != null);
-        ctx.status(answer.status()).contentType(answer.status() >= 400 ? Problem.CONTENT_TYPE : "application/json")
-                .result(Json.write(answer.body()));
+        ctx.status(answer.status()).contentType(answer.status() >= 400 ? Problem.CONTENT_TYPE : "application/json");
+        ResponseBody.write(ctx, Json.write(answer.body()));
     }
 
     private static String reason(JsonFields body) {

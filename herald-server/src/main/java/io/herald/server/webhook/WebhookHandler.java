@@ -53,7 +53,8 @@ final class WebhookHandler implements DeliveryHandler {
     private final String topic;
     private final String subscription;
     private final WebhookConfig config;
-    private final byte[] key;
+    /** Signs: initialised with the webhook's key once, cloned per call. */
+    private final javax.crypto.Mac key;
     private final String target;
     private final Destination destination;
     private final HttpClient client;
@@ -69,7 +70,7 @@ final class WebhookHandler implements DeliveryHandler {
         this.topic = topic;
         this.subscription = subscription;
         this.config = config;
-        this.key = config.secret().orElseThrow(() -> new IllegalArgumentException("a running webhook has a secret")).key();
+        this.key = WebhookSignature.keyed(config.secret().orElseThrow(() -> new IllegalArgumentException("a running webhook has a secret")).key());
         this.target = "POST " + WebhookConfig.redactedUrl(config.url());
         this.destination = destination;
         this.client = client;

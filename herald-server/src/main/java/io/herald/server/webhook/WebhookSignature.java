@@ -39,9 +39,12 @@ final class WebhookSignature {
     private WebhookSignature() {
     }
 
+    /** Cloned per id: {@code MessageDigest.getInstance} and {@code Mac.getInstance} look the provider up each time. */
+    private static final MessageDigest SHA256 = sha256();
+
     static String messageId(String topic, String subscription, Event event) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = (MessageDigest) SHA256.clone();
             for (String part : new String[]{topic, subscription, event.source(), event.id()}) {
                 byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
                 sha.update((byte) (bytes.length >>> 24));
@@ -51,6 +54,14 @@ final class WebhookSignature {
                 sha.update(bytes);
             }
             return "msg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha.digest(), ID_HASH_BYTES));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JVM's SHA-256 cannot be cloned", e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
@@ -58,11 +69,26 @@ final class WebhookSignature {
 
     /** The value of {@code webhook-signature}: {@code v1,} and the base64 HMAC-SHA256 of {@code id.timestamp.body}. */
     static String sign(byte[] key, String id, long timestamp, byte[] body) {
+        return sign(keyed(key), id, timestamp, body);
+    }
+
+    /** The same, with a Mac from {@link #keyed}, which is left as it is (a webhook keeps one for its key). */
+    static String sign(Mac keyed, String id, long timestamp, byte[] body) {
+        try {
+            Mac mac = (Mac) keyed.clone();
+            mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JVM's HMAC-SHA256 cannot be cloned", e);
+        }
+    }
+
+    /** An HMAC-SHA256 initialised with {@code key}, to sign with through {@link #sign(Mac, String, long, byte[])}. */
+    static Mac keyed(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-            return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is missing from this JVM", e);
         }
