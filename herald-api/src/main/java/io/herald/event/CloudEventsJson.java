@@ -82,6 +82,15 @@ public final class CloudEventsJson {
     private CloudEventsJson() {
     }
 
+    /**
+     * Whether data of this {@code datacontenttype} is written inline as a JSON value in this format
+     * (section 3.1: &#42;/json or &#42;/&#42;+json, parameters stripped, case ignored), so that every
+     * reader of the format, fast or general, decides it alike.
+     */
+    public static boolean declaresJson(String contentType) {
+        return MediaTypes.isJson(contentType);
+    }
+
     /** Parses one event; throws {@link MalformedEventException} or {@link InvalidEventException} naming the problem. */
     public static Event parse(byte[] json) {
         JsonNode tree;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.herald.event.CloudEventsJson;
 import io.herald.event.Event;
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The fast path of CloudEvents batch mode: reads a JSON array of structured events in one pass
@@ -44,8 +44,6 @@ import java.util.regex.Pattern;
  */
 final class CloudEventsJsonReader {
 
-    /** The SDK's test for JSON data ({@code JsonFormat.dataIsJsonContentType}, package-private there). */
-    private static final Pattern JSON_CONTENT_TYPE = Pattern.compile("^(application|text)\\/([a-zA-Z]+\\+)?json(;.*)*$");
     private static final String DEFAULT_CONTENT_TYPE = "application/json";
     /**
      * Up to this many the SDK's extension map (a default {@link HashMap}) is never resized, so
@@ -171,7 +169,7 @@ final class CloudEventsJsonReader {
         String contentType = dataContentType == null && hasData ? DEFAULT_CONTENT_TYPE : dataContentType;
         byte[] data = null;
         if (hasData) {
-            if (contentType.equals(DEFAULT_CONTENT_TYPE) || JSON_CONTENT_TYPE.matcher(contentType).matches()) {
+            if (contentType.equals(DEFAULT_CONTENT_TYPE) || CloudEventsJson.declaresJson(contentType)) {
                 data = dataJson;
             } else if (dataText != null) {
                 data = dataText.getBytes(StandardCharsets.UTF_8);

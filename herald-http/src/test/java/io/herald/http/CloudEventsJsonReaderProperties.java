@@ -114,7 +114,7 @@ class CloudEventsJsonReaderProperties {
                 attribute("source", Arbitraries.of("\"/s\"", "\"https://x/y?q=1\"", "\"not a uri\"", "\"%zz\"", "\"\"", "null", "1")),
                 attribute("type", Arbitraries.of("\"t\"", "\"order.placed\"", "\"\"", "null", "true")),
                 attribute("datacontenttype", Arbitraries.of("\"application/json\"", "\"text/plain\"", "\"application/cloudevents+json\"",
-                        "\"APPLICATION/JSON\"", "\"text/json; charset=utf-8\"", "\"application/xml\"", "\"\"", "null", "5")),
+                        "\"APPLICATION/JSON\"", "\"text/json; charset=utf-8\"", "\"application/vnd.shop-v2+json\"", "\"foo/json\"", "\"application/xml\"", "\"\"", "null", "5")),
                 attribute("dataschema", Arbitraries.of("\"https://s/schema\"", "\"bad uri\"", "null", "\"\"")),
                 attribute("subject", Arbitraries.oneOf(idText(), Arbitraries.of("null", "[]"))),
                 attribute("time", Arbitraries.of("\"2026-12-07T10:00:00Z\"", "\"2026-12-07T10:00:00.123456789+01:00\"",
