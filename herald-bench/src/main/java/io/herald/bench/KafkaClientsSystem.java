@@ -83,27 +83,7 @@ final class KafkaClientsSystem implements ServerSystem {
     @Override
     public void createTopic(String topic, int partitions) throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        awaitLeaders(topic, partitions);
-    }
-
-    /** As {@link KafkaUnderTest}: a topic is writable once every partition's leader answers ListOffsets. */
-    private void awaitLeaders(String topic, int partitions) throws Exception {
-        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new java.util.HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            request.put(new TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                admin.listOffsets(request).all().get(5, TimeUnit.SECONDS);
-                return;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Kafka topic " + topic + " has no ready leaders after 30 s", notYet);
-                }
-                Thread.sleep(20);
-            }
-        }
+        KafkaUnderTest.awaitLeaders(admin, topic, partitions);
     }
 
     @Override

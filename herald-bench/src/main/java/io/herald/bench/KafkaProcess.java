@@ -1,10 +1,8 @@
 package io.herald.bench;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.Writer;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +22,7 @@ import org.apache.kafka.server.common.MetadataVersion;
  * only) started as a separate JVM from the Kafka jars on this JVM's class path, so that it does
  * not share a heap, a JIT or GC pauses with the load generator. Its storage is formatted in code
  * (the in-code {@code kafka-storage.sh format}); its log goes to {@code kafka.log} in its
- * directory. {@link #close()} stops it (SIGTERM, then SIGKILL after 20 s); a shutdown hook kills
- * it if this JVM dies first.
+ * directory ({@link ChildJvm}: how it starts and stops).
  */
 final class KafkaProcess implements AutoCloseable {
 
@@ -34,25 +31,22 @@ final class KafkaProcess implements AutoCloseable {
             "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
-    private final Process process;
+    private final ChildJvm jvm;
     private final Path dir;
     private final String bootstrap;
-    private final Thread killer;
 
-    private KafkaProcess(Process process, Path dir, String bootstrap) {
-        this.process = process;
+    private KafkaProcess(ChildJvm jvm, Path dir, String bootstrap) {
+        this.jvm = jvm;
         this.dir = dir;
         this.bootstrap = bootstrap;
-        this.killer = new Thread(process::destroyForcibly, "kafka-process-killer");
-        Runtime.getRuntime().addShutdownHook(killer);
     }
 
     /** Formats {@code dir/logs}, starts the broker and returns once it answers {@code describeCluster}. */
     static KafkaProcess start(Path dir) throws Exception {
         Files.createDirectories(dir);
         Path logDir = dir.resolve("logs");
-        int port = freePort();
-        int controllerPort = freePort();
+        int port = ChildJvm.freePort();
+        int controllerPort = ChildJvm.freePort();
         Properties props = serverProperties(logDir, port, controllerPort);
         Path propsFile = dir.resolve("server.properties");
         try (Writer w = Files.newBufferedWriter(propsFile)) {
@@ -68,19 +62,13 @@ final class KafkaProcess implements AutoCloseable {
                 .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                 .run();
-        Path log = dir.resolve("kafka.log");
-        Process process = new ProcessBuilder(JavaCommand.of(JVM_OPTIONS, "kafka.Kafka", List.of(propsFile.toString())))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        KafkaProcess kafka = new KafkaProcess(process, dir, "127.0.0.1:" + port);
-        try {
-            kafka.awaitReady(log);
-        } catch (Exception e) {
-            kafka.close();
-            throw e;
+        String bootstrap = "127.0.0.1:" + port;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000", AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000"))) {
+            ChildJvm jvm = ChildJvm.start("Kafka", JavaCommand.of(JVM_OPTIONS, "kafka.Kafka", List.of(propsFile.toString())),
+                    dir.resolve("kafka.log"), START_TIMEOUT, () -> !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty());
+            return new KafkaProcess(jvm, dir, bootstrap);
         }
-        return kafka;
     }
 
     private static Properties serverProperties(Path logDir, int port, int controllerPort) {
@@ -113,44 +101,6 @@ final class KafkaProcess implements AutoCloseable {
         return p;
     }
 
-    private void awaitReady(Path log) throws Exception {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000", AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000"))) {
-            while (true) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("Kafka exited with " + process.exitValue() + " while starting; see " + log
-                            + ":\n" + tail(log));
-                }
-                try {
-                    admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
-                    return;
-                } catch (Exception notYet) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("Kafka did not answer within " + START_TIMEOUT.toSeconds() + " s; see "
-                                + log + ":\n" + tail(log));
-                    }
-                    Thread.sleep(100);
-                }
-            }
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read it: " + e.getMessage() + ")";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     String bootstrapServers() {
         return bootstrap;
     }
@@ -161,19 +111,6 @@ final class KafkaProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(killer);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running or will run: nothing to remove
-        }
+        jvm.close();
     }
 }

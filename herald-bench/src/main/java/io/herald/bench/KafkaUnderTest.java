@@ -124,7 +124,7 @@ final class KafkaUnderTest implements BrokerUnderTest {
     public void createTopic(String topic, int partitions, Durability durability) throws Exception {
         NewTopic t = new NewTopic(topic, partitions, (short) 1).configs(durability.kafkaTopicConfig());
         admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
-        awaitLeaders(topic, partitions);
+        awaitLeaders(admin, topic, partitions);
     }
 
     /**
@@ -134,7 +134,7 @@ final class KafkaUnderTest implements BrokerUnderTest {
      * OUT_OF_ORDER_SEQUENCE_NUMBER for minutes. ListOffsets goes to the leader and fails the same
      * way until it is ready, without writing anything.
      */
-    private void awaitLeaders(String topic, int partitions) throws Exception {
+    static void awaitLeaders(Admin admin, String topic, int partitions) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
         for (int p = 0; p < partitions; p++) {
             request.put(new TopicPartition(topic, p), OffsetSpec.latest());
