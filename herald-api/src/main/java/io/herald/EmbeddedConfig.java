@@ -1,6 +1,6 @@
 package io.herald;
 
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

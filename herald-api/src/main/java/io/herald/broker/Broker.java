@@ -1,5 +1,6 @@
 package io.herald.broker;
 
+import io.herald.error.InvalidSpecException;
 import io.herald.event.Event;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * The Broker API: what every Herald backend (embedded, Kafka) implements, and what every
  * pattern (rules, outbox, sagas) is written against. All methods are thread-safe.
  *
- * <p>Errors are {@link io.herald.HeraldException}s that name the problem:
+ * <p>Errors are {@link io.herald.error.HeraldException}s that name the problem:
  * {@link TopicNotFoundException}, {@link TopicExistsException}, {@link InvalidNameException},
  * {@link InvalidSpecException}, {@link io.herald.event.InvalidEventException},
  * {@link EventTooLargeException}, {@link SubscriptionNotFoundException},
@@ -40,7 +41,7 @@ public interface Broker extends AutoCloseable {
      * Appends one event. The partition is chosen by the hash of the event's partition key (the
      * same hash as Kafka's default partitioner), round robin when it has none. The future
      * completes with the event's position once the write is as durable as the topic's
-     * {@link FsyncPolicy} asks, or fails with a {@link io.herald.HeraldException}. Bad input
+     * {@link FsyncPolicy} asks, or fails with a {@link io.herald.error.HeraldException}. Bad input
      * (unknown topic, oversized event, closed broker) throws at once instead.
      *
      * <p>Publishes to one partition from one thread are appended in call order, even when a call

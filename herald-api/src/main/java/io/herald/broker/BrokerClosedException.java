@@ -1,6 +1,6 @@
 package io.herald.broker;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 
 /** A call on a broker (or a consumer) after it was closed. */
 public final class BrokerClosedException extends HeraldException {

@@ -1,5 +1,6 @@
 package io.herald.broker;
 
+import io.herald.error.InvalidSpecException;
 import io.herald.event.EventFilter;
 
 /** Which dead letters an operation takes: all, those whose event matches a pattern, or a range of positions. */

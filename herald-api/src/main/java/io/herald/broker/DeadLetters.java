@@ -1,5 +1,7 @@
 package io.herald.broker;
 
+import io.herald.error.InvalidSpecException;
+
 /** Conventions of dead-letter topics. */
 public final class DeadLetters {
 

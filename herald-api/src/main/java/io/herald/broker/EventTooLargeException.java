@@ -1,6 +1,6 @@
 package io.herald.broker;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 
 /** An event whose encoded size passes the broker's limit. */
 public final class EventTooLargeException extends HeraldException {

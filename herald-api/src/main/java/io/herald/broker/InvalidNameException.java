@@ -1,6 +1,6 @@
 package io.herald.broker;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 
 /** A topic or subscription name that breaks the naming rules; says which rule. */
 public final class InvalidNameException extends HeraldException {

@@ -1,5 +1,6 @@
 package io.herald.broker;
 
+import io.herald.error.InvalidSpecException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package io.herald.broker;
 
+import io.herald.error.InvalidSpecException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;

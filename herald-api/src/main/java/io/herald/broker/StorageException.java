@@ -1,6 +1,6 @@
 package io.herald.broker;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 
 /** The storage failed (a disk error, a full disk, a data directory in use); carries the cause. */
 public final class StorageException extends HeraldException {

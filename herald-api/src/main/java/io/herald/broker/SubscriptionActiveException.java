@@ -1,6 +1,6 @@
 package io.herald.broker;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 import java.util.List;
 
 /** An operation that needs a subscription without members (reset, delete) while it has some. */

@@ -1,6 +1,6 @@
 package io.herald.broker;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 
 /** A subscription that does not exist on the topic. */
 public final class SubscriptionNotFoundException extends HeraldException {

@@ -1,5 +1,6 @@
 package io.herald.broker;
 
+import io.herald.error.InvalidSpecException;
 import io.herald.event.EventFilter;
 import java.time.Duration;
 import java.util.Objects;

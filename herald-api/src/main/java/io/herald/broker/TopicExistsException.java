@@ -1,6 +1,6 @@
 package io.herald.broker;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 
 /** A topic created under a name already taken. */
 public final class TopicExistsException extends HeraldException {

@@ -1,6 +1,6 @@
 package io.herald.broker;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 
 /** A topic that does not exist (or was deleted). */
 public final class TopicNotFoundException extends HeraldException {

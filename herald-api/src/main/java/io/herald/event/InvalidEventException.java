@@ -1,6 +1,6 @@
 package io.herald.event;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 
 /** An event that breaks a CloudEvents 1.0 rule; names the attribute and what is wrong with it. */
 public final class InvalidEventException extends HeraldException {

@@ -1,6 +1,6 @@
 package io.herald.event;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 
 /** Bytes that are not an event in {@link EventBinaryFormat} or CloudEvents JSON; says where they went wrong. */
 public final class MalformedEventException extends HeraldException {

@@ -3,6 +3,7 @@ package io.herald.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.herald.error.InvalidSpecException;
 import io.herald.event.Event;
 import java.time.Instant;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.broker.RetryPolicy.Outcome;
+import io.herald.error.InvalidSpecException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;

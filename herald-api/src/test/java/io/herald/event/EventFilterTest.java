@@ -3,7 +3,7 @@ package io.herald.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.herald.bench;
 
 import io.herald.broker.Ordering;
 import io.herald.kafka.KafkaBroker;
-import io.herald.kafka.KafkaConfig;
+import io.herald.KafkaConfig;
 import java.time.Duration;
 
 /**

@@ -1,7 +1,7 @@
 package io.herald.bench;
 
 import io.herald.server.HeraldServer;
-import io.herald.server.ServerConfig;
+import io.herald.server.config.ServerConfig;
 import io.herald.server.config.ServerSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;

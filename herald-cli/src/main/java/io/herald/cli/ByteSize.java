@@ -1,6 +1,6 @@
 package io.herald.cli;
 
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Map;

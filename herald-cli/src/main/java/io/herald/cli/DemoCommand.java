@@ -1,6 +1,6 @@
 package io.herald.cli;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 import io.herald.broker.TopicExistsException;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package io.herald.cli;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 import io.herald.broker.Broker;
 import io.herald.broker.DeadLetterQueue;
 import io.herald.broker.DeadLetterSelector;

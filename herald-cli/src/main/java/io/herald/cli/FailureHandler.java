@@ -1,6 +1,6 @@
 package io.herald.cli;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 import io.herald.client.AccessDeniedException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

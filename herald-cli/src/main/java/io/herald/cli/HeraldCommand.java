@@ -1,6 +1,6 @@
 package io.herald.cli;
 
-import io.herald.kafka.KafkaConfig;
+import io.herald.KafkaConfig;
 import java.io.BufferedWriter;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;

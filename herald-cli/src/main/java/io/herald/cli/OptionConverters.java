@@ -1,6 +1,6 @@
 package io.herald.cli;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 import io.herald.broker.DeadLetterSelector;
 import io.herald.broker.FsyncPolicy;
 import io.herald.broker.Position;

@@ -1,10 +1,10 @@
 package io.herald.cli;
 
 import io.herald.EmbeddedConfig;
-import io.herald.broker.InvalidSpecException;
-import io.herald.kafka.KafkaConfig;
+import io.herald.error.InvalidSpecException;
+import io.herald.KafkaConfig;
 import io.herald.server.HeraldServer;
-import io.herald.server.ServerConfig;
+import io.herald.server.config.ServerConfig;
 import io.herald.server.config.ServerSettings;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package io.herald.cli;
 
 import io.herald.broker.Broker;
 import io.herald.broker.FsyncPolicy;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicSpec;
 import java.io.PrintWriter;

@@ -13,7 +13,7 @@ import io.herald.broker.PullSubscriber;
 import io.herald.broker.StartPosition;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.server.HeraldServer;
-import io.herald.server.ServerConfig;
+import io.herald.server.config.ServerConfig;
 import io.herald.server.ServerFile;
 import io.herald.server.auth.AccessToken;
 import java.io.IOException;

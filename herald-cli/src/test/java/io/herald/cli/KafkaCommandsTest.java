@@ -13,7 +13,7 @@ import io.herald.broker.SubscriptionSpec;
 import io.herald.event.CloudEventsJson;
 import io.herald.event.Event;
 import io.herald.kafka.InJvmKafka;
-import io.herald.kafka.KafkaConfig;
+import io.herald.KafkaConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

@@ -3,7 +3,7 @@ package io.herald.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.herald.broker.KeyPartitioner;
+import io.herald.broker.spi.KeyPartitioner;
 import io.herald.broker.StartPosition;
 import io.herald.broker.StoredEvent;
 import io.herald.embedded.EmbeddedBroker;

@@ -1,6 +1,6 @@
 package io.herald.client;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 import java.net.URI;
 
 /**

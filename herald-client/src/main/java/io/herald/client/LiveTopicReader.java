@@ -1,7 +1,7 @@
 package io.herald.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.StartPosition;
 import io.herald.broker.StorageException;

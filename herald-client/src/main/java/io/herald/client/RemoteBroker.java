@@ -2,11 +2,11 @@ package io.herald.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 import io.herald.broker.Broker;
 import io.herald.broker.DeadLetterQueue;
 import io.herald.broker.DeliveryHandler;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.Names;
 import io.herald.broker.Position;
 import io.herald.broker.PullSubscriber;
@@ -45,7 +45,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * process, asked of a server over the network. Each method is one request (or a few) to the
  * route that does the same ({@code POST /topics}, {@code POST /topics/{t}/events}, ...); a
  * problem answer becomes the same typed exception, with the same message, that the server's own
- * broker threw ({@link io.herald.broker.TopicNotFoundException}, {@link io.herald.broker.InvalidSpecException},
+ * broker threw ({@link io.herald.broker.TopicNotFoundException}, {@link io.herald.error.InvalidSpecException},
  * ...); a server that does not answer is a {@link ServerUnreachableException} naming it, a
  * refused token an {@link AccessDeniedException}.
  *
@@ -267,7 +267,7 @@ public final class RemoteBroker implements Broker {
      * that differs in them would redefine it, ending the server's consumers of it (the other
      * clients' leases with them). Otherwise {@code PUT .../subscriptions/{name}} creates it at
      * {@code spec.start()} or gives it this definition (consumers in another process make that an
-     * {@link io.herald.broker.InvalidSpecException}).
+     * {@link io.herald.error.InvalidSpecException}).
      */
     private Set<Integer> define(String topic, String subscription, SubscriptionSpec spec) {
         server.checkOpen();

@@ -2,7 +2,7 @@ package io.herald.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 import io.herald.broker.Delivery;
 import io.herald.broker.Durations;
 import io.herald.broker.Position;

@@ -1,9 +1,9 @@
 package io.herald.client;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.DeliveryHandler;
-import io.herald.broker.HandlerCall;
+import io.herald.broker.spi.HandlerCall;
 import io.herald.broker.Ordering;
 import io.herald.broker.RetryAfterException;
 import io.herald.broker.StorageException;

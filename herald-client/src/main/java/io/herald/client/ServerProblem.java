@@ -1,11 +1,11 @@
 package io.herald.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.EventTooLargeException;
 import io.herald.broker.InvalidNameException;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.StorageException;
 import io.herald.broker.SubscriptionActiveException;
 import io.herald.broker.SubscriptionNotFoundException;

@@ -1,6 +1,6 @@
 package io.herald.client;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 import java.net.URI;
 
 /** The server did not answer: nothing listens at its address, the connection broke, or the answer took too long. */

@@ -12,7 +12,7 @@ import io.herald.broker.DeadLetterSelector;
 import io.herald.broker.Delivery;
 import io.herald.broker.EventTooLargeException;
 import io.herald.broker.InvalidNameException;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.Ordering;
 import io.herald.broker.Position;
 import io.herald.broker.PullSubscriber;
@@ -145,7 +145,7 @@ class RemoteBrokerTest {
 
     /** The topics the server serves: its own (herald.server.*, the webhook registry) are not among them. */
     private static List<TopicInfo> served(List<TopicInfo> topics) {
-        return topics.stream().filter(t -> !io.herald.server.ServerTopics.isReserved(t.name())).toList();
+        return topics.stream().filter(t -> !io.herald.server.topic.ServerTopics.isReserved(t.name())).toList();
     }
 
     // ---- publishing

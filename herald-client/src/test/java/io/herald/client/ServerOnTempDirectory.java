@@ -2,7 +2,7 @@ package io.herald.client;
 
 import io.herald.broker.Broker;
 import io.herald.server.HeraldServer;
-import io.herald.server.ServerConfig;
+import io.herald.server.config.ServerConfig;
 import io.herald.testkit.BrokerFixture;
 import java.io.IOException;
 import java.nio.file.Files;

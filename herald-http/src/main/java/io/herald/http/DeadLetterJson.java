@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.herald.broker.DeadLetter;
 import io.herald.broker.DeadLetterSelector;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.event.CloudEventsJson;
 import java.time.Instant;
 import java.util.Optional;

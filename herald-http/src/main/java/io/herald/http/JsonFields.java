@@ -3,7 +3,7 @@ package io.herald.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.broker.Durations;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,6 +1,6 @@
 package io.herald.http;
 
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.Position;
 import java.util.Map;
 import java.util.SortedMap;

@@ -1,6 +1,6 @@
 package io.herald.http;
 
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;

@@ -88,7 +88,7 @@ public final class WebhookJson {
             }
             try {
                 WebhookConfig.requireValidHeader(field.getKey(), field.getValue().textValue());
-            } catch (io.herald.broker.InvalidSpecException e) {
+            } catch (io.herald.error.InvalidSpecException e) {
                 throw new ProblemException(Problem.badField(member, "'" + member + "': " + e.getMessage()));
             }
             headers.put(field.getKey(), field.getValue().textValue());

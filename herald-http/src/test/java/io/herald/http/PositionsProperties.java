@@ -3,7 +3,7 @@ package io.herald.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.Position;
 import io.herald.broker.StartPosition;
 import java.util.Map;

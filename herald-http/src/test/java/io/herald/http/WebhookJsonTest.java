@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;

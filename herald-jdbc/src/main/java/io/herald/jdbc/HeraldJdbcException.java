@@ -1,6 +1,6 @@
 package io.herald.jdbc;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 
 /** The database refused or failed a Herald outbox, relay, inbox or schema operation; carries the SQL error. */
 public class HeraldJdbcException extends HeraldException {

@@ -1,7 +1,7 @@
 package io.herald.jdbc;
 
 import io.herald.broker.Broker;
-import io.herald.broker.ForwardingBroker;
+import io.herald.broker.spi.ForwardingBroker;
 import io.herald.broker.Position;
 import io.herald.broker.StorageException;
 import io.herald.event.Event;

@@ -2,6 +2,7 @@ package io.herald.kafka;
 
 import io.herald.BackendConfig;
 import io.herald.BackendProvider;
+import io.herald.KafkaConfig;
 import io.herald.broker.Broker;
 
 /** Lets {@code Herald.open(KafkaConfig)} find this backend. */

@@ -1,5 +1,7 @@
 package io.herald.kafka;
 
+import io.herald.ClusterUnreachableException;
+import io.herald.KafkaConfig;
 import io.herald.broker.Broker;
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.DeadLetterQueue;

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.Herald;
+import io.herald.KafkaConfig;
 import io.herald.broker.Broker;
 import io.herald.broker.Delivery;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.Ordering;
 import io.herald.broker.Position;
 import io.herald.broker.PullSubscriber;

@@ -3,8 +3,10 @@ package io.herald.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.herald.ClusterUnreachableException;
 import io.herald.Herald;
-import io.herald.broker.InvalidSpecException;
+import io.herald.KafkaConfig;
+import io.herald.error.InvalidSpecException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,10 @@ package io.herald.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.herald.KafkaConfig;
 import io.herald.broker.Broker;
 import io.herald.broker.DeadLetter;
-import io.herald.broker.DeadLetterFormat;
+import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.Ordering;
 import io.herald.broker.StartPosition;
 import io.herald.broker.StoredEvent;

@@ -3,11 +3,12 @@ package io.herald.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.herald.KafkaConfig;
 import io.herald.broker.DeadLetter;
-import io.herald.broker.DeadLetterFormat;
+import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.DeadLetterQueue;
 import io.herald.broker.DeadLetterSelector;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.Position;
 import io.herald.broker.PullSubscriber;
 import io.herald.broker.RedriveTarget;
@@ -311,7 +312,7 @@ class KafkaDeadLetterQueueTest {
 
         // a retry below the committed cursor is a leftover of an event acked for good
         String keyOfPartition0 = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "key" + i)
-                .filter(k -> io.herald.broker.KeyPartitioner.partition(k, 2) == 0).findFirst().orElseThrow();
+                .filter(k -> io.herald.broker.spi.KeyPartitioner.partition(k, 2) == 0).findFirst().orElseThrow();
         broker.publish(topic, event(9, keyOfPartition0)).join();
         broker.resetSubscription(topic, "s", StartPosition.LATEST);
         SubscriptionInfo after = broker.describeSubscription(topic, "s");

@@ -3,6 +3,7 @@ package io.herald.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.herald.KafkaConfig;
 import io.herald.broker.StartPosition;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicReader;

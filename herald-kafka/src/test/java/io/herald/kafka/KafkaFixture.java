@@ -1,5 +1,6 @@
 package io.herald.kafka;
 
+import io.herald.KafkaConfig;
 import io.herald.broker.Broker;
 import io.herald.testkit.BrokerFixture;
 

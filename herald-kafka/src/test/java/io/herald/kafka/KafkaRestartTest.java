@@ -3,6 +3,7 @@ package io.herald.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.herald.KafkaConfig;
 import io.herald.broker.Delivery;
 import io.herald.broker.PullSubscriber;
 import io.herald.broker.StartPosition;

@@ -48,7 +48,7 @@ class ReadmeKafkaExampleTest {
                 import io.herald.Herald;
                 import io.herald.broker.*;
                 import io.herald.event.Event;
-                import io.herald.kafka.KafkaConfig;
+                import io.herald.KafkaConfig;
                 import java.util.concurrent.CountDownLatch;
 
                 public class KafkaExample {

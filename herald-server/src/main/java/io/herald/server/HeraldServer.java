@@ -9,12 +9,14 @@ import io.herald.server.auth.Access;
 import io.herald.server.auth.Authenticator;
 import io.herald.server.auth.Caller;
 import io.herald.server.auth.RateLimiter;
+import io.herald.server.config.ServerConfig;
 import io.herald.server.http.Api;
 import io.herald.server.http.ErrorMapping;
 import io.herald.server.http.Params;
 import io.herald.server.http.ProblemErrorHandler;
 import io.herald.server.http.Route;
 import io.herald.server.http.TlsConnector;
+import io.herald.server.topic.ServerTopics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -147,7 +149,7 @@ public final class HeraldServer implements AutoCloseable {
                     }
                     caller.requireAny(onTopic.anyOf(), topic);
                 }
-                ctx.attribute(Caller.class.getName(), caller);
+                caller.attachTo(ctx);
                 handler.handle(ctx);
                 status = ctx.statusCode();
             } catch (ProblemException e) {
@@ -185,11 +187,6 @@ public final class HeraldServer implements AutoCloseable {
         }
         throw new ProblemException(Problem.tooLarge("the request body is " + length + " bytes; this server takes at most " + limit)
                 .with("limit", limit));
-    }
-
-    /** The caller of a request being handled (set before every guarded handler runs). */
-    public static Caller caller(Context ctx) {
-        return ctx.attribute(Caller.class.getName());
     }
 
     public URI url() {

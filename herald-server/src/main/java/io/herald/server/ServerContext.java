@@ -2,6 +2,7 @@ package io.herald.server;
 
 import io.herald.EmbeddedConfig;
 import io.herald.broker.Broker;
+import io.herald.server.config.ServerConfig;
 import io.herald.server.deadletter.DeadLetterRoutes;
 import io.herald.server.health.HealthRoutes;
 import io.herald.server.http.Api;

@@ -1,5 +1,6 @@
 package io.herald.server;
 
+import io.herald.server.config.ServerConfig;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Nested;
 

@@ -1,6 +1,7 @@
 package io.herald.server;
 
 import io.herald.kafka.InJvmKafka;
+import io.herald.server.config.ServerConfig;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -5,7 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.kafka.InJvmKafka;
-import io.herald.kafka.KafkaConfig;
+import io.herald.KafkaConfig;
+import io.herald.server.config.ServerConfig;
 import io.herald.testkit.ChildJvm;
 import java.net.URI;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.broker.Position;
 import io.herald.http.Positions;
+import io.herald.server.config.ServerConfig;
 import io.herald.testkit.ChildJvm;
 import java.io.UncheckedIOException;
 import java.net.URI;

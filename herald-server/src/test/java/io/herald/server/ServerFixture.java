@@ -2,7 +2,8 @@ package io.herald.server;
 
 import io.herald.EmbeddedConfig;
 import io.herald.kafka.InJvmKafka;
-import io.herald.kafka.KafkaConfig;
+import io.herald.KafkaConfig;
+import io.herald.server.config.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,8 @@ package io.herald.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
+import io.herald.server.config.ServerConfig;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

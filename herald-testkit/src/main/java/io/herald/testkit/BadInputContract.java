@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.InvalidNameException;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.PullSubscriber;
 import io.herald.broker.StartPosition;
 import io.herald.broker.SubscriptionActiveException;

@@ -244,7 +244,7 @@ public abstract class ConsumerGroupContract extends BrokerContract {
 
         try (PullSubscriber active = broker.pullSubscriber(topic, "billing", nine)) {
             assertThatThrownBy(() -> broker.pullSubscriber(topic, "billing", nine.maxAttempts(4)))
-                    .isInstanceOf(io.herald.broker.InvalidSpecException.class)
+                    .isInstanceOf(io.herald.error.InvalidSpecException.class)
                     .hasMessageContaining("in use with another definition");
             try (PullSubscriber sameDefinition = broker.pullSubscriber(topic, "billing", nine.concurrency(2))) {
                 assertThat(sameDefinition.subscription()).isEqualTo("billing");

@@ -8,7 +8,7 @@ import io.herald.broker.DeadLetter;
 import io.herald.broker.DeadLetterQueue;
 import io.herald.broker.DeadLetterSelector;
 import io.herald.broker.Delivery;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.Ordering;
 import io.herald.broker.PullSubscriber;
 import io.herald.broker.RedriveTarget;

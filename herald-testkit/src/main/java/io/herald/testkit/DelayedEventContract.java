@@ -70,7 +70,7 @@ public abstract class DelayedEventContract extends BrokerContract {
         assertThatThrownBy(() -> broker.publishAt(topic, List.of(event(0), huge), Instant.now().plusMillis(200)))
                 .isInstanceOf(EventTooLargeException.class);
         assertThatThrownBy(() -> broker.publishAfter(topic, event(0), Duration.ofSeconds(-1)))
-                .isInstanceOf(io.herald.broker.InvalidSpecException.class);
+                .isInstanceOf(io.herald.error.InvalidSpecException.class);
         broker.publishAfter(topic, event(9), Duration.ofMillis(300)).join();
         try (TopicReader reader = broker.reader(topic, StartPosition.EARLIEST)) {
             assertThat(PublishContract.readAll(reader, 1)).extracting(e -> numberOf(e.event())).containsExactly(9);

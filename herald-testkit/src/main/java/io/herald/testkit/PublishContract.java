@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.broker.EventTooLargeException;
-import io.herald.broker.KeyPartitioner;
+import io.herald.broker.spi.KeyPartitioner;
 import io.herald.broker.Position;
 import io.herald.broker.StartPosition;
 import io.herald.broker.StoredEvent;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.broker.FsyncPolicy;
 import io.herald.broker.InvalidNameException;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.TopicExistsException;
 import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicNotFoundException;

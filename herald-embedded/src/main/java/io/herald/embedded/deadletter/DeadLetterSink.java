@@ -1,6 +1,6 @@
 package io.herald.embedded.deadletter;
 
-import io.herald.broker.DeadLetterFormat;
+import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.FsyncPolicy;
 import io.herald.broker.Position;
 import io.herald.broker.TopicExistsException;

@@ -1,6 +1,6 @@
 package io.herald.embedded.deadletter;
 
-import io.herald.broker.DeadLetterFormat;
+import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.DeadLetter;
 import io.herald.broker.DeadLetterQueue;
 import io.herald.broker.DeadLetterSelector;
@@ -55,7 +55,7 @@ public final class EmbeddedDeadLetterQueue implements DeadLetterQueue {
     @Override
     public List<DeadLetter> list(DeadLetterSelector selector, int limit) {
         if (limit < 1) {
-            throw new io.herald.broker.InvalidSpecException("a dead-letter list limit must be at least 1, got " + limit);
+            throw new io.herald.error.InvalidSpecException("a dead-letter list limit must be at least 1, got " + limit);
         }
         List<DeadLetter> out = new ArrayList<>();
         scan(selector, d -> {
@@ -86,7 +86,7 @@ public final class EmbeddedDeadLetterQueue implements DeadLetterQueue {
     public long redrive(DeadLetterSelector selector, RedriveTarget target, Progress progress) {
         if (target instanceof RedriveTarget.ToTopic to) {
             if (to.topic().equals(deadLetterTopic)) {
-                throw new io.herald.broker.InvalidSpecException("cannot redrive dead letters into their own dead-letter topic '"
+                throw new io.herald.error.InvalidSpecException("cannot redrive dead letters into their own dead-letter topic '"
                         + deadLetterTopic + "'");
             }
             topics.get(to.topic()); // a missing target fails before anything moves

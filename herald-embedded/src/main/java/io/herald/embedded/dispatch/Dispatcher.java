@@ -1,6 +1,6 @@
 package io.herald.embedded.dispatch;
 
-import io.herald.broker.DeadLetterFormat;
+import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.Delivery;
 import io.herald.broker.KeyAfterDeadLetter;
 import io.herald.broker.Ordering;

@@ -1,6 +1,6 @@
 package io.herald.embedded.group;
 
-import io.herald.broker.DeadLetterFormat;
+import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.Position;
 import io.herald.broker.RetryPolicy;
 import io.herald.broker.StoredEvent;

@@ -1,6 +1,6 @@
 package io.herald.embedded.group;
 
-import io.herald.broker.DeadLetterFormat;
+import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.StartPosition;
 import io.herald.broker.SubscriptionActiveException;
 import io.herald.broker.SubscriptionInfo;

@@ -38,7 +38,7 @@ public final class ProcessedEventStore implements ProcessedEvents, AutoCloseable
 
     public static ProcessedEventStore open(Path dir, Duration retention, Clock clock) throws IOException {
         if (retention.isNegative() || retention.isZero()) {
-            throw new io.herald.broker.InvalidSpecException("the retention of processed events must be positive, got " + retention);
+            throw new io.herald.error.InvalidSpecException("the retention of processed events must be positive, got " + retention);
         }
         return new ProcessedEventStore(dir, retention, clock);
     }

@@ -1,7 +1,7 @@
 package io.herald.embedded.topic;
 
 import io.herald.broker.BrokerClosedException;
-import io.herald.broker.KeyPartitioner;
+import io.herald.broker.spi.KeyPartitioner;
 import io.herald.broker.StorageException;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicNotFoundException;

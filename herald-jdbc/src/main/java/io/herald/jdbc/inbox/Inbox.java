@@ -1,7 +1,7 @@
 package io.herald.jdbc.inbox;
 
 import io.herald.broker.DeliveryHandler;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.Names;
 import io.herald.event.Event;
 import io.herald.jdbc.SchemaMissingException;

@@ -1,6 +1,6 @@
 package io.herald.jdbc.relay;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 
 /** The broker did not acknowledge a batch of outbox rows; they stay in the outbox and are retried. */
 final class PublishFailedException extends HeraldException {

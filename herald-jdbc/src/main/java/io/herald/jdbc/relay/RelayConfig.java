@@ -1,6 +1,6 @@
 package io.herald.jdbc.relay;
 
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import java.time.Duration;
 import java.util.Objects;
 

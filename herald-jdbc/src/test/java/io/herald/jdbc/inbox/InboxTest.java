@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.broker.Broker;
 import io.herald.broker.InvalidNameException;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.StartPosition;
 import io.herald.broker.Subscriber;
 import io.herald.broker.SubscriptionSpec;

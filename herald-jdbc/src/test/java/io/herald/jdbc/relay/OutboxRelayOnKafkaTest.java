@@ -13,7 +13,7 @@ import io.herald.event.Event;
 import io.herald.jdbc.TestPostgres;
 import io.herald.jdbc.outbox.Outbox;
 import io.herald.kafka.InJvmKafka;
-import io.herald.kafka.KafkaConfig;
+import io.herald.KafkaConfig;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.herald.kafka.cluster;
 
-import io.herald.kafka.ClusterUnreachableException;
+import io.herald.ClusterUnreachableException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

@@ -1,10 +1,10 @@
 package io.herald.kafka.deadletter;
 
 import io.herald.broker.DeadLetter;
-import io.herald.broker.DeadLetterFormat;
+import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.DeadLetterQueue;
 import io.herald.broker.DeadLetterSelector;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.Position;
 import io.herald.broker.RedriveTarget;
 import io.herald.broker.StoredEvent;

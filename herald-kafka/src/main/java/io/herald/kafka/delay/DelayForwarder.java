@@ -1,6 +1,6 @@
 package io.herald.kafka.delay;
 
-import io.herald.broker.KeyPartitioner;
+import io.herald.broker.spi.KeyPartitioner;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.kafka.cluster.Cluster;
 import io.herald.kafka.topic.InternalTopics;

@@ -1,8 +1,8 @@
 package io.herald.kafka.delay;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 import io.herald.broker.EventTooLargeException;
-import io.herald.broker.KeyPartitioner;
+import io.herald.broker.spi.KeyPartitioner;
 import io.herald.broker.StorageException;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.event.Event;

@@ -145,7 +145,7 @@ final class Dispatcher {
                     round();
                 } catch (WakeupException e) {
                     break;
-                } catch (KafkaException | MalformedEventException | io.herald.kafka.ClusterUnreachableException e) {
+                } catch (KafkaException | MalformedEventException | io.herald.ClusterUnreachableException e) {
                     if (state != State.RUNNING) {
                         break;
                     }

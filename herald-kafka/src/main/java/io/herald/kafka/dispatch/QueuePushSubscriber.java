@@ -3,7 +3,7 @@ package io.herald.kafka.dispatch;
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.Delivery;
 import io.herald.broker.DeliveryHandler;
-import io.herald.broker.HandlerCall;
+import io.herald.broker.spi.HandlerCall;
 import io.herald.broker.Subscriber;
 import io.herald.kafka.group.GroupPeer;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.herald.kafka.failure;
 
-import io.herald.broker.DeadLetterFormat;
+import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.Position;
 import io.herald.broker.TopicExistsException;
 import io.herald.broker.TopicSpec;

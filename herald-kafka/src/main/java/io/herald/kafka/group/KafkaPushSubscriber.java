@@ -2,7 +2,7 @@ package io.herald.kafka.group;
 
 import io.herald.broker.Delivery;
 import io.herald.broker.DeliveryHandler;
-import io.herald.broker.HandlerCall;
+import io.herald.broker.spi.HandlerCall;
 import io.herald.kafka.failure.FailureLog;
 import io.herald.kafka.state.StateFollower;
 import io.herald.broker.Subscriber;

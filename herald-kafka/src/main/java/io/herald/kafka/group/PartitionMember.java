@@ -1,7 +1,7 @@
 package io.herald.kafka.group;
 
 import io.herald.broker.Delivery;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.RetryPolicy;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.broker.StoredEvent;

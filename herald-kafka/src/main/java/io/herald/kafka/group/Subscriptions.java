@@ -135,7 +135,7 @@ public final class Subscriptions {
         }
         long ms = spec.sessionTimeout().toMillis();
         if (ms < bounds[0] || ms > bounds[1]) {
-            throw new io.herald.broker.InvalidSpecException("session timeout " + ms + " ms is outside what the Kafka cluster at "
+            throw new io.herald.error.InvalidSpecException("session timeout " + ms + " ms is outside what the Kafka cluster at "
                     + cluster.bootstrapServers() + " allows: " + bounds[0] + " to " + bounds[1]
                     + " ms (group.min.session.timeout.ms, group.max.session.timeout.ms)");
         }

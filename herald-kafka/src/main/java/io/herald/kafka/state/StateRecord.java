@@ -3,7 +3,7 @@ package io.herald.kafka.state;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.broker.KeyPartitioner;
+import io.herald.broker.spi.KeyPartitioner;
 import io.herald.broker.Position;
 import io.herald.event.Event;
 import io.herald.event.EventBinaryFormat;

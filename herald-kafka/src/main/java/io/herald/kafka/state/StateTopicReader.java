@@ -1,6 +1,6 @@
 package io.herald.kafka.state;
 
-import io.herald.kafka.ClusterUnreachableException;
+import io.herald.ClusterUnreachableException;
 import io.herald.kafka.cluster.Cluster;
 import java.time.Duration;
 import java.util.ArrayList;

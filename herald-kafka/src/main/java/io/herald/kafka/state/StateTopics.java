@@ -1,6 +1,6 @@
 package io.herald.kafka.state;
 
-import io.herald.kafka.ClusterUnreachableException;
+import io.herald.ClusterUnreachableException;
 import io.herald.kafka.cluster.Cluster;
 import io.herald.kafka.topic.InternalTopics;
 import io.herald.kafka.topic.StartOffsets;

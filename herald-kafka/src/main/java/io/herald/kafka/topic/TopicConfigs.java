@@ -1,7 +1,7 @@
 package io.herald.kafka.topic;
 
 import io.herald.broker.FsyncPolicy;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.TopicSpec;
 import java.time.Duration;
 import java.util.LinkedHashMap;

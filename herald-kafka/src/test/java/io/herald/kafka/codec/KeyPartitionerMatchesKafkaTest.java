@@ -2,7 +2,7 @@ package io.herald.kafka.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.broker.KeyPartitioner;
+import io.herald.broker.spi.KeyPartitioner;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;

@@ -2,6 +2,7 @@ package io.herald.server.auth;
 
 import io.herald.http.Problem;
 import io.herald.http.ProblemException;
+import io.javalin.http.Context;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,16 @@ public record Caller(Optional<AccessToken> token, String rateKey) {
 
     public static Caller of(AccessToken token) {
         return new Caller(Optional.of(token), "token:" + token.name());
+    }
+
+    /** The caller of the request being handled (the server attaches it before every guarded handler runs). */
+    public static Caller of(Context ctx) {
+        return ctx.attribute(Caller.class.getName());
+    }
+
+    /** Makes this the caller of the request, for {@link #of(Context)}. */
+    public void attachTo(Context ctx) {
+        ctx.attribute(Caller.class.getName(), this);
     }
 
     public boolean may(Permission permission, String topic) {

@@ -1,6 +1,6 @@
 package io.herald.server.auth;
 
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.Names;
 
 /**

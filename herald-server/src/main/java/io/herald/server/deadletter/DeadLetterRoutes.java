@@ -6,7 +6,7 @@ import io.herald.broker.Broker;
 import io.herald.broker.DeadLetter;
 import io.herald.broker.DeadLetterQueue;
 import io.herald.broker.DeadLetterSelector;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.Position;
 import io.herald.broker.RedriveTarget;
 import io.herald.http.DeadLetterJson;
@@ -102,7 +102,7 @@ public final class DeadLetterRoutes implements Api.Resource, AutoCloseable {
         RedriveTarget target = RedriveTarget.subscription();
         Optional<String> toTopic = f.optionalString("toTopic");
         if (toTopic.isPresent()) {
-            if (io.herald.server.ServerTopics.isReserved(toTopic.get())) {
+            if (io.herald.server.topic.ServerTopics.isReserved(toTopic.get())) {
                 throw f.bad("toTopic", "names a topic the server keeps for itself");
             }
             target = f.checked("toTopic", () -> RedriveTarget.topic(toTopic.get()));

@@ -1,7 +1,7 @@
 package io.herald.server.http;
 
 import io.herald.broker.Durations;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.http.Problem;
 import io.herald.http.ProblemException;
 import io.javalin.http.Context;

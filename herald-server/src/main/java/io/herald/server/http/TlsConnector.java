@@ -1,7 +1,7 @@
 package io.herald.server.http;
 
-import io.herald.broker.InvalidSpecException;
-import io.herald.server.ServerConfig.TlsConfig;
+import io.herald.error.InvalidSpecException;
+import io.herald.server.config.ServerConfig.TlsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

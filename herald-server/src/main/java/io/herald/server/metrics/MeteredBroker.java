@@ -3,7 +3,7 @@ package io.herald.server.metrics;
 import io.herald.broker.Broker;
 import io.herald.broker.Delivery;
 import io.herald.broker.DeliveryHandler;
-import io.herald.broker.ForwardingBroker;
+import io.herald.broker.spi.ForwardingBroker;
 import io.herald.broker.Position;
 import io.herald.broker.PullSubscriber;
 import io.herald.broker.Subscriber;

@@ -11,7 +11,7 @@ import io.herald.http.Json;
 import io.herald.http.Positions;
 import io.herald.http.Problem;
 import io.herald.http.ProblemException;
-import io.herald.server.ServerConfig.Limits;
+import io.herald.server.config.ServerConfig.Limits;
 import io.herald.server.auth.Access;
 import io.herald.server.auth.Permission;
 import io.herald.server.http.Api;

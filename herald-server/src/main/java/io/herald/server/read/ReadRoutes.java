@@ -2,7 +2,7 @@ package io.herald.server.read;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.herald.broker.Broker;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.StartPosition;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicInfo;
@@ -14,7 +14,7 @@ import io.herald.http.Positions;
 import io.herald.http.Problem;
 import io.herald.http.ProblemException;
 import io.herald.http.StoredEventJson;
-import io.herald.server.ServerConfig.Limits;
+import io.herald.server.config.ServerConfig.Limits;
 import io.herald.server.auth.Access;
 import io.herald.server.auth.Permission;
 import io.herald.server.http.Api;

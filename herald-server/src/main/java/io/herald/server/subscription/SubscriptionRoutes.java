@@ -3,7 +3,7 @@ package io.herald.server.subscription;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.broker.Broker;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.StartPosition;
 import io.herald.broker.SubscriptionInfo;
 import io.herald.broker.SubscriptionNotFoundException;

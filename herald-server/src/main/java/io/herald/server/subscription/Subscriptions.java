@@ -1,7 +1,7 @@
 package io.herald.server.subscription;
 
 import io.herald.broker.Broker;
-import io.herald.server.ServerConfig;
+import io.herald.server.config.ServerConfig;
 import io.herald.server.cluster.Forwarder;
 import io.herald.server.http.Api;
 import io.herald.server.http.Drain;

@@ -7,8 +7,7 @@ import io.herald.http.Json;
 import io.herald.http.Problem;
 import io.herald.http.ProblemException;
 import io.herald.http.TopicJson;
-import io.herald.server.HeraldServer;
-import io.herald.server.ServerTopics;
+import io.herald.server.topic.ServerTopics;
 import io.herald.server.auth.Access;
 import io.herald.server.auth.Caller;
 import io.herald.server.auth.Permission;
@@ -50,13 +49,13 @@ public final class TopicRoutes implements Api.Resource {
             throw new ProblemException(Problem.badField("name", "names starting with '" + ServerTopics.PREFIX
                     + "' are kept by the server for itself"));
         }
-        HeraldServer.caller(ctx).require(Permission.ADMIN, request.name());
+        Caller.of(ctx).require(Permission.ADMIN, request.name());
         TopicInfo created = broker.createTopic(request.name(), request.spec());
         ctx.status(201).header("Location", "/topics/" + created.name()).json(TopicJson.write(created, rates.perSecond(created.name())));
     }
 
     private void list(Context ctx) {
-        Caller caller = HeraldServer.caller(ctx);
+        Caller caller = Caller.of(ctx);
         ObjectNode body = Json.MAPPER.createObjectNode();
         var array = body.putArray("topics");
         for (TopicInfo topic : broker.listTopics()) {

@@ -1,9 +1,9 @@
 package io.herald.server.webhook;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 import io.herald.broker.Broker;
 import io.herald.broker.BrokerClosedException;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.broker.Names;
 import io.herald.broker.Position;
 import io.herald.broker.StartPosition;

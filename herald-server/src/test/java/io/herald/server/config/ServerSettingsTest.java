@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.EmbeddedConfig;
-import io.herald.broker.InvalidSpecException;
-import io.herald.kafka.KafkaConfig;
-import io.herald.server.ServerConfig;
+import io.herald.error.InvalidSpecException;
+import io.herald.KafkaConfig;
+import io.herald.server.config.ServerConfig;
 import io.herald.server.auth.Permission;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.herald.server.webhook;
 import io.herald.Herald;
 import io.herald.broker.Broker;
 import io.herald.kafka.InJvmKafka;
-import io.herald.kafka.KafkaConfig;
+import io.herald.KafkaConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -1,8 +1,8 @@
-package io.herald.server;
+package io.herald.server.config;
 
 import io.herald.BackendConfig;
 import io.herald.EmbeddedConfig;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import io.herald.server.auth.AccessToken;
 import java.net.InetAddress;
 import java.net.URI;

@@ -1,6 +1,4 @@
-package io.herald.broker;
-
-import io.herald.HeraldException;
+package io.herald.error;
 
 /** A topic or subscription setting out of its allowed range; the message names the setting and the value. */
 public final class InvalidSpecException extends HeraldException {

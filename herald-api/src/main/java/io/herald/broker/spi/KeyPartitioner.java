@@ -1,4 +1,4 @@
-package io.herald.broker;
+package io.herald.broker.spi;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,5 +1,17 @@
-package io.herald.broker;
+package io.herald.broker.spi;
 
+import io.herald.broker.Broker;
+import io.herald.broker.DeadLetterQueue;
+import io.herald.broker.DeliveryHandler;
+import io.herald.broker.Position;
+import io.herald.broker.PullSubscriber;
+import io.herald.broker.StartPosition;
+import io.herald.broker.Subscriber;
+import io.herald.broker.SubscriptionInfo;
+import io.herald.broker.SubscriptionSpec;
+import io.herald.broker.TopicInfo;
+import io.herald.broker.TopicReader;
+import io.herald.broker.TopicSpec;
 import io.herald.event.Event;
 import java.time.Instant;
 import java.util.List;

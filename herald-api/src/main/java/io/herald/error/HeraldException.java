@@ -1,4 +1,4 @@
-package io.herald;
+package io.herald.error;
 
 /**
  * The root of every error Herald raises on purpose. Each subclass names one failure a caller can

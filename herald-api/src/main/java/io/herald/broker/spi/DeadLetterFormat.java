@@ -1,5 +1,8 @@
-package io.herald.broker;
+package io.herald.broker.spi;
 
+import io.herald.broker.DeadLetter;
+import io.herald.broker.Position;
+import io.herald.broker.StoredEvent;
 import io.herald.event.Event;
 import java.time.Instant;
 import java.util.Map;

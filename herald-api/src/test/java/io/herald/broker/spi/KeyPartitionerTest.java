@@ -1,7 +1,9 @@
-package io.herald.broker;
+package io.herald.broker.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.broker.TopicSpec;
+import io.herald.broker.spi.KeyPartitioner;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import net.jqwik.api.Arbitraries;

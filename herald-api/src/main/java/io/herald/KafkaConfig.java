@@ -1,7 +1,6 @@
-package io.herald.kafka;
+package io.herald;
 
-import io.herald.BackendConfig;
-import io.herald.broker.InvalidSpecException;
+import io.herald.error.InvalidSpecException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -79,8 +78,11 @@ public record KafkaConfig(String bootstrapServers, Map<String, String> clientPro
         return new KafkaConfig(bootstrapServers, clientProperties, replicationFactor, requestTimeout, maxEventBytes, releases);
     }
 
-    /** The passthrough properties with the bootstrap servers: the base of every client's settings. */
-    Map<String, Object> clientBase() {
+    /**
+     * The passthrough properties with the bootstrap servers: the settings every Kafka client of
+     * the broker starts from, and those an application's own clients of the same cluster need.
+     */
+    public Map<String, Object> clientBase() {
         Map<String, Object> base = new LinkedHashMap<>(clientProperties);
         base.put("bootstrap.servers", bootstrapServers);
         return base;

@@ -1,4 +1,4 @@
-package io.herald.server;
+package io.herald.server.topic;
 
 
 /**

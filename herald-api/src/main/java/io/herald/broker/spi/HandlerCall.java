@@ -1,5 +1,8 @@
-package io.herald.broker;
+package io.herald.broker.spi;
 
+import io.herald.broker.Delivery;
+import io.herald.broker.DeliveryHandler;
+import io.herald.broker.RejectException;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
-package io.herald.kafka;
+package io.herald;
 
-import io.herald.HeraldException;
+import io.herald.error.HeraldException;
 
 /** The Kafka cluster did not answer within the configured request timeout. */
 public final class ClusterUnreachableException extends HeraldException {
