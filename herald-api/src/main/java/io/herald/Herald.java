@@ -1,8 +1,8 @@
 package io.herald;
 
+import io.herald.KafkaConfig;
 import io.herald.broker.Broker;
 import io.herald.error.HeraldException;
-import io.herald.KafkaConfig;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 

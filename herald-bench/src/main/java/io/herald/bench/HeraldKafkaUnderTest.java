@@ -1,8 +1,8 @@
 package io.herald.bench;
 
+import io.herald.KafkaConfig;
 import io.herald.broker.Ordering;
 import io.herald.kafka.KafkaBroker;
-import io.herald.KafkaConfig;
 import java.time.Duration;
 
 /**

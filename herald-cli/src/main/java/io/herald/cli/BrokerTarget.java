@@ -2,12 +2,12 @@ package io.herald.cli;
 
 import io.herald.EmbeddedConfig;
 import io.herald.Herald;
-import io.herald.error.HeraldException;
+import io.herald.KafkaConfig;
 import io.herald.broker.Broker;
 import io.herald.broker.StorageException;
 import io.herald.client.RemoteBroker;
 import io.herald.client.ServerUnreachableException;
-import io.herald.KafkaConfig;
+import io.herald.error.HeraldException;
 import io.herald.server.ServerFile;
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.herald.cli;
 
-import io.herald.error.HeraldException;
 import io.herald.broker.TopicExistsException;
+import io.herald.error.HeraldException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

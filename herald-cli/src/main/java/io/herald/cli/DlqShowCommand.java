@@ -1,10 +1,10 @@
 package io.herald.cli;
 
-import io.herald.error.HeraldException;
 import io.herald.broker.Broker;
 import io.herald.broker.DeadLetter;
 import io.herald.broker.DeadLetterQueue;
 import io.herald.broker.Position;
+import io.herald.error.HeraldException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -1,7 +1,7 @@
 package io.herald.cli;
 
-import io.herald.error.HeraldException;
 import io.herald.client.AccessDeniedException;
+import io.herald.error.HeraldException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionException;

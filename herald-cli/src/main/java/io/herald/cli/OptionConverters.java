@@ -1,10 +1,10 @@
 package io.herald.cli;
 
-import io.herald.error.HeraldException;
 import io.herald.broker.DeadLetterSelector;
 import io.herald.broker.FsyncPolicy;
 import io.herald.broker.Position;
 import io.herald.broker.StartPosition;
+import io.herald.error.HeraldException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -1,6 +1,5 @@
 package io.herald.cli;
 
-import io.herald.error.HeraldException;
 import io.herald.broker.Broker;
 import io.herald.broker.Delivery;
 import io.herald.broker.DeliveryHandler;
@@ -10,6 +9,7 @@ import io.herald.broker.Subscriber;
 import io.herald.broker.SubscriptionInfo;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.broker.TopicSpec;
+import io.herald.error.HeraldException;
 import io.herald.event.Event;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.herald.cli;
 
-import io.herald.error.HeraldException;
 import io.herald.broker.Broker;
+import io.herald.error.HeraldException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

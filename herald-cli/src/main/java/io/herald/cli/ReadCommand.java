@@ -1,11 +1,11 @@
 package io.herald.cli;
 
-import io.herald.error.HeraldException;
 import io.herald.broker.Broker;
 import io.herald.broker.StartPosition;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicReader;
 import io.herald.client.RemoteBroker;
+import io.herald.error.HeraldException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;

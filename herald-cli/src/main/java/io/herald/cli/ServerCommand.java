@@ -1,8 +1,8 @@
 package io.herald.cli;
 
 import io.herald.EmbeddedConfig;
-import io.herald.error.InvalidSpecException;
 import io.herald.KafkaConfig;
+import io.herald.error.InvalidSpecException;
 import io.herald.server.HeraldServer;
 import io.herald.server.config.ServerConfig;
 import io.herald.server.config.ServerSettings;

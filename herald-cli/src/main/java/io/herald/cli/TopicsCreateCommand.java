@@ -2,9 +2,9 @@ package io.herald.cli;
 
 import io.herald.broker.Broker;
 import io.herald.broker.FsyncPolicy;
-import io.herald.error.InvalidSpecException;
 import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicSpec;
+import io.herald.error.InvalidSpecException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import picocli.CommandLine.Command;

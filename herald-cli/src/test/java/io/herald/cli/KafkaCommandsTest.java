@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.Herald;
+import io.herald.KafkaConfig;
 import io.herald.broker.Broker;
 import io.herald.broker.DeadLetterSelector;
 import io.herald.broker.RejectException;
@@ -13,7 +14,6 @@ import io.herald.broker.SubscriptionSpec;
 import io.herald.event.CloudEventsJson;
 import io.herald.event.Event;
 import io.herald.kafka.InJvmKafka;
-import io.herald.KafkaConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

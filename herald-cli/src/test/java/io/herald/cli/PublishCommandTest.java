@@ -3,9 +3,9 @@ package io.herald.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.herald.broker.spi.KeyPartitioner;
 import io.herald.broker.StartPosition;
 import io.herald.broker.StoredEvent;
+import io.herald.broker.spi.KeyPartitioner;
 import io.herald.embedded.EmbeddedBroker;
 import io.herald.event.Event;
 import java.nio.file.Path;

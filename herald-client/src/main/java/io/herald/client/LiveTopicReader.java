@@ -1,12 +1,12 @@
 package io.herald.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.herald.error.HeraldException;
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.StartPosition;
 import io.herald.broker.StorageException;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicReader;
+import io.herald.error.HeraldException;
 import io.herald.http.EventJson;
 import io.herald.http.Json;
 import io.herald.http.Positions;

@@ -2,10 +2,10 @@ package io.herald.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.error.HeraldException;
 import io.herald.broker.Delivery;
 import io.herald.broker.Durations;
 import io.herald.broker.Position;
+import io.herald.error.HeraldException;
 import io.herald.event.Event;
 import io.herald.http.EventJson;
 import io.herald.http.Json;

@@ -1,14 +1,14 @@
 package io.herald.client;
 
-import io.herald.error.HeraldException;
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.DeliveryHandler;
-import io.herald.broker.spi.HandlerCall;
 import io.herald.broker.Ordering;
 import io.herald.broker.RetryAfterException;
 import io.herald.broker.StorageException;
 import io.herald.broker.Subscriber;
 import io.herald.broker.SubscriptionSpec;
+import io.herald.broker.spi.HandlerCall;
+import io.herald.error.HeraldException;
 import io.herald.http.EventJson;
 import io.herald.http.Json;
 import io.herald.http.ServerSentEvents;

@@ -1,8 +1,8 @@
 package io.herald.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.herald.error.HeraldException;
 import io.herald.broker.BrokerClosedException;
+import io.herald.error.HeraldException;
 import io.herald.http.Json;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,16 +1,16 @@
 package io.herald.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.herald.error.HeraldException;
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.EventTooLargeException;
 import io.herald.broker.InvalidNameException;
-import io.herald.error.InvalidSpecException;
 import io.herald.broker.StorageException;
 import io.herald.broker.SubscriptionActiveException;
 import io.herald.broker.SubscriptionNotFoundException;
 import io.herald.broker.TopicExistsException;
 import io.herald.broker.TopicNotFoundException;
+import io.herald.error.HeraldException;
+import io.herald.error.InvalidSpecException;
 import io.herald.event.InvalidEventException;
 import io.herald.event.MalformedEventException;
 import io.herald.http.Json;

@@ -1,7 +1,7 @@
 package io.herald.http;
 
-import io.herald.error.InvalidSpecException;
 import io.herald.broker.Position;
+import io.herald.error.InvalidSpecException;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;

@@ -3,9 +3,9 @@ package io.herald.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.herald.error.InvalidSpecException;
 import io.herald.broker.Position;
 import io.herald.broker.StartPosition;
+import io.herald.error.InvalidSpecException;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;

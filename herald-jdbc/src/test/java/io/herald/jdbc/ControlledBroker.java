@@ -1,9 +1,9 @@
 package io.herald.jdbc;
 
 import io.herald.broker.Broker;
-import io.herald.broker.spi.ForwardingBroker;
 import io.herald.broker.Position;
 import io.herald.broker.StorageException;
+import io.herald.broker.spi.ForwardingBroker;
 import io.herald.event.Event;
 import java.time.Instant;
 import java.util.List;

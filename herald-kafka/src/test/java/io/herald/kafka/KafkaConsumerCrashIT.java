@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.herald.KafkaConfig;
 import io.herald.broker.Broker;
 import io.herald.broker.DeadLetter;
-import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.Ordering;
 import io.herald.broker.StartPosition;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicReader;
 import io.herald.broker.TopicSpec;
+import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.event.Event;
 import io.herald.testkit.ChildJvm;
 import java.io.IOException;
@@ -30,9 +30,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A consumer process killed with {@code kill -9} mid-retry, on a real Kafka broker: the test JVM

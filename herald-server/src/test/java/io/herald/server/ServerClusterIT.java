@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.herald.kafka.InJvmKafka;
 import io.herald.KafkaConfig;
+import io.herald.kafka.InJvmKafka;
 import io.herald.server.config.ServerConfig;
 import io.herald.testkit.ChildJvm;
 import java.net.URI;

@@ -1,8 +1,8 @@
 package io.herald.server;
 
 import io.herald.EmbeddedConfig;
-import io.herald.kafka.InJvmKafka;
 import io.herald.KafkaConfig;
+import io.herald.kafka.InJvmKafka;
 import io.herald.server.config.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;

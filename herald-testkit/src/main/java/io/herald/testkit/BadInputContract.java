@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.InvalidNameException;
-import io.herald.error.InvalidSpecException;
 import io.herald.broker.PullSubscriber;
 import io.herald.broker.StartPosition;
 import io.herald.broker.SubscriptionActiveException;
@@ -14,6 +13,7 @@ import io.herald.broker.SubscriptionSpec;
 import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.broker.TopicSpec;
+import io.herald.error.InvalidSpecException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

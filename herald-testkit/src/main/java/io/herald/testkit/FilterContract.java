@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.broker.Delivery;
-import io.herald.error.InvalidSpecException;
 import io.herald.broker.Ordering;
 import io.herald.broker.PullSubscriber;
 import io.herald.broker.StartPosition;
 import io.herald.broker.SubscriptionSpec;
+import io.herald.error.InvalidSpecException;
 import io.herald.event.Event;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.broker.EventTooLargeException;
-import io.herald.broker.spi.KeyPartitioner;
 import io.herald.broker.Position;
 import io.herald.broker.StartPosition;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.broker.TopicReader;
+import io.herald.broker.spi.KeyPartitioner;
 import io.herald.event.Event;
 import java.net.URI;
 import java.time.Duration;

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.broker.FsyncPolicy;
 import io.herald.broker.InvalidNameException;
-import io.herald.error.InvalidSpecException;
 import io.herald.broker.TopicExistsException;
 import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.broker.TopicSpec;
+import io.herald.error.InvalidSpecException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

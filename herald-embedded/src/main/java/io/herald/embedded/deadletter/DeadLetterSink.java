@@ -1,11 +1,11 @@
 package io.herald.embedded.deadletter;
 
-import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.FsyncPolicy;
 import io.herald.broker.Position;
 import io.herald.broker.TopicExistsException;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.broker.TopicSpec;
+import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.embedded.topic.Topic;
 import io.herald.embedded.topic.TopicRegistry;
 import io.herald.event.Event;

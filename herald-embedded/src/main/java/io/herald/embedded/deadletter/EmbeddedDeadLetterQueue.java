@@ -1,6 +1,5 @@
 package io.herald.embedded.deadletter;
 
-import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.DeadLetter;
 import io.herald.broker.DeadLetterQueue;
 import io.herald.broker.DeadLetterSelector;
@@ -8,6 +7,7 @@ import io.herald.broker.Position;
 import io.herald.broker.RedriveTarget;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicNotFoundException;
+import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.embedded.meta.DeliveryStateStore;
 import io.herald.embedded.topic.Partition;
 import io.herald.embedded.topic.PartitionFetcher;

@@ -1,6 +1,5 @@
 package io.herald.embedded.dispatch;
 
-import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.Delivery;
 import io.herald.broker.KeyAfterDeadLetter;
 import io.herald.broker.Ordering;
@@ -9,6 +8,7 @@ import io.herald.broker.RetryPolicy;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.SubscriptionInfo;
 import io.herald.broker.SubscriptionSpec;
+import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.embedded.deadletter.DeadLetterSink;
 import io.herald.embedded.meta.CursorStore;
 import io.herald.embedded.meta.DeliveryStateStore;

@@ -1,9 +1,9 @@
 package io.herald.embedded.group;
 
-import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.Position;
 import io.herald.broker.RetryPolicy;
 import io.herald.broker.StoredEvent;
+import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.embedded.meta.DeliveryStateStore;
 import io.herald.embedded.topic.Partition;
 import io.herald.embedded.topic.PartitionFetcher;

@@ -1,10 +1,10 @@
 package io.herald.embedded.group;
 
-import io.herald.error.HeraldException;
 import io.herald.broker.Delivery;
 import io.herald.broker.DeliveryHandler;
 import io.herald.broker.Subscriber;
 import io.herald.broker.spi.HandlerCall;
+import io.herald.error.HeraldException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -1,18 +1,18 @@
 package io.herald.embedded.group;
 
-import io.herald.broker.spi.DeadLetterFormat;
+import io.herald.broker.Position;
 import io.herald.broker.StartPosition;
+import io.herald.broker.StoredEvent;
 import io.herald.broker.SubscriptionActiveException;
 import io.herald.broker.SubscriptionInfo;
 import io.herald.broker.SubscriptionSpec;
-import io.herald.broker.Position;
-import io.herald.broker.StoredEvent;
+import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.embedded.meta.CursorStore;
 import io.herald.embedded.meta.DeliveryStateStore;
 import io.herald.embedded.stats.AckRate;
-import io.herald.event.EventFilter;
 import io.herald.embedded.topic.Partition;
 import io.herald.embedded.topic.Topic;
+import io.herald.event.EventFilter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

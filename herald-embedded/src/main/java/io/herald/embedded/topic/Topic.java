@@ -1,13 +1,13 @@
 package io.herald.embedded.topic;
 
 import io.herald.broker.BrokerClosedException;
-import io.herald.broker.spi.KeyPartitioner;
+import io.herald.broker.Position;
 import io.herald.broker.StorageException;
 import io.herald.broker.StoredEvent;
-import io.herald.broker.TopicNotFoundException;
-import io.herald.broker.Position;
 import io.herald.broker.TopicInfo;
+import io.herald.broker.TopicNotFoundException;
 import io.herald.broker.TopicSpec;
+import io.herald.broker.spi.KeyPartitioner;
 import io.herald.event.Event;
 import io.herald.event.EventBinaryFormat;
 import io.herald.log.LogClosedException;

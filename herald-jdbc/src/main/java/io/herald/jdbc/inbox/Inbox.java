@@ -1,8 +1,8 @@
 package io.herald.jdbc.inbox;
 
 import io.herald.broker.DeliveryHandler;
-import io.herald.error.InvalidSpecException;
 import io.herald.broker.Names;
+import io.herald.error.InvalidSpecException;
 import io.herald.event.Event;
 import io.herald.jdbc.SchemaMissingException;
 import java.sql.Connection;

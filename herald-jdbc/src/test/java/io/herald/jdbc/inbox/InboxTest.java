@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.broker.Broker;
 import io.herald.broker.InvalidNameException;
-import io.herald.error.InvalidSpecException;
 import io.herald.broker.StartPosition;
 import io.herald.broker.Subscriber;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.broker.TopicSpec;
 import io.herald.embedded.EmbeddedBroker;
+import io.herald.error.InvalidSpecException;
 import io.herald.event.Event;
 import io.herald.jdbc.SchemaMissingException;
 import io.herald.jdbc.TestPostgres;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.Herald;
+import io.herald.KafkaConfig;
 import io.herald.broker.Broker;
 import io.herald.broker.StartPosition;
 import io.herald.broker.StoredEvent;
@@ -13,7 +14,6 @@ import io.herald.event.Event;
 import io.herald.jdbc.TestPostgres;
 import io.herald.jdbc.outbox.Outbox;
 import io.herald.kafka.InJvmKafka;
-import io.herald.KafkaConfig;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,13 +1,13 @@
 package io.herald.kafka.deadletter;
 
 import io.herald.broker.DeadLetter;
-import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.DeadLetterQueue;
 import io.herald.broker.DeadLetterSelector;
-import io.herald.error.InvalidSpecException;
 import io.herald.broker.Position;
 import io.herald.broker.RedriveTarget;
 import io.herald.broker.StoredEvent;
+import io.herald.broker.spi.DeadLetterFormat;
+import io.herald.error.InvalidSpecException;
 import io.herald.event.MalformedEventException;
 import io.herald.kafka.read.RecordEvents;
 import io.herald.kafka.state.StateRecord;

@@ -1,7 +1,7 @@
 package io.herald.kafka.delay;
 
-import io.herald.broker.spi.KeyPartitioner;
 import io.herald.broker.TopicNotFoundException;
+import io.herald.broker.spi.KeyPartitioner;
 import io.herald.kafka.cluster.Cluster;
 import io.herald.kafka.topic.InternalTopics;
 import io.herald.kafka.topic.Topics;

@@ -1,7 +1,7 @@
 package io.herald.kafka.delay;
 
-import io.herald.broker.StorageException;
 import io.herald.ClusterUnreachableException;
+import io.herald.broker.StorageException;
 import io.herald.kafka.cluster.Cluster;
 import io.herald.kafka.topic.InternalTopics;
 import io.herald.kafka.topic.StartOffsets;

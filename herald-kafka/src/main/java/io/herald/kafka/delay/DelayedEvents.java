@@ -1,10 +1,10 @@
 package io.herald.kafka.delay;
 
-import io.herald.error.HeraldException;
 import io.herald.broker.EventTooLargeException;
-import io.herald.broker.spi.KeyPartitioner;
 import io.herald.broker.StorageException;
 import io.herald.broker.TopicNotFoundException;
+import io.herald.broker.spi.KeyPartitioner;
+import io.herald.error.HeraldException;
 import io.herald.event.Event;
 import io.herald.kafka.cluster.Cluster;
 import io.herald.kafka.codec.CloudEventsBinaryMode;

@@ -2,11 +2,11 @@ package io.herald.kafka.group;
 
 import io.herald.broker.Delivery;
 import io.herald.broker.DeliveryHandler;
+import io.herald.broker.Subscriber;
+import io.herald.broker.SubscriptionSpec;
 import io.herald.broker.spi.HandlerCall;
 import io.herald.kafka.failure.FailureLog;
 import io.herald.kafka.state.StateFollower;
-import io.herald.broker.Subscriber;
-import io.herald.broker.SubscriptionSpec;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;

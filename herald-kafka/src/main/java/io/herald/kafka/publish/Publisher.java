@@ -1,11 +1,11 @@
 package io.herald.kafka.publish;
 
-import io.herald.error.HeraldException;
 import io.herald.broker.EventTooLargeException;
-import io.herald.broker.spi.KeyPartitioner;
 import io.herald.broker.Position;
 import io.herald.broker.StorageException;
 import io.herald.broker.TopicNotFoundException;
+import io.herald.broker.spi.KeyPartitioner;
+import io.herald.error.HeraldException;
 import io.herald.event.Event;
 import io.herald.kafka.codec.CloudEventsBinaryMode;
 import io.herald.kafka.topic.Topics;

@@ -1,8 +1,8 @@
 package io.herald.kafka.topic;
 
 import io.herald.broker.FsyncPolicy;
-import io.herald.error.InvalidSpecException;
 import io.herald.broker.TopicSpec;
+import io.herald.error.InvalidSpecException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.herald.kafka.topic;
 
-import io.herald.error.InvalidSpecException;
+import io.herald.ClusterUnreachableException;
 import io.herald.broker.Names;
 import io.herald.broker.TopicExistsException;
 import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.broker.TopicSpec;
-import io.herald.ClusterUnreachableException;
+import io.herald.error.InvalidSpecException;
 import io.herald.kafka.cluster.Cluster;
 import java.util.ArrayList;
 import java.util.Collection;

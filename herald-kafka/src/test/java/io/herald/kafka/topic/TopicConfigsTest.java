@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.broker.FsyncPolicy;
-import io.herald.error.InvalidSpecException;
 import io.herald.broker.TopicSpec;
+import io.herald.error.InvalidSpecException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.herald.server.auth;
 
-import io.herald.error.InvalidSpecException;
 import io.herald.broker.Names;
+import io.herald.error.InvalidSpecException;
 
 /**
  * The topics a grant covers: one name ({@code orders}), every name with a prefix

@@ -1,8 +1,8 @@
 package io.herald.server.subscription;
 
 import io.herald.broker.Broker;
-import io.herald.server.config.ServerConfig;
 import io.herald.server.cluster.Forwarder;
+import io.herald.server.config.ServerConfig;
 import io.herald.server.http.Api;
 import io.herald.server.http.Drain;
 import io.herald.server.webhook.Webhooks;

@@ -7,12 +7,12 @@ import io.herald.http.Json;
 import io.herald.http.Problem;
 import io.herald.http.ProblemException;
 import io.herald.http.TopicJson;
-import io.herald.server.topic.ServerTopics;
 import io.herald.server.auth.Access;
 import io.herald.server.auth.Caller;
 import io.herald.server.auth.Permission;
 import io.herald.server.http.Api;
 import io.herald.server.publish.PublishHistory;
+import io.herald.server.topic.ServerTopics;
 import io.herald.server.webhook.Webhooks;
 import io.javalin.http.Context;
 

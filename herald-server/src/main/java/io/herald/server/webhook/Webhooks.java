@@ -1,9 +1,7 @@
 package io.herald.server.webhook;
 
-import io.herald.error.HeraldException;
 import io.herald.broker.Broker;
 import io.herald.broker.BrokerClosedException;
-import io.herald.error.InvalidSpecException;
 import io.herald.broker.Names;
 import io.herald.broker.Position;
 import io.herald.broker.StartPosition;
@@ -12,6 +10,8 @@ import io.herald.broker.SubscriptionSpec;
 import io.herald.broker.TopicExistsException;
 import io.herald.broker.TopicReader;
 import io.herald.broker.TopicSpec;
+import io.herald.error.HeraldException;
+import io.herald.error.InvalidSpecException;
 import io.herald.http.WebhookConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;

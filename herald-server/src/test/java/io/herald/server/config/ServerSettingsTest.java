@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.EmbeddedConfig;
-import io.herald.error.InvalidSpecException;
 import io.herald.KafkaConfig;
-import io.herald.server.config.ServerConfig;
+import io.herald.error.InvalidSpecException;
 import io.herald.server.auth.Permission;
+import io.herald.server.config.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.herald.server.webhook;
 
 import io.herald.Herald;
+import io.herald.KafkaConfig;
 import io.herald.broker.Broker;
 import io.herald.kafka.InJvmKafka;
-import io.herald.KafkaConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
