@@ -1,10 +1,12 @@
 package io.herald.kafka.dispatch;
 
+import io.herald.ClusterUnreachableException;
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.Delivery;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.event.EventFilter;
 import io.herald.event.MalformedEventException;
+import io.herald.kafka.failure.DeadLetterWrite;
 import io.herald.kafka.failure.FailureLog;
 import io.herald.kafka.group.CommitMetadata;
 import io.herald.kafka.group.GroupIds;
@@ -63,7 +65,6 @@ final class Dispatcher {
     static final int PARTITION_LIMIT = 5000;
     private static final Duration ROUND = Duration.ofMillis(50);
     private static final long MAX_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final long DEAD_LETTER_RETRY_MILLIS = 1000;
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     /** Writes' completions take the lock here, never on the producer's I/O thread. */
     private static final Executor CALLBACKS = Executors.newVirtualThreadPerTaskExecutor();
@@ -145,7 +146,7 @@ final class Dispatcher {
                     round();
                 } catch (WakeupException e) {
                     break;
-                } catch (KafkaException | MalformedEventException | io.herald.ClusterUnreachableException e) {
+                } catch (KafkaException | MalformedEventException | ClusterUnreachableException e) {
                     if (state != State.RUNNING) {
                         break;
                     }
@@ -512,33 +513,33 @@ final class Dispatcher {
 
         @Override
         public void deadLetter(Entry e, int epoch, String reason) {
-            CompletableFuture<?> write = failures.deadLetter(e.stored.event(), e.originalPosition(), e.failures, reason);
-            write.whenCompleteAsync((m, error) -> {
-                if (error == null) {
-                    lock.lock();
-                    try {
-                        if (state != State.CLOSED) {
-                            window.deadLettered(e, epoch, System.currentTimeMillis());
-                            changed.signalAll();
+            // the event is not done until its dead letter is written: tried again while it is ours
+            DeadLetterWrite.start(() -> failures.deadLetter(e.stored.event(), e.originalPosition(), e.failures, reason),
+                    () -> {
+                        lock.lock();
+                        try {
+                            return state != State.CLOSED && e.epoch == epoch && e.state == Entry.State.DEAD_LETTERING;
+                        } finally {
+                            lock.unlock();
                         }
-                    } finally {
-                        lock.unlock();
-                    }
-                    return;
-                }
-                // the event is not done until its dead letter is written: try again while it is ours
-                LOG.warn("subscription '{}' on '{}': cannot write the dead letter of {} to '{}'; trying again in {} ms: {}",
-                        subscription, topic, e, spec.deadLetterTopicFor(topic, subscription), DEAD_LETTER_RETRY_MILLIS, error.toString());
-                sleepQuietly(DEAD_LETTER_RETRY_MILLIS);
-                lock.lock();
-                try {
-                    if (state != State.CLOSED && e.epoch == epoch && e.state == Entry.State.DEAD_LETTERING) {
-                        deadLetter(e, epoch, reason);
-                    }
-                } finally {
-                    lock.unlock();
-                }
-            }, CALLBACKS);
+                    },
+                    error -> LOG.warn("subscription '{}' on '{}': cannot write the dead letter of {} to '{}'; trying again in {}: {}",
+                            subscription, topic, e, spec.deadLetterTopicFor(topic, subscription), DeadLetterWrite.RETRY_DELAY,
+                            error.toString()))
+                    .thenAccept(written -> {
+                        if (!written) {
+                            return;
+                        }
+                        lock.lock();
+                        try {
+                            if (state != State.CLOSED) {
+                                window.deadLettered(e, epoch, System.currentTimeMillis());
+                                changed.signalAll();
+                            }
+                        } finally {
+                            lock.unlock();
+                        }
+                    });
         }
 
         @Override

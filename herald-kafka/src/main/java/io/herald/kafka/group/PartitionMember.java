@@ -6,6 +6,7 @@ import io.herald.broker.StoredEvent;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.error.InvalidSpecException;
 import io.herald.event.EventFilter;
+import io.herald.kafka.failure.DeadLetterWrite;
 import io.herald.kafka.failure.FailureLog;
 import io.herald.kafka.failure.FailureRecord;
 import io.herald.kafka.read.RecordEvents;
@@ -394,28 +395,16 @@ final class PartitionMember {
         }
 
         private void redriveDeadLetter(Redrives queue, Redrives.Item item, FailureRecord failed, String reason) {
-            CompletableFuture<?> write = failureLog.deadLetter(item.stored.event(), item.originalPosition(), failed, reason);
-            track(write.handle((m, error) -> {
-                if (error == null) {
-                    if (queue.remove(item)) {
-                        endRedrive(queue, item);
-                    }
-                    return null;
-                }
-                if (closing || !queue.contains(item)) {
-                    return null; // its Redrive fact stands: it is delivered again
-                }
-                LOG.warn("subscription '{}' on '{}': cannot write the dead letter of redriven {}; trying again in 1 s: {}", subscription,
-                        topic, item.stored.position(), error.toString());
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
-                redriveDeadLetter(queue, item, failed, reason);
-                return null;
-            }));
+            // a redrive given up on (closing, or no longer queued) leaves its Redrive fact: it is delivered again
+            track(DeadLetterWrite.start(() -> failureLog.deadLetter(item.stored.event(), item.originalPosition(), failed, reason),
+                    () -> !closing && queue.contains(item),
+                    error -> LOG.warn("subscription '{}' on '{}': cannot write the dead letter of redriven {}; trying again in {}: {}",
+                            subscription, topic, item.stored.position(), DeadLetterWrite.RETRY_DELAY, error.toString()))
+                    .thenAccept(written -> {
+                        if (written && queue.remove(item)) {
+                            endRedrive(queue, item);
+                        }
+                    }));
         }
 
         private void endRedrive(Redrives queue, Redrives.Item item) {
@@ -437,29 +426,21 @@ final class PartitionMember {
         }
     }
 
-    /** Writes the dead letter; the ledger lets the cursor pass the event once Kafka has it. */
+    /**
+     * Writes the dead letter; the ledger lets the cursor pass the event once Kafka has it. Given up
+     * on (closing, or the partition gone), the event is not acked: it comes again to whoever owns it.
+     */
     private void deadLetter(TopicPartition tp, PartitionLedger ledger, StoredEvent stored, FailureRecord failed, String reason) {
         long offset = stored.position().offset();
-        CompletableFuture<?> write = failureLog.deadLetter(stored.event(), stored.position(), failed, reason);
-        track(write.handle((m, error) -> {
-            if (error == null) {
-                ledger.deadLettered(offset);
-                return null;
-            }
-            if (closing || ledger.isDetached()) {
-                return null; // the event is not acked: it comes again to whoever owns the partition
-            }
-            LOG.warn("subscription '{}' on '{}': cannot write the dead letter of {}@{}; trying again in 1 s: {}", subscription, topic,
-                    tp.partition(), offset, error.toString());
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-            deadLetter(tp, ledger, stored, failed, reason);
-            return null;
-        }));
+        track(DeadLetterWrite.start(() -> failureLog.deadLetter(stored.event(), stored.position(), failed, reason),
+                () -> !closing && !ledger.isDetached(),
+                error -> LOG.warn("subscription '{}' on '{}': cannot write the dead letter of {}@{}; trying again in {}: {}", subscription,
+                        topic, tp.partition(), offset, DeadLetterWrite.RETRY_DELAY, error.toString()))
+                .thenAccept(written -> {
+                    if (written) {
+                        ledger.deadLettered(offset);
+                    }
+                }));
     }
 
     private void track(CompletableFuture<?> write) {

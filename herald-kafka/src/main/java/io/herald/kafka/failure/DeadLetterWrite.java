@@ -1,0 +1,90 @@
+package io.herald.kafka.failure;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Writes one dead letter until Kafka has it, for every engine of this backend. The event is not
+ * done until its dead letter is written, so a failed write is tried again after a pause for as
+ * long as the event is still the caller's (its partition not revoked, its lease not moved on).
+ *
+ * <p>Nothing here runs on the thread that completed the write, or waits on any thread: that
+ * thread is often the internal producer's I/O thread, through which every internal write of the
+ * broker goes (retry schedules, dead letters, redrives of every subscription), so a pause there
+ * would stall them all while one dead-letter topic is unwritable. Outcomes run on virtual
+ * threads and the pause is a timer.
+ */
+public final class DeadLetterWrite {
+
+    /** The pause between attempts: long enough not to spin on a broken topic, short next to a lease. */
+    public static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+
+    private static final Executor CALLBACKS = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final Supplier<CompletableFuture<?>> write;
+    private final BooleanSupplier stillOurs;
+    private final Consumer<Throwable> failed;
+    private final Executor afterPause;
+    private final CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+
+    private DeadLetterWrite(Supplier<CompletableFuture<?>> write, BooleanSupplier stillOurs, Consumer<Throwable> failed, Duration pause) {
+        this.write = write;
+        this.stillOurs = stillOurs;
+        this.failed = failed;
+        this.afterPause = CompletableFuture.delayedExecutor(pause.toNanos(), TimeUnit.NANOSECONDS, CALLBACKS);
+    }
+
+    /**
+     * Starts writing: {@code write} sends the dead letter once per attempt; {@code stillOurs} says
+     * whether to go on after a failure; {@code failed} hears of each failed attempt (to log it).
+     * The future completes with true once a write succeeded, with false when the event stopped
+     * being the caller's first; it never completes exceptionally.
+     */
+    public static CompletableFuture<Boolean> start(Supplier<CompletableFuture<?>> write, BooleanSupplier stillOurs,
+                                                   Consumer<Throwable> failed) {
+        return start(write, stillOurs, failed, RETRY_DELAY);
+    }
+
+    static CompletableFuture<Boolean> start(Supplier<CompletableFuture<?>> write, BooleanSupplier stillOurs, Consumer<Throwable> failed,
+                                            Duration pause) {
+        DeadLetterWrite w = new DeadLetterWrite(write, stillOurs, failed, pause);
+        w.attempt();
+        return w.outcome;
+    }
+
+    private void attempt() {
+        CompletableFuture<?> sent;
+        try {
+            sent = write.get();
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenCompleteAsync((ignored, error) -> {
+            if (error == null) {
+                outcome.complete(true);
+            } else if (!stillOurs.getAsBoolean()) {
+                outcome.complete(false);
+            } else {
+                try {
+                    failed.accept(error);
+                } finally {
+                    CompletableFuture.runAsync(this::again, afterPause);
+                }
+            }
+        }, CALLBACKS);
+    }
+
+    private void again() {
+        if (stillOurs.getAsBoolean()) {
+            attempt();
+        } else {
+            outcome.complete(false);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.herald.kafka.failure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one way this backend writes a dead letter. The first test is the defect issue 15 names: the
+ * PARTITION member slept a second and wrote again inside the callback of the failed write, on the
+ * thread that completed it, which in a broker is the internal producer's I/O thread, shared by all
+ * of Herald's internal writes. Here a stand-in "I/O thread" completes each write.
+ */
+class DeadLetterWriteTest {
+
+    private static final Duration PAUSE = Duration.ofMillis(5);
+
+    /** Each write is a future the test completes from its own "producer I/O" thread. */
+    private final LinkedBlockingQueue<CompletableFuture<Object>> writes = new LinkedBlockingQueue<>();
+    private final List<Thread> writers = new CopyOnWriteArrayList<>();
+
+    private CompletableFuture<?> write() {
+        writers.add(Thread.currentThread());
+        CompletableFuture<Object> w = new CompletableFuture<>();
+        writes.add(w);
+        return w;
+    }
+
+    private CompletableFuture<Object> nextWrite() throws InterruptedException {
+        CompletableFuture<Object> w = writes.poll(10, TimeUnit.SECONDS);
+        assertThat(w).as("a write was attempted").isNotNull();
+        return w;
+    }
+
+    @Test
+    void aFailedWriteIsTriedAgainOffTheThreadThatCompletedItAndThatThreadIsNeverHeld() throws Exception {
+        List<Throwable> heard = new CopyOnWriteArrayList<>();
+        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(this::write, () -> true, heard::add, PAUSE);
+
+        Thread io = new Thread(() -> {
+            try {
+                nextWrite().completeExceptionally(new RecordTooLargeException("too large"));
+                nextWrite().completeExceptionally(new RecordTooLargeException("still too large"));
+                nextWrite().complete("written");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "kafka-producer-network-thread | stand-in");
+        io.start();
+
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isTrue();
+        io.join();
+        // every retry was made elsewhere: the stand-in I/O thread only ever completed writes
+        assertThat(writers).hasSize(3).doesNotContain(io);
+        assertThat(heard).extracting(Throwable::getMessage).containsExactly("too large", "still too large");
+    }
+
+    @Test
+    void anEventNoLongerOursIsGivenUpAfterItsFailedWrite() throws Exception {
+        AtomicBoolean ours = new AtomicBoolean(true);
+        AtomicInteger heard = new AtomicInteger();
+        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(this::write, ours::get, e -> heard.incrementAndGet(), PAUSE);
+
+        ours.set(false); // the partition was revoked while the write was under way
+        nextWrite().completeExceptionally(new RecordTooLargeException("too large"));
+
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(writers).hasSize(1);
+        assertThat(heard).hasValue(0);
+    }
+
+    @Test
+    void anEventThatStopsBeingOursDuringThePauseIsNotWrittenAgain() throws Exception {
+        AtomicBoolean ours = new AtomicBoolean(true);
+        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(this::write, ours::get, e -> ours.set(false), PAUSE);
+
+        nextWrite().completeExceptionally(new RecordTooLargeException("too large"));
+
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(writers).hasSize(1);
+    }
+
+    @Test
+    void aWriteThatThrowsInsteadOfFailingItsFutureIsTriedAgainToo() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(() -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("producer closed under us");
+            }
+            return CompletableFuture.completedFuture("written");
+        }, () -> true, e -> { }, PAUSE);
+
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(calls).hasValue(2);
+    }
+}
