@@ -2,7 +2,6 @@ package io.herald.embedded;
 
 import io.herald.EmbeddedConfig;
 import io.herald.broker.Broker;
-import io.herald.broker.BrokerClosedException;
 import io.herald.broker.DeliveryHandler;
 import io.herald.broker.Position;
 import io.herald.broker.PullSubscriber;
@@ -15,7 +14,7 @@ import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicReader;
 import io.herald.broker.TopicSpec;
 import io.herald.broker.DeadLetterQueue;
-import io.herald.broker.Names;
+import io.herald.broker.spi.AbstractBroker;
 import io.herald.embedded.delay.DelayedEvents;
 import io.herald.embedded.meta.CursorStore;
 import io.herald.embedded.meta.DeliveryStateStore;
@@ -38,12 +37,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * One maintenance thread flushes cursor commits and delivery states every
  * {@value #CURSOR_FLUSH_MILLIS} ms, evicts silent consumers and runs retention. Thread-safe.
  */
-public final class EmbeddedBroker implements Broker {
+public final class EmbeddedBroker extends AbstractBroker {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
     static final long CURSOR_FLUSH_MILLIS = 20;
@@ -79,7 +76,6 @@ public final class EmbeddedBroker implements Broker {
     private final DelayedEvents delayed;
     private final SubscriptionCoordinator subscriptions;
     private final ScheduledExecutorService maintenance;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private ProcessedEventStore processed;
 
     private EmbeddedBroker(EmbeddedConfig config, FileChannel lockChannel, FileLock lock, MetadataStore metadata,
@@ -163,118 +159,90 @@ public final class EmbeddedBroker implements Broker {
         return config;
     }
 
-    private void checkOpen() {
-        if (closed.get()) {
-            throw new BrokerClosedException("the embedded broker on " + config.dataDirectory());
-        }
+    @Override
+    protected String describe() {
+        return "the embedded broker on " + config.dataDirectory();
     }
 
     @Override
-    public TopicInfo createTopic(String name, TopicSpec spec) {
-        checkOpen();
-        Objects.requireNonNull(spec, "spec");
+    protected TopicInfo doCreateTopic(String name, TopicSpec spec) {
         return topics.create(name, spec).info();
     }
 
     @Override
-    public List<TopicInfo> listTopics() {
-        checkOpen();
+    protected List<TopicInfo> doListTopics() {
         return topics.list().stream().map(Topic::info).toList();
     }
 
     @Override
-    public TopicInfo describeTopic(String name) {
-        checkOpen();
+    protected TopicInfo doDescribeTopic(String name) {
         return topics.get(name).info();
     }
 
     @Override
-    public void deleteTopic(String name) {
-        checkOpen();
+    protected void doDeleteTopic(String name) {
         topics.get(name);
         subscriptions.topicDeleted(name);
         topics.delete(name);
     }
 
     @Override
-    public CompletableFuture<Position> publish(String topic, Event event) {
-        checkOpen();
-        Objects.requireNonNull(event, "event");
+    protected CompletableFuture<Position> doPublish(String topic, Event event) {
         return topics.get(topic).publish(event);
     }
 
     @Override
-    public CompletableFuture<List<Position>> publish(String topic, List<Event> events) {
-        checkOpen();
-        Objects.requireNonNull(events, "events");
+    protected CompletableFuture<List<Position>> doPublish(String topic, List<Event> events) {
         Topic t = topics.get(topic);
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
-        events.forEach(e -> Objects.requireNonNull(e, "events contains null"));
         return t.publish(events);
     }
 
     @Override
-    public Subscriber subscribe(String topic, String subscription, SubscriptionSpec spec, DeliveryHandler handler) {
-        checkOpen();
-        Objects.requireNonNull(spec, "spec");
+    protected Subscriber doSubscribe(String topic, String subscription, SubscriptionSpec spec, DeliveryHandler handler) {
         return subscriptions.subscribe(topic, subscription, spec, handler);
     }
 
     @Override
-    public PullSubscriber pullSubscriber(String topic, String subscription, SubscriptionSpec spec) {
-        checkOpen();
-        Objects.requireNonNull(spec, "spec");
+    protected PullSubscriber doPullSubscriber(String topic, String subscription, SubscriptionSpec spec) {
         return subscriptions.pullSubscriber(topic, subscription, spec);
     }
 
     @Override
-    public TopicReader reader(String topic, StartPosition from) {
-        checkOpen();
-        Objects.requireNonNull(from, "from");
+    protected TopicReader doReader(String topic, StartPosition from) {
         return new EmbeddedTopicReader(topics.get(topic), from);
     }
 
     @Override
-    public List<SubscriptionInfo> listSubscriptions(String topic) {
-        checkOpen();
+    protected List<SubscriptionInfo> doListSubscriptions(String topic) {
         return subscriptions.list(topic);
     }
 
     @Override
-    public SubscriptionInfo describeSubscription(String topic, String subscription) {
-        checkOpen();
+    protected SubscriptionInfo doDescribeSubscription(String topic, String subscription) {
         return subscriptions.describe(topic, subscription);
     }
 
     @Override
-    public void resetSubscription(String topic, String subscription, StartPosition to) {
-        checkOpen();
-        Objects.requireNonNull(to, "to");
+    protected void doResetSubscription(String topic, String subscription, StartPosition to) {
         subscriptions.reset(topic, subscription, to);
     }
 
     @Override
-    public void deleteSubscription(String topic, String subscription) {
-        checkOpen();
+    protected void doDeleteSubscription(String topic, String subscription) {
         subscriptions.delete(topic, subscription);
     }
 
     @Override
-    public DeadLetterQueue deadLetters(String topic, String subscription) {
-        checkOpen();
-        Names.requireValidSubscription(subscription);
+    protected DeadLetterQueue doDeadLetters(String topic, String subscription) {
         return subscriptions.deadLetters(topic, subscription);
     }
 
     @Override
-    public CompletableFuture<Void> publishAt(String topic, List<Event> events, Instant deliverAt) {
-        checkOpen();
-        Objects.requireNonNull(events, "events");
-        Objects.requireNonNull(deliverAt, "deliverAt");
+    protected CompletableFuture<Void> doPublishAt(String topic, List<Event> events, Instant deliverAt) {
         Topic t = topics.get(topic);
-        events.forEach(e -> Objects.requireNonNull(e, "events contains null"));
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -308,10 +276,7 @@ public final class EmbeddedBroker implements Broker {
     }
 
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
+    protected void doClose() {
         subscriptions.close();
         delayed.close();
         maintenance.shutdownNow();

@@ -3,10 +3,8 @@ package io.herald.kafka;
 import io.herald.ClusterUnreachableException;
 import io.herald.KafkaConfig;
 import io.herald.broker.Broker;
-import io.herald.broker.BrokerClosedException;
 import io.herald.broker.DeadLetterQueue;
 import io.herald.broker.DeliveryHandler;
-import io.herald.broker.Names;
 import io.herald.broker.Ordering;
 import io.herald.broker.Position;
 import io.herald.broker.PullSubscriber;
@@ -17,6 +15,7 @@ import io.herald.broker.SubscriptionSpec;
 import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicReader;
 import io.herald.broker.TopicSpec;
+import io.herald.broker.spi.AbstractBroker;
 import io.herald.event.Event;
 import io.herald.kafka.cluster.Cluster;
 import io.herald.kafka.cluster.InternalProducer;
@@ -35,11 +34,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -52,9 +49,7 @@ import org.apache.kafka.clients.admin.Admin;
  * <p>A {@code KafkaBroker} is a client of the cluster: closing it closes this process's clients
  * and consumers; the topics, events and cursors stay in Kafka. Thread-safe.
  */
-public final class KafkaBroker implements Broker {
-
-    private enum State { OPEN, CLOSED }
+public final class KafkaBroker extends AbstractBroker {
 
     private final KafkaConfig config;
     private final Cluster cluster;
@@ -70,7 +65,6 @@ public final class KafkaBroker implements Broker {
     private final InternalProducer internal;
     /** The engines of this process's KEY and NONE subscriptions. */
     private final Dispatchers dispatchers;
-    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     /** Open consumers by topic, closed with their topic or the broker. */
     private final Map<String, Set<AutoCloseable>> consumers = new ConcurrentHashMap<>();
 
@@ -117,26 +111,22 @@ public final class KafkaBroker implements Broker {
     }
 
     @Override
-    public TopicInfo createTopic(String name, TopicSpec spec) {
-        ensureOpen();
+    protected TopicInfo doCreateTopic(String name, TopicSpec spec) {
         return topics.create(name, spec);
     }
 
     @Override
-    public List<TopicInfo> listTopics() {
-        ensureOpen();
+    protected List<TopicInfo> doListTopics() {
         return topics.list();
     }
 
     @Override
-    public TopicInfo describeTopic(String name) {
-        ensureOpen();
+    protected TopicInfo doDescribeTopic(String name) {
         return topics.describe(name);
     }
 
     @Override
-    public void deleteTopic(String name) {
-        ensureOpen();
+    protected void doDeleteTopic(String name) {
         topics.requireExists(name);
         closeConsumers(consumers.remove(name));
         subscriptions.deleteAll(name);
@@ -145,23 +135,17 @@ public final class KafkaBroker implements Broker {
     }
 
     @Override
-    public CompletableFuture<Position> publish(String topic, Event event) {
-        ensureOpen();
+    protected CompletableFuture<Position> doPublish(String topic, Event event) {
         return publisher.publish(topic, event);
     }
 
     @Override
-    public CompletableFuture<List<Position>> publish(String topic, List<Event> events) {
-        ensureOpen();
+    protected CompletableFuture<List<Position>> doPublish(String topic, List<Event> events) {
         return publisher.publish(topic, events);
     }
 
     @Override
-    public CompletableFuture<Void> publishAt(String topic, List<Event> events, Instant deliverAt) {
-        ensureOpen();
-        Objects.requireNonNull(events, "events");
-        Objects.requireNonNull(deliverAt, "deliverAt");
-        events.forEach(e -> Objects.requireNonNull(e, "events contains null"));
+    protected CompletableFuture<Void> doPublishAt(String topic, List<Event> events, Instant deliverAt) {
         if (events.isEmpty()) {
             topics.requireExists(topic);
             return CompletableFuture.completedFuture(null);
@@ -173,7 +157,7 @@ public final class KafkaBroker implements Broker {
     }
 
     @Override
-    public Subscriber subscribe(String topic, String subscription, SubscriptionSpec spec, DeliveryHandler handler) {
+    protected Subscriber doSubscribe(String topic, String subscription, SubscriptionSpec spec, DeliveryHandler handler) {
         prepareSubscription(topic, subscription, spec);
         Object[] self = new Object[1];
         if (spec.ordering() != Ordering.PARTITION) {
@@ -191,7 +175,7 @@ public final class KafkaBroker implements Broker {
     }
 
     @Override
-    public PullSubscriber pullSubscriber(String topic, String subscription, SubscriptionSpec spec) {
+    protected PullSubscriber doPullSubscriber(String topic, String subscription, SubscriptionSpec spec) {
         prepareSubscription(topic, subscription, spec);
         Object[] self = new Object[1];
         if (spec.ordering() != Ordering.PARTITION) {
@@ -209,8 +193,7 @@ public final class KafkaBroker implements Broker {
     }
 
     @Override
-    public TopicReader reader(String topic, StartPosition from) {
-        ensureOpen();
+    protected TopicReader doReader(String topic, StartPosition from) {
         int partitions = topics.partitions(topic);
         Object[] self = new Object[1];
         KafkaTopicReader reader = new KafkaTopicReader(cluster, config.clientBase(), Topics.partitionsOf(topic, partitions), from,
@@ -221,42 +204,33 @@ public final class KafkaBroker implements Broker {
     }
 
     @Override
-    public List<SubscriptionInfo> listSubscriptions(String topic) {
-        ensureOpen();
+    protected List<SubscriptionInfo> doListSubscriptions(String topic) {
         return subscriptions.list(topic);
     }
 
     @Override
-    public SubscriptionInfo describeSubscription(String topic, String subscription) {
-        ensureOpen();
+    protected SubscriptionInfo doDescribeSubscription(String topic, String subscription) {
         return subscriptions.describe(topic, subscription);
     }
 
     @Override
-    public void resetSubscription(String topic, String subscription, StartPosition to) {
-        ensureOpen();
+    protected void doResetSubscription(String topic, String subscription, StartPosition to) {
         subscriptions.reset(topic, subscription, to);
     }
 
     @Override
-    public void deleteSubscription(String topic, String subscription) {
-        ensureOpen();
+    protected void doDeleteSubscription(String topic, String subscription) {
         subscriptions.delete(topic, subscription);
     }
 
     @Override
-    public DeadLetterQueue deadLetters(String topic, String subscription) {
-        ensureOpen();
-        Names.requireValidSubscription(subscription);
+    protected DeadLetterQueue doDeadLetters(String topic, String subscription) {
         topics.requireExists(topic);
         return deadLetterQueues.open(topic, subscription, subscriptions.spec(topic, subscription));
     }
 
     @Override
-    public void close() {
-        if (!state.compareAndSet(State.OPEN, State.CLOSED)) {
-            return;
-        }
+    protected void doClose() {
         for (String topic : new ArrayList<>(consumers.keySet())) {
             closeConsumers(consumers.remove(topic));
         }
@@ -267,8 +241,6 @@ public final class KafkaBroker implements Broker {
     }
 
     private void prepareSubscription(String topic, String subscription, SubscriptionSpec spec) {
-        ensureOpen();
-        Names.requireValidSubscription(subscription);
         topics.requireExists(topic);
         spec.deadLetterTopicFor(topic, subscription); // refuses the topic itself as the dead-letter topic
         subscriptions.ensure(topic, subscription, spec);
@@ -305,9 +277,8 @@ public final class KafkaBroker implements Broker {
         }
     }
 
-    private void ensureOpen() {
-        if (state.get() == State.CLOSED) {
-            throw new BrokerClosedException("Kafka broker connection to " + config.bootstrapServers());
-        }
+    @Override
+    protected String describe() {
+        return "Kafka broker connection to " + config.bootstrapServers();
     }
 }
