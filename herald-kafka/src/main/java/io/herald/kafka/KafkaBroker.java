@@ -29,6 +29,7 @@ import io.herald.kafka.publish.Publisher;
 import io.herald.kafka.read.KafkaTopicReader;
 import io.herald.kafka.state.StateTopics;
 import io.herald.kafka.topic.Topics;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,6 +53,8 @@ import org.apache.kafka.clients.admin.Admin;
 public final class KafkaBroker extends AbstractBroker {
 
     private final KafkaConfig config;
+    /** The time the engines decide by, handed to each so that none reads the system clock itself. */
+    private final Clock clock = Clock.systemUTC();
     private final Cluster cluster;
     private final Topics topics;
     private final Publisher publisher;
@@ -78,7 +81,7 @@ public final class KafkaBroker extends AbstractBroker {
         this.stateTopics = new StateTopics(cluster, config.replicationFactor());
         this.internal = new InternalProducer(config.clientBase(), config.maxEventBytes() + 64 * 1024);
         this.deadLetterQueues = new DeadLetterQueues(cluster, config.clientBase(), topics, publisher, internal, stateTopics);
-        this.dispatchers = new Dispatchers(config.clientBase(), cluster, topics, internal);
+        this.dispatchers = new Dispatchers(config.clientBase(), cluster, topics, internal, clock);
         // Kafka holds no lease: leased counts those of this process's engines, the process that asks
         this.subscriptions = new Subscriptions(cluster, topics, (topic, subscription, spec, committed) -> {
             SubscriptionInfo.Stats kept = deadLetterQueues.stats(topic, subscription, spec, committed);
@@ -167,7 +170,7 @@ public final class KafkaBroker extends AbstractBroker {
             return consumer;
         }
         KafkaPushSubscriber subscriber = new KafkaPushSubscriber(config.clientBase(), topic, subscription, spec, handler,
-                dispatchers.failureLog(topic, subscription, spec), dispatchers.stateFollower(topic, subscription),
+                dispatchers.failureLog(topic, subscription, spec), dispatchers.stateFollower(topic, subscription), clock,
                 () -> closed(topic, subscription, self[0]));
         self[0] = subscriber;
         opened(topic, subscription, subscriber);
@@ -185,7 +188,7 @@ public final class KafkaBroker extends AbstractBroker {
             return consumer;
         }
         KafkaPullSubscriber subscriber = new KafkaPullSubscriber(config.clientBase(), topic, subscription, spec,
-                dispatchers.failureLog(topic, subscription, spec), dispatchers.stateFollower(topic, subscription),
+                dispatchers.failureLog(topic, subscription, spec), dispatchers.stateFollower(topic, subscription), clock,
                 () -> closed(topic, subscription, self[0]));
         self[0] = subscriber;
         opened(topic, subscription, subscriber);

@@ -9,11 +9,12 @@ import io.herald.event.MalformedEventException;
 import io.herald.kafka.failure.DeadLetterWrite;
 import io.herald.kafka.failure.FailureLog;
 import io.herald.kafka.group.CommitMetadata;
-import io.herald.kafka.group.GroupIds;
+import io.herald.kafka.group.MemberSettings;
 import io.herald.kafka.group.OffsetRanges;
 import io.herald.kafka.read.RecordEvents;
 import io.herald.kafka.state.StateFollower;
 import io.herald.kafka.state.StateRecord;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,10 +89,13 @@ final class Dispatcher {
     private final Set<TopicPartition> full = new HashSet<>();
     private final Thread thread;
     private volatile State state = State.RUNNING;
+    /** The time every decision of the engine is made at; waits use the monotonic clock. */
+    private final Clock clock;
     private volatile Set<Integer> assignment = Set.of();
 
     Dispatcher(Map<String, Object> clientBase, Duration timeout, String bootstrapServers, String topic, String subscription,
-               SubscriptionSpec spec, FailureLog failures) {
+               SubscriptionSpec spec, FailureLog failures, Clock clock) {
+        this.clock = clock;
         this.topic = topic;
         this.subscription = subscription;
         this.spec = spec;
@@ -99,15 +103,7 @@ final class Dispatcher {
         this.metadata = CommitMetadata.of(spec);
         this.window = new Window(spec.ordering(), spec.keyAfterDeadLetter(), spec.retry(), spec.leaseDuration(),
                 spec.filter().map(EventFilter::compile).orElse(null), ThreadLocalRandom.current(), new Writes());
-        long session = spec.sessionTimeout().toMillis();
-        Map<String, Object> p = new HashMap<>(clientBase);
-        p.put("group.id", GroupIds.of(topic, subscription));
-        p.put("group.protocol", "classic");
-        p.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor");
-        p.put("enable.auto.commit", "false");
-        p.put("auto.offset.reset", "earliest");
-        p.put("session.timeout.ms", Long.toString(session));
-        p.put("heartbeat.interval.ms", Long.toString(Math.max(10, Math.min(1000, session / 3))));
+        Map<String, Object> p = MemberSettings.of(clientBase, topic, subscription, spec);
         p.putIfAbsent("max.poll.records", "1000");
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.follower = new StateFollower(clientBase, failures.stateTopic(), timeout, bootstrapServers);
@@ -169,7 +165,7 @@ final class Dispatcher {
         Map<TopicPartition, OffsetAndMetadata> commits;
         lock.lock();
         try {
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 io.herald.broker.StoredEvent stored;
                 try {
@@ -216,7 +212,7 @@ final class Dispatcher {
             Map<String, StateRecord.Read> facts = follower.rebuild(tp.partition());
             lock.lock();
             try {
-                window.assign(tp.partition(), position, finished, facts, System.currentTimeMillis());
+                window.assign(tp.partition(), position, finished, facts, clock.millis());
                 committed.put(tp.partition(), last != null ? last : new OffsetAndMetadata(position, metadata));
                 changed.signalAll();
             } finally {
@@ -385,7 +381,7 @@ final class Dispatcher {
                 if (state != State.RUNNING) {
                     throw new BrokerClosedException("subscription '" + subscription + "' of topic '" + topic + "'");
                 }
-                long now = System.currentTimeMillis();
+                long now = clock.millis();
                 List<Entry> taken = window.take(max, now);
                 if (!taken.isEmpty()) {
                     List<Delivery> out = new ArrayList<>(taken.size());
@@ -414,19 +410,19 @@ final class Dispatcher {
     }
 
     void ack(Entry e, int epoch) {
-        verdict(() -> window.ack(e, epoch, System.currentTimeMillis()));
+        verdict(() -> window.ack(e, epoch, clock.millis()));
     }
 
     void nack(Entry e, int epoch, Duration delay, Throwable error) {
-        verdict(() -> window.nack(e, epoch, delay, error, System.currentTimeMillis()));
+        verdict(() -> window.nack(e, epoch, delay, error, clock.millis()));
     }
 
     void reject(Entry e, int epoch, String reason) {
-        verdict(() -> window.reject(e, epoch, reason, System.currentTimeMillis()));
+        verdict(() -> window.reject(e, epoch, reason, clock.millis()));
     }
 
     void extend(Entry e, int epoch, Duration by) {
-        verdict(() -> window.extend(e, epoch, by, System.currentTimeMillis()));
+        verdict(() -> window.extend(e, epoch, by, clock.millis()));
     }
 
     /** Deliveries of this engine whose lease runs now. */
@@ -508,7 +504,7 @@ final class Dispatcher {
                             subscription, topic, e, error.getMessage());
                 }
             });
-            afterWrite(write, () -> window.recorded(e, epoch, System.currentTimeMillis()));
+            afterWrite(write, () -> window.recorded(e, epoch, clock.millis()));
         }
 
         @Override
@@ -533,7 +529,7 @@ final class Dispatcher {
                         lock.lock();
                         try {
                             if (state != State.CLOSED) {
-                                window.deadLettered(e, epoch, System.currentTimeMillis());
+                                window.deadLettered(e, epoch, clock.millis());
                                 changed.signalAll();
                             }
                         } finally {

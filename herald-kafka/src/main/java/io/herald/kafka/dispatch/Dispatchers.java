@@ -9,6 +9,7 @@ import io.herald.kafka.group.GroupIds;
 import io.herald.kafka.state.StateFollower;
 import io.herald.kafka.topic.InternalTopics;
 import io.herald.kafka.topic.Topics;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,10 +25,12 @@ public final class Dispatchers {
     private final Cluster cluster;
     private final Topics topics;
     private final InternalProducer producer;
+    private final Clock clock;
     private final Map<String, Shared> running = new HashMap<>();
 
-    public Dispatchers(Map<String, Object> clientBase, Cluster cluster, Topics topics, InternalProducer producer) {
+    public Dispatchers(Map<String, Object> clientBase, Cluster cluster, Topics topics, InternalProducer producer, Clock clock) {
         this.clientBase = clientBase;
+        this.clock = clock;
         this.cluster = cluster;
         this.topics = topics;
         this.producer = producer;
@@ -75,7 +78,7 @@ public final class Dispatchers {
         Shared shared = running.get(id);
         if (shared == null || !shared.engine.isRunning()) {
             FailureLog failures = failureLog(topic, subscription, spec);
-            shared = new Shared(new Dispatcher(clientBase, cluster.timeout(), cluster.bootstrapServers(), topic, subscription, spec, failures));
+            shared = new Shared(new Dispatcher(clientBase, cluster.timeout(), cluster.bootstrapServers(), topic, subscription, spec, failures, clock));
             running.put(id, shared);
         }
         shared.users++;

@@ -6,6 +6,7 @@ import io.herald.broker.PullSubscriber;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.kafka.failure.FailureLog;
 import io.herald.kafka.state.StateFollower;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +30,10 @@ public final class KafkaPullSubscriber implements PullSubscriber, GroupPeer {
     private volatile boolean closed;
 
     public KafkaPullSubscriber(Map<String, Object> clientBase, String topic, String subscription, SubscriptionSpec spec,
-                               FailureLog failures, StateFollower follower, Runnable onClose) {
+                               FailureLog failures, StateFollower follower, Clock clock, Runnable onClose) {
         this.topic = topic;
         this.subscription = subscription;
-        this.member = new PartitionMember(clientBase, topic, subscription, spec, failures, follower);
+        this.member = new PartitionMember(clientBase, topic, subscription, spec, failures, follower, clock);
         this.onClose = onClose;
         this.spec = spec;
     }

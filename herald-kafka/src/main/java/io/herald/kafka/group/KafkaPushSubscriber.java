@@ -7,6 +7,7 @@ import io.herald.broker.SubscriptionSpec;
 import io.herald.broker.spi.HandlerCall;
 import io.herald.kafka.failure.FailureLog;
 import io.herald.kafka.state.StateFollower;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -36,10 +37,10 @@ public final class KafkaPushSubscriber implements Subscriber, GroupPeer {
     private volatile boolean closing;
 
     public KafkaPushSubscriber(Map<String, Object> clientBase, String topic, String subscription, SubscriptionSpec spec,
-                               DeliveryHandler handler, FailureLog failures, StateFollower follower, Runnable onClose) {
+                               DeliveryHandler handler, FailureLog failures, StateFollower follower, Clock clock, Runnable onClose) {
         this.topic = topic;
         this.subscription = subscription;
-        this.member = new PartitionMember(clientBase, topic, subscription, spec, failures, follower);
+        this.member = new PartitionMember(clientBase, topic, subscription, spec, failures, follower, clock);
         this.handler = handler;
         this.onClose = onClose;
         this.worker = Thread.ofPlatform().name("herald-kafka-push-" + topic + ":" + subscription).daemon().unstarted(this::run);

@@ -12,6 +12,7 @@ import io.herald.kafka.failure.FailureRecord;
 import io.herald.kafka.read.RecordEvents;
 import io.herald.kafka.state.StateFollower;
 import io.herald.kafka.state.StateRecord;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -90,10 +91,13 @@ final class PartitionMember {
     private volatile Set<Integer> assignment = Set.of();
     private volatile boolean rebalanceExpected;
     private final String metadata;
+    /** The time every decision of the member is made at; waits use the monotonic clock. */
+    private final Clock clock;
     private int buffered;
 
     PartitionMember(Map<String, Object> clientBase, String topic, String subscription, SubscriptionSpec spec, FailureLog failureLog,
-                    StateFollower follower) {
+                    StateFollower follower, Clock clock) {
+        this.clock = clock;
         this.failureLog = failureLog;
         this.follower = follower;
         this.filter = spec.filter().map(EventFilter::compile).orElse(null);
@@ -102,16 +106,7 @@ final class PartitionMember {
         this.spec = spec;
         this.metadata = CommitMetadata.of(spec);
         long session = spec.sessionTimeout().toMillis();
-        Map<String, Object> p = new HashMap<>(clientBase);
-        p.put("group.id", GroupIds.of(topic, subscription));
-        p.put("group.protocol", "classic");
-        p.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor");
-        p.put("enable.auto.commit", "false");
-        p.put("auto.offset.reset", "earliest"); // a cursor behind retention continues at the oldest event held
-        p.put("session.timeout.ms", Long.toString(session));
-        // Kafka's default is a third of the session; at most a second here, because a member hears of
-        // a rebalance only in a heartbeat's answer and partitions wait for every member to rejoin
-        p.put("heartbeat.interval.ms", Long.toString(Math.max(10, Math.min(1000, session / 3))));
+        Map<String, Object> p = MemberSettings.of(clientBase, topic, subscription, spec);
         p.put("max.poll.interval.ms", Long.toString(session));
         p.putIfAbsent("max.poll.records", "500");
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -200,7 +195,7 @@ final class PartitionMember {
 
     /** Whether something can be handed out now: a redriven event, or a fetched one not waiting behind one. */
     private boolean deliverable() {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         for (Redrives r : redrives.values()) {
             if (r.ready(now)) {
                 return true;
@@ -223,15 +218,15 @@ final class PartitionMember {
         for (StateFollower.Tailed t : follower.tail()) {
             Redrives r = redrives.get(new TopicPartition(topic, t.partition()));
             if (r != null && t.read().fact().orElse(null) instanceof StateRecord.Redrive d) {
-                r.add(t.read().key(), t.read().offset(), new StoredEvent(topic, d.deadLetter(), Instant.now(), d.event()), d.original(), null);
+                r.add(t.read().key(), t.read().offset(), new StoredEvent(topic, d.deadLetter(), clock.instant(), d.event()), d.original(), null);
             }
         }
     }
 
     private List<Delivery> take(int max) {
         List<Delivery> out = new ArrayList<>(Math.min(max, buffered + 1));
-        Instant lease = Instant.now().plus(spec.sessionTimeout());
-        long now = System.currentTimeMillis();
+        Instant lease = clock.instant().plus(spec.sessionTimeout());
+        long now = clock.millis();
         for (Redrives r : redrives.values()) {
             Redrives.Item item = out.size() < max ? r.take(now) : null;
             if (item != null) {
@@ -259,7 +254,7 @@ final class PartitionMember {
                     // for good); dead-lettered as it is, as the KEY/NONE engine does, and the partition goes on
                     LOG.error("subscription '{}' on '{}' dead-letters a record that is no CloudEvent at {}: {}", subscription, topic,
                             r.offset(), malformed.getMessage());
-                    Instant at = Instant.now();
+                    Instant at = clock.instant();
                     FailureRecord undecodable = new FailureRecord(1, at, at, malformed.getClass().getName(), malformed.getMessage());
                     if (ledger.reject(r.offset())) {
                         deadLetter(tp, ledger, RecordEvents.undecodable(r), undecodable, "not a CloudEvent: " + malformed.getMessage());
@@ -324,7 +319,7 @@ final class PartitionMember {
             return;
         }
         consumer.seek(tp, nack.offset());
-        long wait = nack.dueAt() - System.currentTimeMillis();
+        long wait = nack.dueAt() - clock.millis();
         if (wait > 0) {
             consumer.pause(List.of(tp));
             pausedUntil.put(tp, System.nanoTime() + wait * 1_000_000L);
@@ -344,7 +339,7 @@ final class PartitionMember {
             }
             TopicPartition tp = new TopicPartition(topic, stored.position().partition());
             long offset = stored.position().offset();
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             Map<Long, FailureRecord> known = failures.computeIfAbsent(tp, k -> new ConcurrentHashMap<>());
             FailureRecord failed = known.getOrDefault(offset, FailureRecord.NONE)
                     .next(error == null ? null : error.getClass().getName(), error == null ? null : String.valueOf(error.getMessage()), now);
@@ -375,7 +370,7 @@ final class PartitionMember {
             if (!queue.contains(item)) {
                 return;
             }
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             FailureRecord failed = item.failures
                     .next(error == null ? null : error.getClass().getName(), error == null ? null : String.valueOf(error.getMessage()), now);
             switch (spec.retry().decide(failed.attempts(), error, ThreadLocalRandom.current())) {
@@ -390,7 +385,7 @@ final class PartitionMember {
 
         void redriveRejected(Redrives queue, Redrives.Item item, String reason) {
             if (queue.contains(item)) {
-                redriveDeadLetter(queue, item, item.failures.next(null, reason, Instant.now()), reason);
+                redriveDeadLetter(queue, item, item.failures.next(null, reason, clock.instant()), reason);
             }
         }
 
@@ -418,7 +413,7 @@ final class PartitionMember {
             TopicPartition tp = new TopicPartition(topic, stored.position().partition());
             long offset = stored.position().offset();
             Map<Long, FailureRecord> known = failures.computeIfAbsent(tp, k -> new ConcurrentHashMap<>());
-            FailureRecord failed = known.getOrDefault(offset, FailureRecord.NONE).next(null, reason, Instant.now());
+            FailureRecord failed = known.getOrDefault(offset, FailureRecord.NONE).next(null, reason, clock.instant());
             if (ledger.reject(offset)) {
                 known.remove(offset);
                 deadLetter(tp, ledger, stored, failed, reason);
@@ -514,7 +509,7 @@ final class PartitionMember {
         private void restoreRetries(TopicPartition tp) {
             long position = consumer.position(tp);
             Map<String, StateRecord.Read> facts = follower.rebuild(tp.partition()); // then followed, for new redrives
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             Redrives queue = new Redrives(tp.partition());
             Map<Long, StateRecord.Retry> redriveRetries = new HashMap<>();
             for (StateRecord.Read read : facts.values()) {
@@ -524,7 +519,7 @@ final class PartitionMember {
             }
             for (StateRecord.Read read : facts.values()) {
                 if (read.fact().orElseThrow() instanceof StateRecord.Redrive d) {
-                    queue.add(read.key(), read.offset(), new StoredEvent(topic, d.deadLetter(), Instant.now(), d.event()), d.original(),
+                    queue.add(read.key(), read.offset(), new StoredEvent(topic, d.deadLetter(), clock.instant(), d.event()), d.original(),
                             redriveRetries.get(read.offset()));
                 }
             }
