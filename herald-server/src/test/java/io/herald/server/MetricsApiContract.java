@@ -66,13 +66,16 @@ public abstract class MetricsApiContract extends ApiContract {
         assertThat(sample(scrape, "herald_settled_total", t, s, "verdict=\"reject\"")).contains(1.0);
         assertThat(sample(scrape, "herald_http_requests_seconds_count", "route=\"/topics/{topic}/events\"", "status=\"200\"")).isPresent();
 
-        // the per-subscription gauges come from the sampler: wait for the dead letter to show
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                sample(scrape(), "herald_subscription_dead_lettered", t, s).orElse(0.0) == 1.0);
-        String later = scrape();
-        assertThat(sample(later, "herald_subscription_lag_events", t, s)).contains(0.0);
-        assertThat(sample(later, "herald_subscription_lag_seconds", t, s)).contains(0.0);
-        assertThat(sample(later, "herald_subscription_leased", t, s)).isPresent();
+        // the per-subscription gauges come from the sampler, and the cursor passes the rejected
+        // event only once its dead letter is written: wait for a sample that shows both
+        String[] later = new String[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            later[0] = scrape();
+            return sample(later[0], "herald_subscription_dead_lettered", t, s).orElse(0.0) == 1.0
+                    && sample(later[0], "herald_subscription_lag_events", t, s).orElse(-1.0) == 0.0;
+        });
+        assertThat(sample(later[0], "herald_subscription_lag_seconds", t, s)).contains(0.0);
+        assertThat(sample(later[0], "herald_subscription_leased", t, s)).isPresent();
     }
 
     @Test
