@@ -193,6 +193,13 @@ final class Dispatcher {
             consumer.commitAsync(commits, (offsets, error) -> {
                 if (error != null) {
                     LOG.warn("subscription '{}' on '{}': commit of {} failed: {}", subscription, topic, offsets, error.getMessage());
+                    return;
+                }
+                lock.lock();
+                try {
+                    offsets.forEach((tp, commit) -> window.committed(tp.partition(), commit.offset()));
+                } finally {
+                    lock.unlock();
                 }
             });
         }
@@ -546,6 +553,11 @@ final class Dispatcher {
             if (e.isRedrive()) {
                 failures.end(e.partition, e.redriveKey);
             }
+        }
+
+        @Override
+        public void forgotten(int partition, long offset) {
+            failures.end(partition, StateRecord.retryKey(StateRecord.Source.TOPIC, offset));
         }
 
         @Override

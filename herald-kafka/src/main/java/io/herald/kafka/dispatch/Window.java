@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
 /**
@@ -52,8 +54,15 @@ final class Window {
         /** Write the entry's dead letter, then call {@link #deadLettered}. */
         void deadLetter(Entry e, int epoch, String reason);
 
-        /** The entry is done: end its Retry fact, if any, and its Redrive fact, if it is a redrive. */
+        /** A redriven entry is done: end its Redrive fact and its Retry fact, if any. */
         void ended(Entry e);
+
+        /**
+         * The commit passed an event of the topic that had a Retry fact: end that fact. Not before:
+         * until the commit is durable, the fact is what keeps a restart from delivering the
+         * settled event again as attempt 1 (and dead-lettering it twice).
+         */
+        void forgotten(int partition, long offset);
 
         /** The entry's key parks at its dead letter: write the Park fact. */
         void parked(Entry e);
@@ -110,7 +119,11 @@ final class Window {
         for (StateRecord.Read read : facts.values()) {
             switch (read.fact().orElseThrow()) {
                 case StateRecord.Retry r when r.source() == StateRecord.Source.TOPIC -> {
-                    if (r.offset() >= position) { // below the commit it is stale: the event is done
+                    if (r.offset() < position) {
+                        effects.forgotten(partition, r.offset()); // the commit passed it: the event is done
+                    } else if (finished.contains(r.offset())) {
+                        pw.forgetOnCommit.add(r.offset()); // done above the commit: ended once the commit passes it
+                    } else {
                         pw.recorded.put(r.offset(), r);
                     }
                 }
@@ -185,7 +198,9 @@ final class Window {
         boolean filteredOut = filter != null && !filter.matches(stored.event());
         if (filteredOut || pw.finished.contains(offset)) {
             pw.finished.add(offset);
-            pw.recorded.remove(offset);
+            if (pw.recorded.remove(offset) != null) {
+                pw.forgetOnCommit.add(offset);
+            }
             return;
         }
         Entry e = new Entry(pw.partition, offset, stored, keyOf(stored), null);
@@ -395,9 +410,7 @@ final class Window {
         }
         leased--;
         e.epoch++;
-        if (e.retryRecorded || e.isRedrive()) {
-            effects.ended(e);
-        }
+        settled(e);
         finish(e, now);
         return true;
     }
@@ -492,14 +505,40 @@ final class Window {
         }
     }
 
+    /**
+     * What an entry's settlement does to its facts: a redrive's end at once (no commit covers a
+     * redrive); a topic event's Retry fact waits for the commit to pass it ({@link #committed}).
+     */
+    private void settled(Entry e) {
+        if (e.isRedrive()) {
+            effects.ended(e);
+        } else if (e.retryRecorded) {
+            PartitionWindow pw = partitions.get(e.partition);
+            if (pw != null) {
+                pw.forgetOnCommit.add(e.offset);
+            }
+        }
+    }
+
+    /** A commit of the partition at {@code offset} is durable: the Retry facts of settled events below it end. */
+    void committed(int partition, long offset) {
+        PartitionWindow pw = partitions.get(partition);
+        if (pw == null) {
+            return;
+        }
+        SortedSet<Long> passed = pw.forgetOnCommit.headSet(offset);
+        for (long o : passed) {
+            effects.forgotten(partition, o);
+        }
+        passed.clear();
+    }
+
     /** The entry's dead letter is written: it is done; with {@code PARK} its key waits for the dead letter. */
     void deadLettered(Entry e, int epoch, long now) {
         if (e.epoch != epoch || e.state != Entry.State.DEAD_LETTERING) {
             return;
         }
-        if (e.retryRecorded || e.isRedrive()) {
-            effects.ended(e);
-        }
+        settled(e);
         PartitionWindow pw = partitions.get(e.partition);
         if (pw != null && e.key != null && afterDeadLetter == KeyAfterDeadLetter.PARK) {
             pw.parked.add(e.key);
@@ -620,6 +659,8 @@ final class Window {
         final Map<String, ArrayDeque<Entry>> keys = new HashMap<>();
         final Set<String> parked = new HashSet<>();
         final Map<String, Entry> redrives = new LinkedHashMap<>();
+        /** Settled events whose Retry facts end once a durable commit passes them ({@link #committed}). */
+        final TreeSet<Long> forgetOnCommit = new TreeSet<>();
         /** Offsets done at or above the commit offset (acked, dead-lettered, filtered out, or done by an earlier owner). */
         final OffsetRanges finished;
         long next;

@@ -9,6 +9,7 @@ import io.herald.broker.RetryPolicy;
 import io.herald.broker.StoredEvent;
 import io.herald.event.Event;
 import io.herald.event.EventFilter;
+import io.herald.kafka.group.OffsetRanges;
 import io.herald.kafka.state.StateRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +50,11 @@ class WindowTest {
         @Override
         public void ended(Entry e) {
             effects.add("ended " + e.offset);
+        }
+
+        @Override
+        public void forgotten(int partition, long offset) {
+            effects.add("forgotten " + offset);
         }
 
         @Override
@@ -147,8 +153,67 @@ class WindowTest {
         assertThat(w.ack(e, firstLease, 1002)).as("the late ack").isFalse();
         assertThat(w.commitOffset(0)).isZero();
         assertThat(w.ack(again, again.epoch, 1003)).isTrue();
-        assertThat(effects).endsWith("ended 0"); // its retry schedule ends with it
         assertThat(w.commitOffset(0)).isEqualTo(1);
+        assertThat(effects).last().isEqualTo("retry 0 attempts 1"); // its retry schedule outlives the ack...
+        w.committed(0, 1);
+        assertThat(effects).last().isEqualTo("forgotten 0"); // ...until the commit passes it
+    }
+
+    /**
+     * Issue 15: a KEY event dead-lettered (or acked) after retries came back after a kill as attempt
+     * 1, because its Retry fact was ended when it settled, before any commit said it was done.
+     */
+    @Test
+    void aSettledEventKeepsItsRetryFactUntilADurableCommitPassesIt() {
+        RetryPolicy hourly = RetryPolicy.maxAttempts(2).backoff(Duration.ofHours(1), 1.0, Duration.ofHours(1));
+        Window w = window(Ordering.KEY, hourly, KeyAfterDeadLetter.CONTINUE, null);
+        w.assign(0, 0, Map.of(), 0);
+        w.admit(event(0, "a"), 0);
+        w.admit(event(1, "b"), 0);
+        List<Entry> first = w.take(10, 0);
+        Entry a = first.get(0);
+        Entry b = first.get(1);
+        w.nack(a, a.epoch, null, null, 1); // a waits an hour: the cursor stays at 0
+        w.recorded(a, a.epoch, 2);
+        w.nack(b, b.epoch, Duration.ZERO, null, 3);
+        w.recorded(b, b.epoch, 4);
+        w.fireTimers(5);
+        Entry b2 = only(w.take(10, 5));
+        w.nack(b2, b2.epoch, null, null, 6); // b's last attempt fails: dead-lettered
+        Entry dead = deadLettering.getLast();
+        w.deadLettered(dead, dead.epoch, 7);
+        assertThat(w.commitOffset(0)).isZero();
+        w.committed(0, 0);
+        // b is done, but no commit has passed it: its Retry fact (attempts 1) must stay
+        assertThat(effects).noneMatch(x -> x.startsWith("forgotten") || x.startsWith("ended"));
+
+        w.fireTimers(3_600_001);
+        Entry a2 = only(w.take(10, 3_600_001));
+        w.ack(a2, a2.epoch, 3_600_002);
+        assertThat(effects).noneMatch(x -> x.startsWith("forgotten"));
+        w.committed(0, w.commitOffset(0));
+        assertThat(effects).filteredOn(x -> x.startsWith("forgotten")).containsExactly("forgotten 0", "forgotten 1");
+    }
+
+    @Test
+    void onAssignTheRetryFactsTheCommitPassedEndAndThoseOfFinishedEventsWaitForTheNextCommit() {
+        Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, null);
+        Map<String, StateRecord.Read> facts = new LinkedHashMap<>();
+        for (long offset : new long[] {2, 5, 6}) {
+            StateRecord.Retry r = new StateRecord.Retry(0, StateRecord.Source.TOPIC, offset, 1, Instant.ofEpochMilli(100), Instant.EPOCH,
+                    Instant.EPOCH, null, "failed");
+            facts.put(r.key(), new StateRecord.Read(r.key(), Optional.of(r), offset));
+        }
+        OffsetRanges finished = new OffsetRanges();
+        finished.add(5);
+        w.assign(0, 4, finished, facts, 0);
+        assertThat(effects).containsExactly("forgotten 2"); // below the commit: stale
+        w.admit(event(4, "a"), 0);
+        w.admit(event(5, "b"), 0); // finished by the earlier owner: skipped
+        w.admit(event(6, "c"), 0);
+        assertThat(offsets(w.take(10, 0))).containsExactly(4L); // 6 waits for its recorded retry
+        w.committed(0, 6);
+        assertThat(effects).containsExactly("forgotten 2", "forgotten 5");
     }
 
     @Test
