@@ -20,6 +20,20 @@ public final class HandlerCall {
     private HandlerCall() {
     }
 
+    public static void handle(DeliveryHandler handler, AbstractDelivery delivery) {
+        try {
+            handler.handle(delivery);
+            delivery.ack();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RejectException e) {
+            delivery.reject(e.getMessage());
+        } catch (Throwable e) {
+            LOG.warn("handler of subscription '{}' failed on {} (attempt {})", delivery.subscription(), delivery, delivery.attempt(), e);
+            delivery.fail(e);
+        }
+    }
+
     public static <D extends Delivery> void handle(DeliveryHandler handler, D delivery, BiConsumer<D, Throwable> fail) {
         try {
             handler.handle(delivery);
