@@ -257,7 +257,7 @@ public final class RemoteBroker implements Broker {
     @Override
     public PullSubscriber pullSubscriber(String topic, String subscription, SubscriptionSpec spec) {
         Set<Integer> partitions = define(topic, subscription, spec);
-        return opened(new RemotePullSubscriber(this, server, topic, subscription, partitions));
+        return opened(new RemotePullSubscriber(this, server, topic, subscription, spec.retry(), partitions));
     }
 
     /**

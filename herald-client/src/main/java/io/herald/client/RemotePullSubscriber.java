@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.Delivery;
 import io.herald.broker.PullSubscriber;
+import io.herald.broker.RetryPolicy;
 import io.herald.http.EventJson;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,14 +28,18 @@ final class RemotePullSubscriber implements PullSubscriber {
     private final ServerConnection server;
     private final String topic;
     private final String subscription;
+    /** The subscription's: a delivery handed to HandlerCall judges a handler's failure by it (RemoteDelivery). */
+    private final RetryPolicy retry;
     private final Set<Integer> partitions;
     private volatile boolean closed;
 
-    RemotePullSubscriber(RemoteBroker broker, ServerConnection server, String topic, String subscription, Set<Integer> partitions) {
+    RemotePullSubscriber(RemoteBroker broker, ServerConnection server, String topic, String subscription, RetryPolicy retry,
+                         Set<Integer> partitions) {
         this.broker = broker;
         this.server = server;
         this.topic = topic;
         this.subscription = subscription;
+        this.retry = retry;
         this.partitions = Set.copyOf(partitions);
     }
 
@@ -65,7 +70,7 @@ final class RemotePullSubscriber implements PullSubscriber {
                     .timeout(ServerConnection.CALL_TIMEOUT.plus(slice))).json(EventJson.RAW_MEMBERS);
             List<Delivery> got = new ArrayList<>();
             for (JsonNode d : answer.path("deliveries")) {
-                got.add(RemoteDelivery.read(server, topic, subscription, d));
+                got.add(RemoteDelivery.read(server, topic, subscription, retry, d));
             }
             if (!got.isEmpty() || left.compareTo(RemoteTopicReader.MAX_WAIT) <= 0 || closed) {
                 return got;

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * hands each delivery to the handler, with the Broker API's meaning ({@link HandlerCall}): return
  * = ack, {@code RejectException} = reject, anything else = nack — a failure the subscription's
  * policy calls permanent is rejected at once, a {@link RetryAfterException} is nacked with its
- * delay, since the server judges only the verdict, not the exception.
+ * delay ({@link RemoteDelivery}), since the server judges only the verdict, not the exception.
  *
  * <pre>
  *   server --SSE--> stream thread --+--> one handler thread, in stream order   (PARTITION: offset order)
@@ -112,7 +112,7 @@ final class RemoteSubscriber implements Subscriber {
                 open = events;
                 retry = FIRST_RETRY;
                 for (ServerSentEvents.Event e = events.next(); e != null && !closed; e = events.next()) {
-                    RemoteDelivery delivery = RemoteDelivery.read(server, topic, subscription,
+                    RemoteDelivery delivery = RemoteDelivery.read(server, topic, subscription, spec.retry(),
                             Json.treeKeepingRaw(e.data().getBytes(StandardCharsets.UTF_8), EventJson.RAW_MEMBERS));
                     // the server sends no more than the credits; this only bounds a stream that would
                     running.acquire();
@@ -124,7 +124,7 @@ final class RemoteSubscriber implements Subscriber {
                         HANDLING.set(this);
                         try {
                             if (!closed) {
-                                HandlerCall.handle(handler, delivery, this::failed);
+                                HandlerCall.handle(handler, delivery);
                             }
                         } finally {
                             HANDLING.remove();
@@ -166,17 +166,6 @@ final class RemoteSubscriber implements Subscriber {
      */
     private int credits() {
         return spec.ordering() == Ordering.PARTITION ? 1 : spec.concurrency();
-    }
-
-    /** A failed handler call, as the server can take it: the verdict only. */
-    private void failed(RemoteDelivery delivery, Throwable error) {
-        if (spec.retry().isPermanent(error)) {
-            delivery.reject("permanent error " + error.getClass().getName());
-        } else if (error instanceof RetryAfterException later) {
-            delivery.nack(later.retryAfter());
-        } else {
-            delivery.nack();
-        }
     }
 
     /** Stops reading the stream, then waits for the handler calls in progress (their verdicts are sent as they return). */

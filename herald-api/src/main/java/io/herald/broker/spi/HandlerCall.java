@@ -3,15 +3,14 @@ package io.herald.broker.spi;
 import io.herald.broker.Delivery;
 import io.herald.broker.DeliveryHandler;
 import io.herald.broker.RejectException;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What a push consumer does with one delivery, for every ordering: the handler returns = ack;
  * it throws {@link RejectException} = dead letter now; it throws anything else = a failure, which
- * the subscription's retry policy judges with the exception in hand (so {@code fail} is the
- * backend's own, not {@link Delivery#nack()}).
+ * the subscription's retry policy judges with the exception in hand ({@link AbstractDelivery}'s
+ * {@code fail}, not {@link Delivery#nack()}, which has none).
  */
 public final class HandlerCall {
 
@@ -20,7 +19,7 @@ public final class HandlerCall {
     private HandlerCall() {
     }
 
-    public static <D extends Delivery> void handle(DeliveryHandler handler, D delivery, BiConsumer<D, Throwable> fail) {
+    public static void handle(DeliveryHandler handler, AbstractDelivery delivery) {
         try {
             handler.handle(delivery);
             delivery.ack();
@@ -30,7 +29,7 @@ public final class HandlerCall {
             delivery.reject(e.getMessage());
         } catch (Throwable e) {
             LOG.warn("handler of subscription '{}' failed on {} (attempt {})", delivery.subscription(), delivery, delivery.attempt(), e);
-            fail.accept(delivery, e);
+            delivery.fail(e);
         }
     }
 }

@@ -240,7 +240,7 @@ public final class Dispatcher {
             if (out == null) {
                 out = new ArrayList<>(Math.min(max, 64));
             }
-            out.add(new QueueDelivery(this, e, e.epoch, e.failures + 1, e.leaseDeadline));
+            out.add(new QueueDelivery(this, e, e.epoch, e.failures + 1));
         }
         return out == null ? List.of() : out;
     }
@@ -416,6 +416,7 @@ public final class Dispatcher {
         }
     }
 
+    /** {@code reason} is never blank (AbstractDelivery gives the default). */
     void reject(Entry e, int epoch, String reason) {
         lock.lock();
         try {
@@ -426,7 +427,7 @@ public final class Dispatcher {
             e.epoch++;
             e.failures++;
             stampFailure(e, null, reason);
-            deadLetter(e, reason == null || reason.isBlank() ? "rejected" : reason);
+            deadLetter(e, reason);
         } finally {
             lock.unlock();
         }

@@ -64,17 +64,13 @@ public final class QueuePushConsumer implements Subscriber {
                 for (Delivery delivery : batch) {
                     QueueDelivery d = (QueueDelivery) delivery;
                     d.collectAcksIn(acks);
-                    handle(d);
+                    HandlerCall.handle(handler, d);
                 }
             }
             dispatcher.ackAll(acks);
         } catch (HeraldException e) {
             // topic deleted or broker closed: the acks not yet given mean redelivery after a restart
         }
-    }
-
-    private void handle(QueueDelivery delivery) {
-        HandlerCall.handle(handler, delivery, QueueDelivery::fail);
     }
 
     @Override

@@ -195,15 +195,15 @@ final class Claim {
         }
     }
 
+    /** {@code reason} is never blank (AbstractDelivery gives the default). */
     void rejected(Next next, String reason) {
-        String why = reason == null || reason.isBlank() ? "rejected" : reason;
         DeliveryStateStore.OffsetState state;
         if (next.redrive() != null) {
-            state = new DeliveryStateStore.OffsetState(1, 0, group.failures().now(), group.failures().now(), null, why, false, false);
+            state = new DeliveryStateStore.OffsetState(1, 0, group.failures().now(), group.failures().now(), null, reason, false, false);
         } else {
-            state = group.failures().rejected(group.topic().name(), group.name(), next.stored().position(), why);
+            state = group.failures().rejected(group.topic().name(), group.name(), next.stored().position(), reason);
         }
-        deadLetter(next, state, why);
+        deadLetter(next, state, reason);
     }
 
     /** Holds the partition until the dead letter is written; then the event counts as done. */

@@ -50,8 +50,9 @@ final class PushMember implements Subscriber {
                     if (stopping) {
                         break;
                     }
-                    if (!((PartitionDelivery) delivery).isStale()) {
-                        handle(delivery);
+                    PartitionDelivery d = (PartitionDelivery) delivery;
+                    if (!d.isStale()) {
+                        HandlerCall.handle(handler, d);
                     }
                 }
             }
@@ -60,10 +61,6 @@ final class PushMember implements Subscriber {
                 coordinator.leave(member, this);
             }
         }
-    }
-
-    private void handle(Delivery delivery) {
-        HandlerCall.handle(handler, delivery, (d, e) -> ((PartitionDelivery) d).fail(e));
     }
 
     @Override

@@ -43,7 +43,7 @@ public final class QueuePushSubscriber implements Subscriber, GroupPeer {
         try {
             while (!closing) {
                 for (Delivery d : dispatcher.poll(1, POLL_SLICE)) {
-                    HandlerCall.handle(handler, (LeasedDelivery) d, LeasedDelivery::fail);
+                    HandlerCall.handle(handler, (LeasedDelivery) d);
                 }
             }
         } catch (BrokerClosedException e) {

@@ -426,15 +426,15 @@ final class Window {
         return true;
     }
 
+    /** {@code reason} is never blank (AbstractDelivery gives the default). */
     boolean reject(Entry e, int epoch, String reason, long now) {
         if (!isCurrent(e, epoch)) {
             return false;
         }
         leased--;
         e.epoch++;
-        String why = reason == null || reason.isBlank() ? "rejected" : reason;
-        e.failures = e.failures.next(null, why, Instant.ofEpochMilli(now));
-        deadLetter(e, why);
+        e.failures = e.failures.next(null, reason, Instant.ofEpochMilli(now));
+        deadLetter(e, reason);
         return true;
     }
 

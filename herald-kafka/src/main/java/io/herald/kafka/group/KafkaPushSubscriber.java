@@ -54,7 +54,7 @@ public final class KafkaPushSubscriber implements Subscriber, GroupPeer {
                 for (Delivery d : member.poll(500, POLL_SLICE)) {
                     if (d instanceof RedriveDelivery redriven) {
                         if (!closing) {
-                            HandlerCall.handle(handler, redriven, (failing, e) -> failing.fail(null, e));
+                            HandlerCall.handle(handler, redriven);
                         }
                         continue;
                     }
@@ -62,7 +62,7 @@ public final class KafkaPushSubscriber implements Subscriber, GroupPeer {
                     if (closing || failed.contains(d.position().partition()) || delivery.isStale()) {
                         continue; // it will come again from the committed cursor or the rewind
                     }
-                    HandlerCall.handle(handler, delivery, (failing, e) -> failing.fail(null, e));
+                    HandlerCall.handle(handler, delivery);
                     if (delivery.failed()) {
                         failed.add(d.position().partition());
                     }

@@ -22,22 +22,17 @@ final class PartitionDelivery extends MemberDelivery {
     }
 
     @Override
-    void onAck() {
+    protected void onAck() {
         ledger.ack(position().offset());
     }
 
     @Override
-    void onFailure(Duration delay, Throwable failure) {
+    protected void onNack(Duration delay, Throwable failure) {
         verdicts.failed(stored(), ledger, delay, failure);
     }
 
     @Override
-    void onReject(String reason) {
+    protected void onReject(String reason) {
         verdicts.rejected(stored(), ledger, reason);
-    }
-
-    @Override
-    public String toString() {
-        return "Delivery{" + topic() + " " + position() + " attempt " + attempt() + ", " + event().id() + "}";
     }
 }

@@ -23,17 +23,17 @@ final class RedriveDelivery extends MemberDelivery {
     }
 
     @Override
-    void onAck() {
+    protected void onAck() {
         verdicts.redriveAcked(queue, item);
     }
 
     @Override
-    void onFailure(Duration delay, Throwable failure) {
+    protected void onNack(Duration delay, Throwable failure) {
         verdicts.redriveFailed(queue, item, delay, failure);
     }
 
     @Override
-    void onReject(String reason) {
+    protected void onReject(String reason) {
         verdicts.redriveRejected(queue, item, reason);
     }
 
