@@ -22,7 +22,9 @@
  *       state topic before the retry waits; a new owner of the partition reads the state
  *       partition to its end before it hands out anything, so attempts and due times survive a
  *       crash or a rebalance. A dead letter is written (and acknowledged) before its event
- *       counts as done.
+ *       counts as done. A settled event's {@code Retry} fact is ended only once a durable commit
+ *       passes the event ({@code Window.committed}): ended sooner, a crash before that commit
+ *       would bring the event back as attempt 1.
  *   <li><b>KEY</b>: only the oldest unfinished event of a key is out; a retrying or parked key
  *       holds back only itself. With {@code KeyAfterDeadLetter.PARK} a key stops at its dead
  *       letter (a {@code Park} fact) until the dead letter is redriven (it then goes first) or
