@@ -16,6 +16,7 @@ import io.herald.broker.SubscriptionSpec;
 import io.herald.broker.TopicInfo;
 import io.herald.broker.TopicReader;
 import io.herald.broker.TopicSpec;
+import io.herald.broker.spi.AbstractBroker;
 import io.herald.error.HeraldException;
 import io.herald.error.InvalidSpecException;
 import io.herald.event.CloudEventsJson;
@@ -73,7 +74,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Names are checked here with the API's own rules ({@link Names}) before they go into a URL
  * path, so a name never changes which route is asked. Thread-safe.
  */
-public final class RemoteBroker implements Broker {
+public final class RemoteBroker extends AbstractBroker {
 
     /** A subscription's filter is read back as its owner wrote it. */
     private static final Set<String> FILTER = Set.of("filter");
@@ -109,6 +110,11 @@ public final class RemoteBroker implements Broker {
         return new RemoteBroker(connection);
     }
 
+    @Override
+    protected String describe() {
+        return "this client of the Herald server at " + server.base();
+    }
+
     /** The server's URL, as given to {@link #connect}. */
     public URI server() {
         return server.base();
@@ -117,16 +123,14 @@ public final class RemoteBroker implements Broker {
     // ---- topics
 
     @Override
-    public TopicInfo createTopic(String name, TopicSpec spec) {
-        server.checkOpen();
+    protected TopicInfo doCreateTopic(String name, TopicSpec spec) {
         Names.requireValidTopic(name);
-        Objects.requireNonNull(spec, "spec");
         return TopicJson.read(server.call(ServerConnection.Request.post("/topics").about(name).json(TopicJson.writeCreate(name, spec)))
                 .json());
     }
 
     @Override
-    public List<TopicInfo> listTopics() {
+    protected List<TopicInfo> doListTopics() {
         List<TopicInfo> topics = new ArrayList<>();
         for (JsonNode t : server.call(ServerConnection.Request.get("/topics")).json().path("topics")) {
             topics.add(TopicJson.read(t));
@@ -135,12 +139,12 @@ public final class RemoteBroker implements Broker {
     }
 
     @Override
-    public TopicInfo describeTopic(String name) {
+    protected TopicInfo doDescribeTopic(String name) {
         return TopicJson.read(server.call(ServerConnection.Request.get(topicPath(name)).about(name)).json());
     }
 
     @Override
-    public void deleteTopic(String name) {
+    protected void doDeleteTopic(String name) {
         server.call(ServerConnection.Request.delete(topicPath(name)).about(name));
     }
 
@@ -152,9 +156,7 @@ public final class RemoteBroker implements Broker {
      * server's JSON parser takes).
      */
     @Override
-    public CompletableFuture<Position> publish(String topic, Event event) {
-        server.checkOpen();
-        Objects.requireNonNull(event, "event");
+    protected CompletableFuture<Position> doPublish(String topic, Event event) {
         ServerConnection.Request request = ServerConnection.Request.post(topicPath(topic) + "/events").about(topic);
         byte[] body = CloudEventsHttp.encodeBinary(event, request::header);
         return send(request.body(body, event.dataContentType().orElse(null)))
@@ -163,7 +165,7 @@ public final class RemoteBroker implements Broker {
 
     /** One batch-mode request ({@code application/cloudevents-batch+json}): the server checks it whole, then writes it. */
     @Override
-    public CompletableFuture<List<Position>> publish(String topic, List<Event> events) {
+    protected CompletableFuture<List<Position>> doPublish(String topic, List<Event> events) {
         ServerConnection.Request request = batch(topic, events);
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
@@ -183,8 +185,7 @@ public final class RemoteBroker implements Broker {
 
     /** {@code POST /topics/{topic}/events?deliverAt=}: the server keeps the events until then. */
     @Override
-    public CompletableFuture<Void> publishAt(String topic, List<Event> events, Instant deliverAt) {
-        Objects.requireNonNull(deliverAt, "deliverAt");
+    protected CompletableFuture<Void> doPublishAt(String topic, List<Event> events, Instant deliverAt) {
         ServerConnection.Request request = batch(topic, events).query("deliverAt", deliverAt.toString());
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(null);
@@ -193,16 +194,14 @@ public final class RemoteBroker implements Broker {
     }
 
     private ServerConnection.Request batch(String topic, List<Event> events) {
-        server.checkOpen();
         String path = topicPath(topic) + "/events";
-        Objects.requireNonNull(events, "events");
         ByteArrayOutputStream body = new ByteArrayOutputStream(256 * events.size() + 2);
         body.write('[');
         for (int i = 0; i < events.size(); i++) {
             if (i > 0) {
                 body.write(',');
             }
-            body.writeBytes(exact(Objects.requireNonNull(events.get(i), "events contains null")));
+            body.writeBytes(exact(events.get(i)));
         }
         body.write(']');
         return ServerConnection.Request.post(path).about(topic).body(body.toByteArray(), CloudEventsHttp.BATCH);
@@ -247,15 +246,14 @@ public final class RemoteBroker implements Broker {
 
     /** Defines the subscription ({@code PUT}), then streams its deliveries to the handler on a thread of its own. */
     @Override
-    public Subscriber subscribe(String topic, String subscription, SubscriptionSpec spec, DeliveryHandler handler) {
-        Objects.requireNonNull(handler, "handler");
+    protected Subscriber doSubscribe(String topic, String subscription, SubscriptionSpec spec, DeliveryHandler handler) {
         Set<Integer> partitions = define(topic, subscription, spec);
         return opened(new RemoteSubscriber(this, server, topic, subscription, spec, handler, partitions));
     }
 
     /** Defines the subscription ({@code PUT}); each poll is then a long poll of {@code .../receive}. */
     @Override
-    public PullSubscriber pullSubscriber(String topic, String subscription, SubscriptionSpec spec) {
+    protected PullSubscriber doPullSubscriber(String topic, String subscription, SubscriptionSpec spec) {
         Set<Integer> partitions = define(topic, subscription, spec);
         return opened(new RemotePullSubscriber(this, server, topic, subscription, spec.retry(), partitions));
     }
@@ -270,8 +268,6 @@ public final class RemoteBroker implements Broker {
      * {@link io.herald.error.InvalidSpecException}).
      */
     private Set<Integer> define(String topic, String subscription, SubscriptionSpec spec) {
-        server.checkOpen();
-        Objects.requireNonNull(spec, "spec");
         ServerConnection.Request describe = ServerConnection.Request.get(subscriptionPath(topic, subscription)).about(topic);
         ServerConnection.Answer existing = server.exchange(describe);
         JsonNode answer;
@@ -291,9 +287,7 @@ public final class RemoteBroker implements Broker {
 
     /** A reader over long polls of {@code GET /topics/{topic}/events}. */
     @Override
-    public TopicReader reader(String topic, StartPosition from) {
-        server.checkOpen();
-        Objects.requireNonNull(from, "from");
+    protected TopicReader doReader(String topic, StartPosition from) {
         return opened(new RemoteTopicReader(this, server, Names.requireValidTopic(topic), from));
     }
 
@@ -303,7 +297,7 @@ public final class RemoteBroker implements Broker {
      * ({@code herald read --follow}); it reads and reconnects on a thread of its own.
      */
     public TopicReader follow(String topic, StartPosition from) {
-        server.checkOpen();
+        checkOpen();
         Names.requireValidTopic(topic);
         Objects.requireNonNull(from, "from");
         return opened(new LiveTopicReader(this, server, topic, from));
@@ -325,7 +319,7 @@ public final class RemoteBroker implements Broker {
     // ---- subscriptions
 
     @Override
-    public List<SubscriptionInfo> listSubscriptions(String topic) {
+    protected List<SubscriptionInfo> doListSubscriptions(String topic) {
         JsonNode answer = server.call(ServerConnection.Request.get(topicPath(topic) + "/subscriptions").about(topic)).json(FILTER);
         List<SubscriptionInfo> list = new ArrayList<>();
         for (JsonNode s : answer.path("subscriptions")) {
@@ -335,26 +329,25 @@ public final class RemoteBroker implements Broker {
     }
 
     @Override
-    public SubscriptionInfo describeSubscription(String topic, String subscription) {
+    protected SubscriptionInfo doDescribeSubscription(String topic, String subscription) {
         return SubscriptionJson.read(server.call(ServerConnection.Request.get(subscriptionPath(topic, subscription)).about(topic))
                 .json(FILTER));
     }
 
     @Override
-    public void resetSubscription(String topic, String subscription, StartPosition to) {
-        Objects.requireNonNull(to, "to");
+    protected void doResetSubscription(String topic, String subscription, StartPosition to) {
         ObjectNode body = Json.MAPPER.createObjectNode().put("to", to.toString());
         server.call(ServerConnection.Request.post(subscriptionPath(topic, subscription) + "/reset").about(topic).json(body));
     }
 
     @Override
-    public void deleteSubscription(String topic, String subscription) {
+    protected void doDeleteSubscription(String topic, String subscription) {
         server.call(ServerConnection.Request.delete(subscriptionPath(topic, subscription)).about(topic));
     }
 
     /** Asks for the queue once (it names the dead-letter topic; an unknown topic or subscription fails here). */
     @Override
-    public DeadLetterQueue deadLetters(String topic, String subscription) {
+    protected DeadLetterQueue doDeadLetters(String topic, String subscription) {
         String deadLetterTopic = server.call(ServerConnection.Request.get(subscriptionPath(topic, subscription) + "/dead-letters")
                 .about(topic).query("limit", 1)).json().path("deadLetterTopic").asText();
         return new RemoteDeadLetterQueue(this, server, topic, subscription, deadLetterTopic);
@@ -364,10 +357,7 @@ public final class RemoteBroker implements Broker {
 
     /** Closes the readers and subscribers it opened (push subscribers let their handler calls finish), then the connection. */
     @Override
-    public void close() {
-        if (server.closed()) {
-            return;
-        }
+    protected void doClose() {
         for (AutoCloseable c : List.copyOf(opened)) {
             try {
                 c.close();
