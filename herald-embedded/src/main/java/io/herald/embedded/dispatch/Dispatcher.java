@@ -9,6 +9,7 @@ import io.herald.broker.StoredEvent;
 import io.herald.broker.SubscriptionInfo;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.broker.spi.DeadLetterFormat;
+import io.herald.broker.spi.OffsetRanges;
 import io.herald.embedded.deadletter.DeadLetterSink;
 import io.herald.embedded.meta.CursorStore;
 import io.herald.embedded.meta.DeliveryStateStore;
@@ -67,6 +68,11 @@ public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** Events held in memory at most, not counting those already done. */
     static final int WINDOW = 20_000;
+    /**
+     * The most text a cursor record gives the offsets finished above it: acks out of order beyond
+     * it reach the disk only on a clean close (the rest are delivered again after a crash).
+     */
+    static final int FINISHED_MAX_CHARS = 3000;
     private static final long MAX_WAIT_SLICE_NANOS = Duration.ofMillis(50).toNanos();
     private static final long DEAD_LETTER_RETRY_MILLIS = 1000;
 
@@ -126,7 +132,7 @@ public final class Dispatcher {
         for (Partition p : topic.partitions()) {
             long cursor = cursors.cursor(topic.name(), name, p.index()).orElse(p.offsetFor(spec.start()));
             partitions[p.index()] = new PartitionWindow(new PartitionFetcher(p, cursor), cursor,
-                    states.states(topic.name(), name, p.index()));
+                    states.states(topic.name(), name, p.index()), OffsetRanges.decode(cursor, cursors.finished(topic.name(), name, p.index())));
             p.addListener(onAppend);
         }
         parkedKeys.addAll(states.parkedKeys(topic.name(), name));
@@ -269,8 +275,10 @@ public final class Dispatcher {
         pw.entries.addLast(e);
         var recorded = pw.recorded.isEmpty() ? Optional.<DeliveryStateStore.OffsetState>empty()
                 : Optional.ofNullable(pw.recorded.remove(e.offset()));
-        if ((filter != null && !filter.matches(stored.event())) || recorded.map(DeliveryStateStore.OffsetState::settled).orElse(false)) {
+        if ((filter != null && !filter.matches(stored.event())) || recorded.map(DeliveryStateStore.OffsetState::settled).orElse(false)
+                || pw.finished.contains(e.offset())) {
             e.state = Entry.State.DONE;
+            finishedAbove(pw, e);
             advanceCursor(pw);
             return;
         }
@@ -564,9 +572,20 @@ public final class Dispatcher {
             }
         }
         if (!e.isRedrive()) {
-            advanceCursor(partitions[e.partition()]);
+            PartitionWindow pw = partitions[e.partition()];
+            finishedAbove(pw, e);
+            advanceCursor(pw);
         }
         wakeAll();
+    }
+
+    /** Notes an event of the topic done; the cursor may pass it at once, which makes the note moot. */
+    private void finishedAbove(PartitionWindow pw, Entry e) {
+        if (pw.entries.peekFirst() != e && !pw.finished.contains(e.offset())) {
+            pw.finished.add(e.offset());
+            pw.finishedChanged = true;
+            dirtyCursors = true;
+        }
     }
 
     private void advanceCursor(PartitionWindow pw) {
@@ -581,6 +600,10 @@ public final class Dispatcher {
         }
         if (moved) {
             dirtyCursors = true;
+            if (pw.finished.rangeCount() > 0) {
+                pw.finished.forgetBelow(pw.cursor);
+                pw.finishedChanged = true;
+            }
         }
     }
 
@@ -595,11 +618,15 @@ public final class Dispatcher {
         }
         dirtyCursors = false;
         for (PartitionWindow pw : partitions) {
-            if (pw.cursor != pw.committed) {
+            if (pw.cursor != pw.committed || pw.finishedChanged) {
                 int p = pw.fetcher.partition().index();
-                cursors.commit(topic.name(), name, p, pw.cursor);
-                states.forgetBelow(topic.name(), name, p, pw.cursor);
+                String finished = pw.finished.rangeCount() == 0 ? null : pw.finished.encode(pw.cursor, FINISHED_MAX_CHARS);
+                cursors.commit(topic.name(), name, p, pw.cursor, finished);
+                if (pw.cursor != pw.committed) {
+                    states.forgetBelow(topic.name(), name, p, pw.cursor);
+                }
                 pw.committed = pw.cursor;
+                pw.finishedChanged = false;
             }
         }
     }
@@ -830,14 +857,24 @@ public final class Dispatcher {
          * that, so the store need not be asked for every event.
          */
         final java.util.NavigableMap<Long, DeliveryStateStore.OffsetState> recorded;
+        /**
+         * Offsets above the cursor already finished (acked, dead-lettered or filtered out behind an
+         * event still pending), committed with the cursor so that a crash does not deliver them
+         * again; at start, those the last run committed, skipped as they come in.
+         */
+        final OffsetRanges finished;
+        /** The finished offsets changed since the last commit of the cursor. */
+        boolean finishedChanged;
         long cursor;
         long committed;
 
-        PartitionWindow(PartitionFetcher fetcher, long cursor, java.util.NavigableMap<Long, DeliveryStateStore.OffsetState> recorded) {
+        PartitionWindow(PartitionFetcher fetcher, long cursor, java.util.NavigableMap<Long, DeliveryStateStore.OffsetState> recorded,
+                        OffsetRanges finished) {
             this.fetcher = fetcher;
             this.cursor = cursor;
             this.committed = cursor;
             this.recorded = recorded;
+            this.finished = finished;
         }
     }
 

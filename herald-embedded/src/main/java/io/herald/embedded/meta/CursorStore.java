@@ -1,5 +1,6 @@
 package io.herald.embedded.meta;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.io.IOException;
@@ -13,8 +14,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Subscription cursors (the next offset each subscription consumes, per partition), kept in the
- * internal topic {@code __cursors}. A commit takes effect in memory at once, so a partition's
+ * Subscription cursors (the next offset each subscription consumes, per partition), each with the
+ * offsets above it already finished out of order (acked behind an event still pending, as
+ * {@link io.herald.broker.spi.OffsetRanges} text), kept in the internal topic {@code __cursors}. A commit takes effect in memory at once, so a partition's
  * next owner starts where the last one stopped; {@link #flush} writes the commits made since the
  * previous flush as one record. The broker flushes every few milliseconds and on close: a crash
  * loses at most the last few milliseconds of commits, which means redelivery, never loss.
@@ -24,8 +26,8 @@ public final class CursorStore implements AutoCloseable {
 
     private static final int COMPACT_AFTER_CHANGES = 2000;
 
-    private final Map<CursorKey, Long> cursors = new HashMap<>();
-    private final Map<CursorKey, Long> dirty = new LinkedHashMap<>();
+    private final Map<CursorKey, Committed> cursors = new HashMap<>();
+    private final Map<CursorKey, Committed> dirty = new LinkedHashMap<>();
     private final StateLog log;
     private CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
 
@@ -40,7 +42,7 @@ public final class CursorStore implements AutoCloseable {
     private void replay(boolean snapshot, byte[] bytes) {
         if (snapshot) {
             cursors.clear();
-            Json.read(bytes, Snapshot.class).cursors().forEach(c -> cursors.put(c.key(), c.offset()));
+            Json.read(bytes, Snapshot.class).cursors().forEach(c -> cursors.put(c.key(), c.committed()));
         } else {
             apply(Json.read(bytes, Change.class));
         }
@@ -48,7 +50,7 @@ public final class CursorStore implements AutoCloseable {
 
     private void apply(Change change) {
         switch (change) {
-            case Change.Commit c -> c.cursors().forEach(cursor -> cursors.put(cursor.key(), cursor.offset()));
+            case Change.Commit c -> c.cursors().forEach(cursor -> cursors.put(cursor.key(), cursor.committed()));
             case Change.Forget f -> {
                 cursors.keySet().removeIf(k -> k.topic().equals(f.topic()) && (f.subscription() == null || k.subscription().equals(f.subscription())));
                 dirty.keySet().removeIf(k -> k.topic().equals(f.topic()) && (f.subscription() == null || k.subscription().equals(f.subscription())));
@@ -57,22 +59,34 @@ public final class CursorStore implements AutoCloseable {
     }
 
     public synchronized OptionalLong cursor(String topic, String subscription, int partition) {
-        Long offset = cursors.get(new CursorKey(topic, subscription, partition));
-        return offset == null ? OptionalLong.empty() : OptionalLong.of(offset);
+        Committed c = cursors.get(new CursorKey(topic, subscription, partition));
+        return c == null ? OptionalLong.empty() : OptionalLong.of(c.offset());
+    }
+
+    /** The offsets above the cursor finished out of order, as committed with it (null: none). */
+    public synchronized String finished(String topic, String subscription, int partition) {
+        Committed c = cursors.get(new CursorKey(topic, subscription, partition));
+        return c == null ? null : c.finished();
     }
 
     /** Sets a cursor; durable after the next {@link #flush}. */
-    public synchronized void commit(String topic, String subscription, int partition, long offset) {
+    public void commit(String topic, String subscription, int partition, long offset) {
+        commit(topic, subscription, partition, offset, null);
+    }
+
+    /** Sets a cursor and the offsets above it finished out of order ({@code finished}: OffsetRanges text, or null); durable after the next {@link #flush}. */
+    public synchronized void commit(String topic, String subscription, int partition, long offset, String finished) {
         CursorKey key = new CursorKey(topic, subscription, partition);
-        cursors.put(key, offset);
-        dirty.put(key, offset);
+        Committed c = new Committed(offset, finished);
+        cursors.put(key, c);
+        dirty.put(key, c);
     }
 
     /** Writes the commits made since the last flush; completes once they are on disk. */
     public synchronized CompletableFuture<?> flush() {
         if (!dirty.isEmpty()) {
             List<Cursor> batch = new ArrayList<>(dirty.size());
-            dirty.forEach((k, v) -> batch.add(new Cursor(k.topic(), k.subscription(), k.partition(), v)));
+            dirty.forEach((k, v) -> batch.add(Cursor.of(k, v)));
             dirty.clear();
             lastWrite = log.append(Json.write(new Change.Commit(batch)));
             compactIfDue();
@@ -95,7 +109,7 @@ public final class CursorStore implements AutoCloseable {
     private void compactIfDue() {
         if (log.changesSinceSnapshot() >= COMPACT_AFTER_CHANGES) {
             List<Cursor> all = new ArrayList<>(cursors.size());
-            cursors.forEach((k, v) -> all.add(new Cursor(k.topic(), k.subscription(), k.partition(), v)));
+            cursors.forEach((k, v) -> all.add(Cursor.of(k, v)));
             lastWrite = log.compact(Json.write(new Snapshot(all)));
         }
     }
@@ -109,14 +123,25 @@ public final class CursorStore implements AutoCloseable {
     record CursorKey(String topic, String subscription, int partition) {
     }
 
-    /** One cursor, with short JSON names: the cursor log is the busiest metadata log. */
-    record Cursor(String t, String s, int p, long o) {
+    record Committed(long offset, String finished) {
+    }
+
+    /**
+     * One cursor, with short JSON names: the cursor log is the busiest metadata log. {@code f},
+     * the finished offsets above it, is left out when there are none (and absent from records
+     * written before it existed).
+     */
+    record Cursor(String t, String s, int p, long o, @JsonInclude(JsonInclude.Include.NON_NULL) String f) {
+        static Cursor of(CursorKey k, Committed c) {
+            return new Cursor(k.topic(), k.subscription(), k.partition(), c.offset(), c.finished());
+        }
+
         CursorKey key() {
             return new CursorKey(t, s, p);
         }
 
-        long offset() {
-            return o;
+        Committed committed() {
+            return new Committed(o, f);
         }
     }
 

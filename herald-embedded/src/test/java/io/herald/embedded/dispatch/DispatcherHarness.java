@@ -86,6 +86,17 @@ final class DispatcherHarness implements AutoCloseable {
         dispatcher = newDispatcher();
     }
 
+    /**
+     * The process dies (kill -9) just after the broker's periodic flush of its stores: what the
+     * dispatcher handed to them is on disk, and nothing of the dispatcher's own close runs.
+     */
+    void crash() throws IOException {
+        states.close();
+        cursors.close();
+        openStores();
+        dispatcher = newDispatcher();
+    }
+
     /** Waits until no dead letter is being written. */
     void settle() {
         await().atMost(Duration.ofSeconds(20)).until(() -> !dispatcher.settling());

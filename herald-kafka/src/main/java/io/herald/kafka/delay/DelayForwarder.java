@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * when they are due produces each to the same partition of its target topic (idempotent producer,
  * {@code acks=all}), waits for the acknowledgements, then commits the delay partition below the
  * lowest offset not released, with the released offsets above it as commit metadata
- * ({@link io.herald.kafka.group.OffsetRanges}). Events due together are produced in offset order, which is their
+ * ({@link io.herald.broker.spi.OffsetRanges}). Events due together are produced in offset order, which is their
  * publish order, so order per key holds. After a crash the next owner starts at the committed
  * offset: an event may be released twice (at least once), never lost. A process that stops
  * leaves the group at once; one that dies is noticed after the session timeout (10 s, or the

@@ -1,6 +1,6 @@
 package io.herald.kafka.delay;
 
-import io.herald.kafka.group.OffsetRanges;
+import io.herald.broker.spi.OffsetRanges;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -10,7 +10,7 @@ import io.herald.kafka.failure.DeadLetterWrite;
 import io.herald.kafka.failure.FailureLog;
 import io.herald.kafka.group.CommitMetadata;
 import io.herald.kafka.group.MemberSettings;
-import io.herald.kafka.group.OffsetRanges;
+import io.herald.broker.spi.OffsetRanges;
 import io.herald.kafka.read.RecordEvents;
 import io.herald.kafka.state.StateFollower;
 import io.herald.kafka.state.StateRecord;

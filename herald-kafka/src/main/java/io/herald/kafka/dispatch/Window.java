@@ -6,7 +6,7 @@ import io.herald.broker.RetryPolicy;
 import io.herald.broker.StoredEvent;
 import io.herald.event.EventFilter;
 import io.herald.kafka.failure.FailureRecord;
-import io.herald.kafka.group.OffsetRanges;
+import io.herald.broker.spi.OffsetRanges;
 import io.herald.kafka.state.StateRecord;
 import java.time.Duration;
 import java.time.Instant;

@@ -8,6 +8,7 @@ import io.herald.broker.Ordering;
 import io.herald.broker.RetryPolicy;
 import io.herald.broker.StartPosition;
 import io.herald.broker.SubscriptionSpec;
+import io.herald.broker.spi.OffsetRanges;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;

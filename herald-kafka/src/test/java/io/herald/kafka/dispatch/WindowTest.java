@@ -9,7 +9,7 @@ import io.herald.broker.RetryPolicy;
 import io.herald.broker.StoredEvent;
 import io.herald.event.Event;
 import io.herald.event.EventFilter;
-import io.herald.kafka.group.OffsetRanges;
+import io.herald.broker.spi.OffsetRanges;
 import io.herald.kafka.state.StateRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -358,7 +358,7 @@ class WindowTest {
         w.nack(first, first.epoch, Duration.ofHours(1), null, 1);
         w.ack(out.get(1), out.get(1).epoch, 1);
         assertThat(w.commitOffset(0)).as("held by the retrying event").isEqualTo(10);
-        io.herald.kafka.group.OffsetRanges finished = w.finished(0);
+        io.herald.broker.spi.OffsetRanges finished = w.finished(0);
         assertThat(java.util.stream.LongStream.range(10, 16).filter(finished::contains).boxed().toList())
                 .as("acked or filtered out; 14 is still leased").containsExactly(11L, 12L, 13L, 15L);
 

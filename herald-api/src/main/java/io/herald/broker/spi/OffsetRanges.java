@@ -1,26 +1,27 @@
-package io.herald.kafka.group;
+package io.herald.broker.spi;
 
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Offsets of one partition finished at or above its committed offset, as ranges, and their text
- * form for commit metadata. A committed offset cannot pass an offset that is not finished (a
+ * form for a cursor record. A committed offset cannot pass an offset that is not finished (a
  * delayed event not due yet, an event whose retry waits), so without this every later owner of
- * the partition would redo everything finished behind it; with it, a new owner skips them. Two
- * users: the delayed-event forwarder (offsets released) and the KEY/NONE engine (offsets acked,
- * dead-lettered or filtered out, inside {@link CommitMetadata}). Ranges, not offsets: offsets
- * finish in runs, so memory and text stay small even when a million finished behind one
- * unfinished offset.
+ * the partition would redo everything finished behind it, and a restart would deliver again every
+ * event acked out of order; with it, they are skipped. Users: the Kafka delayed-event forwarder
+ * (offsets released) and both backends' KEY/NONE engines (offsets acked, dead-lettered or
+ * filtered out: in Kafka's commit metadata, in the embedded broker's cursor log). Ranges, not
+ * offsets: offsets finish in runs, so memory and text stay small even when a million finished
+ * behind one unfinished offset.
  *
  * <pre>
  * text  = "r1:" range ("," range)*
  * range = start ["+" extra]     start: first offset - committed, base 36; extra: length - 1, base 36
  * </pre>
  *
- * Kafka keeps at most {@code offset.metadata.max.bytes} (4096 by default) of metadata, so
- * {@link #encode} writes the lowest ranges up to a length its caller gives and leaves the rest
- * out: a new owner does those once more (at least once, never lost). Text that is absent or not
+ * Kafka keeps at most {@code offset.metadata.max.bytes} (4096 by default) of metadata, and a
+ * cursor record should stay small, so {@link #encode} writes the lowest ranges up to a length its
+ * caller gives and leaves the rest out: a new owner does those once more (at least once, never lost). Text that is absent or not
  * ours reads as nothing finished. Not thread-safe: one owner (a thread or a lock) keeps it.
  */
 public final class OffsetRanges {

@@ -1,4 +1,4 @@
-package io.herald.kafka.group;
+package io.herald.broker.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
