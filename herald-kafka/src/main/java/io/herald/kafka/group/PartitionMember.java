@@ -290,20 +290,24 @@ final class PartitionMember {
                 if (f != null) {
                     f.keySet().removeIf(offset -> offset < outcome.commit());
                 }
-                endRetriesBelow(tp, outcome.commit());
             }
             if (outcome.nack() != null) {
                 rewind(tp, outcome.nack());
             }
         }
         if (!commits.isEmpty()) {
+            // the Retry facts of the events a commit passes end once it is durable, not before: a crash
+            // in between would bring such an event back as attempt 1
             if (sync) {
                 consumer.commitSync(commits);
+                commits.forEach((tp, commit) -> endRetriesBelow(tp, commit.offset()));
             } else {
                 consumer.commitAsync(commits, (offsets, error) -> {
                     if (error != null) {
                         LOG.warn("subscription '{}' on '{}': commit of {} failed: {}", subscription, topic, offsets, error.getMessage());
+                        return;
                     }
+                    offsets.forEach((tp, commit) -> endRetriesBelow(tp, commit.offset()));
                 });
             }
         }
@@ -443,7 +447,7 @@ final class PartitionMember {
         write.whenComplete((m, error) -> writes.remove(write));
     }
 
-    /** The cursor passed these events: their retry schedules are over. */
+    /** A durable commit passed these events: their retry schedules are over. */
     private void endRetriesBelow(TopicPartition tp, long commit) {
         java.util.NavigableSet<Long> offsets = recorded.get(tp);
         if (offsets == null) {
