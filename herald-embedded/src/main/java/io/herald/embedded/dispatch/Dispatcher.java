@@ -57,8 +57,9 @@ import org.slf4j.LoggerFactory;
  *       letter is redriven or purged ({@link KeyAfterDeadLetter}).</li>
  * </ul>
  *
- * A failed delivery (nack, exception, expired lease) is retried after the policy's backoff,
- * kept in {@link DeliveryStateStore} so a restart keeps it; when the policy gives up, or on a
+ * A failed delivery (nack, exception) is retried after the policy's backoff, an expired lease at
+ * once (as on Kafka), the attempt kept in {@link DeliveryStateStore}
+ * so a restart keeps it; when the policy gives up, or on a
  * reject, the event goes to the dead-letter topic, and only then counts as done. The cursor of a
  * partition moves to its lowest offset not done, so a restart redelivers (never skips) what was
  * in flight. Thread-safe: one lock guards the window.
