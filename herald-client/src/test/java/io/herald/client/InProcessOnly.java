@@ -47,6 +47,7 @@ final class InProcessOnly implements ExecutionCondition {
             Map.entry("consumersOfOneSubscriptionShareItsPartitions", SHARE),
             Map.entry("twoPushConsumersSplitTheWorkAndEachEventIsHandledOnce", SHARE),
             Map.entry("aConsumerThatStopsPollingIsPresumedDeadAndItsUnackedEventsComeAgain", SESSION),
+            Map.entry("verdictsOfAConsumerPresumedDeadChangeNothing", SESSION),
             Map.entry("aNewSubscriptionStartingAtOffsetsBeginsThere", COMMIT),
             Map.entry("resetToOffsetsListingEveryPartitionResumesEachExactlyThere", COMMIT),
             Map.entry("committedCursorsSurviveABrokerRestart", COMMIT),

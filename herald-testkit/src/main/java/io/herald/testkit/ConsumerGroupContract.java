@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.herald.broker.DeadLetterSelector;
 import io.herald.broker.Delivery;
 import io.herald.broker.PullSubscriber;
 import io.herald.broker.Subscriber;
@@ -166,6 +167,40 @@ public abstract class ConsumerGroupContract extends BrokerContract {
                 assertThat(got).as("unacked %s delivered again", d)
                         .anyMatch(g -> g != d && g.position().equals(d.position()));
             }
+        }
+    }
+
+    /**
+     * A consumer presumed dead may come back to life and settle what it holds: by then its
+     * partitions are another's, which delivers those events again. Its reject or nack changes
+     * nothing (no dead letter, no failure), so no event ends both dead-lettered and handled.
+     */
+    @Test
+    void verdictsOfAConsumerPresumedDeadChangeNothing() {
+        String topic = createTopic(1);
+        publishNumbered(topic, 0, 4);
+        SubscriptionSpec spec = fromEarliest().sessionTimeout(SHORT_SESSION);
+        PullSubscriber stalled = broker.pullSubscriber(topic, "group", spec);
+        List<Delivery> taken = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            taken.addAll(stalled.poll(4, Duration.ofMillis(100)));
+            return taken.size() >= 2;
+        });
+        try (PullSubscriber survivor = broker.pullSubscriber(topic, "group", spec)) {
+            List<Delivery> got = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                ackInto(survivor.poll(4, Duration.ofMillis(100)), got);
+                return distinctNumbers(got) == 4;
+            });
+            taken.get(0).reject("too late");
+            taken.get(1).nack();
+            assertThat(broker.deadLetters(topic, "group").count(DeadLetterSelector.all())).isZero();
+            SubscriptionInfo info = broker.describeSubscription(topic, "group");
+            assertThat(info.stats().deadLettered()).isZero();
+            assertThat(info.stats().retrying()).isZero();
+            assertThat(survivor.poll(4, Duration.ofMillis(300))).as("nothing comes again").isEmpty();
+        } finally {
+            stalled.close();
         }
     }
 

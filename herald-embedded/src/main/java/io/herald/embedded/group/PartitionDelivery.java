@@ -36,21 +36,30 @@ final class PartitionDelivery extends AbstractDelivery {
         return Instant.ofEpochMilli(leaseDeadlineMillis);
     }
 
+    // A verdict after the partition moved to another member changes nothing: that member delivers
+    // the event again, and a dead letter or failure written from here would race its outcome.
+
     @Override
     protected void onAck() {
-        claim.acked(next);
+        if (!claim.released()) {
+            claim.acked(next);
+        }
     }
 
     @Override
     protected void onNack(Duration delay, Throwable error) {
-        claim.failed(next, error, delay);
-        member.wake();
+        if (!claim.released()) {
+            claim.failed(next, error, delay);
+            member.wake();
+        }
     }
 
     @Override
     protected void onReject(String reason) {
-        claim.rejected(next, reason);
-        member.wake();
+        if (!claim.released()) {
+            claim.rejected(next, reason);
+            member.wake();
+        }
     }
 
     @Override

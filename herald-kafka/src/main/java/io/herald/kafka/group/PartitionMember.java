@@ -91,6 +91,13 @@ final class PartitionMember {
     private volatile Set<Integer> assignment = Set.of();
     private volatile boolean rebalanceExpected;
     private final String metadata;
+    /**
+     * When this member last polled. The poll interval is the session timeout: past it, Kafka's
+     * heartbeat thread leaves the group and the partitions go to another member, which this one
+     * learns only at its next poll. Until then its ledgers look attached, so a verdict checks this.
+     */
+    private volatile long lastPollNanos = System.nanoTime();
+    private final long sessionNanos;
     /** The time every decision of the member is made at; waits use the monotonic clock. */
     private final Clock clock;
     private int buffered;
@@ -106,6 +113,7 @@ final class PartitionMember {
         this.spec = spec;
         this.metadata = CommitMetadata.of(spec);
         long session = spec.sessionTimeout().toMillis();
+        this.sessionNanos = spec.sessionTimeout().toNanos();
         Map<String, Object> p = MemberSettings.of(clientBase, topic, subscription, spec);
         p.put("max.poll.interval.ms", Long.toString(session));
         p.putIfAbsent("max.poll.records", "500");
@@ -180,6 +188,7 @@ final class PartitionMember {
             consumer.pause(stopped);
         }
         ConsumerRecords<byte[], byte[]> fetched = consumer.poll(wait);
+        lastPollNanos = System.nanoTime();
         for (TopicPartition tp : fetched.partitions()) { // per partition, not per record: no key and lookups for each
             if (ledgers.containsKey(tp)) {
                 List<ConsumerRecord<byte[], byte[]>> records = fetched.records(tp);
@@ -335,10 +344,23 @@ final class PartitionMember {
      * push handler's, a pull consumer's): the decision and its record in Kafka (a Retry fact, a
      * dead letter) happen at once, not at the member's next poll; the rewind waits for the poll.
      */
+    /**
+     * A verdict that no longer counts: its partition was revoked, or this member stopped polling
+     * past its session and is presumed dead (another member delivers its events again). Such a
+     * nack or reject writes nothing, so no event ends both dead-lettered and handled.
+     */
+    private boolean fenced(PartitionLedger ledger) {
+        return ledger.isDetached() || presumedDead();
+    }
+
+    private boolean presumedDead() {
+        return System.nanoTime() - lastPollNanos > sessionNanos;
+    }
+
     final class Verdicts {
 
         void failed(StoredEvent stored, PartitionLedger ledger, Duration delay, Throwable error) {
-            if (ledger.isDetached()) {
+            if (fenced(ledger)) {
                 return;
             }
             TopicPartition tp = new TopicPartition(topic, stored.position().partition());
@@ -371,7 +393,7 @@ final class PartitionMember {
         }
 
         void redriveFailed(Redrives queue, Redrives.Item item, Duration delay, Throwable error) {
-            if (!queue.contains(item)) {
+            if (!queue.contains(item) || presumedDead()) {
                 return;
             }
             Instant now = clock.instant();
@@ -388,7 +410,7 @@ final class PartitionMember {
         }
 
         void redriveRejected(Redrives queue, Redrives.Item item, String reason) {
-            if (queue.contains(item)) {
+            if (queue.contains(item) && !presumedDead()) {
                 redriveDeadLetter(queue, item, item.failures.next(null, reason, clock.instant()), reason);
             }
         }
@@ -414,6 +436,9 @@ final class PartitionMember {
         }
 
         void rejected(StoredEvent stored, PartitionLedger ledger, String reason) {
+            if (fenced(ledger)) {
+                return;
+            }
             TopicPartition tp = new TopicPartition(topic, stored.position().partition());
             long offset = stored.position().offset();
             Map<Long, FailureRecord> known = failures.computeIfAbsent(tp, k -> new ConcurrentHashMap<>());
