@@ -42,7 +42,9 @@
  *       partition seeks past the event at once; after a reject the deliveries after it go on.
  *   <li><b>Redrives</b>: a {@code Redrive} fact's event goes before the partition's next event,
  *       one at a time; its fact is ended once it is acked or dead-lettered again. A verdict on a
- *       partition the member no longer owns changes nothing.
+ *       partition the member no longer owns changes nothing, nor does a nack or reject after the
+ *       member went longer than its session without polling (it is presumed dead: Kafka's
+ *       heartbeat thread has left the group, and the next poll would hear of it).
  * </ul>
  */
 package io.herald.kafka.group;
