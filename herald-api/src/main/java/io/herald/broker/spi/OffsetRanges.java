@@ -52,6 +52,37 @@ public final class OffsetRanges {
         ranges.put(start, end);
     }
 
+    /**
+     * Adds the offsets {@code first..last}, which lie above every offset held (a caller walking
+     * its offsets upwards): one range, where {@link #add} per offset would cost one each.
+     */
+    public void addRunAbove(long first, long last) {
+        Map.Entry<Long, Long> top = ranges.lastEntry();
+        if (top != null && first <= top.getValue()) {
+            throw new IllegalArgumentException("run " + first + ".." + last + " is not above " + top.getValue());
+        }
+        if (top != null && top.getValue() == first - 1) {
+            ranges.put(top.getKey(), last);
+        } else {
+            ranges.put(first, last);
+        }
+    }
+
+    /** Hands each range at or above {@code from} (a range across it cut there) to {@code action}, lowest first. */
+    public void forEachFrom(long from, RangeAction action) {
+        for (Map.Entry<Long, Long> range : ranges.entrySet()) {
+            if (range.getValue() >= from) {
+                action.accept(Math.max(range.getKey(), from), range.getValue());
+            }
+        }
+    }
+
+    /** What {@link #forEachFrom} does with a range. */
+    @FunctionalInterface
+    public interface RangeAction {
+        void accept(long first, long last);
+    }
+
     public boolean contains(long offset) {
         Map.Entry<Long, Long> range = ranges.floorEntry(offset);
         return range != null && range.getValue() >= offset;

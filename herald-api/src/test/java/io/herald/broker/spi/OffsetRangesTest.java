@@ -1,6 +1,7 @@
 package io.herald.broker.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -64,5 +65,31 @@ class OffsetRangesTest {
             OffsetRanges decoded = OffsetRanges.decode(100, other);
             assertThat(decoded.rangeCount()).as("metadata %s", other).isZero();
         }
+    }
+
+    @Test
+    void runsAddedUpwardsMergeWhenTheyTouchAndEncodeAsRanges() {
+        OffsetRanges r = new OffsetRanges();
+        r.addRunAbove(12, 14);
+        r.addRunAbove(15, 15); // touches 12..14
+        r.addRunAbove(20, 21);
+        assertThat(r.rangeCount()).isEqualTo(2);
+        OffsetRanges back = OffsetRanges.decode(10, r.encode(10, 100));
+        for (long o = 10; o < 23; o++) {
+            assertThat(back.contains(o)).as("offset " + o).isEqualTo(o >= 12 && o <= 15 || o == 20 || o == 21);
+        }
+        assertThatThrownBy(() -> r.addRunAbove(21, 22)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void forEachFromCutsTheRangeAcrossItsStart() {
+        OffsetRanges r = new OffsetRanges();
+        r.add(3);
+        r.add(4);
+        r.add(5);
+        r.add(9);
+        List<String> seen = new ArrayList<>();
+        r.forEachFrom(4, (first, last) -> seen.add(first + ".." + last));
+        assertThat(seen).containsExactly("4..5", "9..9");
     }
 }

@@ -74,6 +74,14 @@ public final class Dispatcher {
      * it reach the disk only on a clean close (the rest are delivered again after a crash).
      */
     static final int FINISHED_MAX_CHARS = 3000;
+    /** More runs than the text can hold: {@link #finishedText} stops reading the window there. */
+    private static final int FINISHED_MAX_RUNS = FINISHED_MAX_CHARS / 2;
+    /**
+     * Cursors go to the store at most this often (and always on leave and close): the store writes
+     * them only every {@code EmbeddedBroker.CURSOR_FLUSH_MILLIS} anyway, and each hand-over encodes
+     * the offsets finished above them, which per poll cost ack-only KEY five sixths of its throughput.
+     */
+    static final long CURSOR_HANDOVER_MILLIS = 20;
     private static final long MAX_WAIT_SLICE_NANOS = Duration.ofMillis(50).toNanos();
     private static final long DEAD_LETTER_RETRY_MILLIS = 1000;
 
@@ -110,6 +118,7 @@ public final class Dispatcher {
     private int rotation;
     private long leased;
     private boolean dirtyCursors;
+    private long lastHandover;
     private boolean closed;
 
     public Dispatcher(Topic topic, String name, SubscriptionSpec spec, CursorStore cursors, DeliveryStateStore states,
@@ -129,6 +138,7 @@ public final class Dispatcher {
         this.random = random;
         this.ackRate = new AckRate(clock);
         this.leaseMillis = spec.leaseDuration().toMillis();
+        this.lastHandover = clock.millis() - CURSOR_HANDOVER_MILLIS;
         this.partitions = new PartitionWindow[topic.partitions().size()];
         for (Partition p : topic.partitions()) {
             long cursor = cursors.cursor(topic.name(), name, p.index()).orElse(p.offsetFor(spec.start()));
@@ -212,7 +222,7 @@ public final class Dispatcher {
         try {
             consumers.remove(consumer);
             if (!closed) {
-                commitCursors();
+                commitCursors(true);
             }
         } finally {
             lock.unlock();
@@ -580,13 +590,43 @@ public final class Dispatcher {
         wakeAll();
     }
 
-    /** Notes an event of the topic done; the cursor may pass it at once, which makes the note moot. */
+    /** Notes an event of the topic done above the cursor, to be committed with it. */
     private void finishedAbove(PartitionWindow pw, Entry e) {
-        if (pw.entries.peekFirst() != e && !pw.finished.contains(e.offset())) {
-            pw.finished.add(e.offset());
+        if (pw.entries.peekFirst() != e) {
             pw.finishedChanged = true;
             dirtyCursors = true;
         }
+    }
+
+    /**
+     * The offsets finished above the cursor as text for the cursor record: the runs of done
+     * entries behind the first one pending, and what the last run committed beyond the window.
+     */
+    private static String finishedText(PartitionWindow pw) {
+        OffsetRanges runs = new OffsetRanges();
+        long runStart = -1;
+        long previous = -1;
+        int count = 0;
+        for (Entry e : pw.entries) {
+            if (e.state == Entry.State.DONE) {
+                if (runStart < 0) {
+                    runStart = e.offset();
+                }
+                previous = e.offset();
+            } else if (runStart >= 0) {
+                runs.addRunAbove(runStart, previous);
+                runStart = -1;
+                if (++count >= FINISHED_MAX_RUNS) {
+                    break; // more than the text can hold: the rest come again after a crash
+                }
+            }
+        }
+        if (runStart >= 0) {
+            runs.addRunAbove(runStart, previous);
+        }
+        long beyond = pw.fetcher.position();
+        pw.finished.forEachFrom(beyond, runs::addRunAbove);
+        return runs.rangeCount() == 0 ? null : runs.encode(pw.cursor, FINISHED_MAX_CHARS);
     }
 
     private void advanceCursor(PartitionWindow pw) {
@@ -609,19 +649,29 @@ public final class Dispatcher {
     }
 
     /**
-     * Hands the cursors that moved to the cursor store: once per poll rather than once per ack,
-     * since the store writes them to disk only every few milliseconds anyway. A cursor not yet
-     * handed on when the process dies means redelivery, never loss.
+     * Hands the cursors that moved, with the offsets finished above them, to the cursor store: at
+     * a poll at most every {@link #CURSOR_HANDOVER_MILLIS} rather than once per ack, since the
+     * store writes them to disk only every few milliseconds anyway. A cursor not yet handed on
+     * when the process dies means redelivery, never loss.
      */
     private void commitCursors() {
+        commitCursors(false);
+    }
+
+    private void commitCursors(boolean now) {
         if (!dirtyCursors) {
             return;
         }
+        long at = clock.millis();
+        if (!now && at - lastHandover < CURSOR_HANDOVER_MILLIS) {
+            return;
+        }
+        lastHandover = at;
         dirtyCursors = false;
         for (PartitionWindow pw : partitions) {
             if (pw.cursor != pw.committed || pw.finishedChanged) {
                 int p = pw.fetcher.partition().index();
-                String finished = pw.finished.rangeCount() == 0 ? null : pw.finished.encode(pw.cursor, FINISHED_MAX_CHARS);
+                String finished = finishedText(pw);
                 cursors.commit(topic.name(), name, p, pw.cursor, finished);
                 if (pw.cursor != pw.committed) {
                     states.forgetBelow(topic.name(), name, p, pw.cursor);
@@ -834,7 +884,7 @@ public final class Dispatcher {
         lock.lock();
         try {
             closed = true;
-            commitCursors();
+            commitCursors(true);
             for (PartitionWindow pw : partitions) {
                 for (Entry e : pw.entries) {
                     if (e.state == Entry.State.DONE && e.failures == 0) {
@@ -859,9 +909,10 @@ public final class Dispatcher {
          */
         final java.util.NavigableMap<Long, DeliveryStateStore.OffsetState> recorded;
         /**
-         * Offsets above the cursor already finished (acked, dead-lettered or filtered out behind an
-         * event still pending), committed with the cursor so that a crash does not deliver them
-         * again; at start, those the last run committed, skipped as they come in.
+         * The offsets above the cursor the last run committed as finished: skipped as they come
+         * in, and committed again until the cursor passes them. Those finished in this run are the
+         * done entries, read when the cursor is handed over ({@link #finishedText}), not kept
+         * here: a per-ack set cost ack-only KEY a third of its throughput.
          */
         final OffsetRanges finished;
         /** The finished offsets changed since the last commit of the cursor. */

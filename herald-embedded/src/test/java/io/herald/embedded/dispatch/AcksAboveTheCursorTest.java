@@ -38,6 +38,7 @@ class AcksAboveTheCursorTest {
             for (Delivery d : out.subList(1, 10)) {
                 d.ack(); // e1..e9 done; e0 still out, so the cursor stays at 0
             }
+            harness.clock.advance(Dispatcher.CURSOR_HANDOVER_MILLIS);
             harness.dispatcher().poll("c", 10, Duration.ZERO); // the next poll hands the cursor to the store
             assertThat(harness.cursor()).isZero();
 
@@ -57,6 +58,7 @@ class AcksAboveTheCursorTest {
             List<Delivery> out = harness.dispatcher().poll("c", 5, Duration.ZERO);
             out.subList(1, 5).forEach(Delivery::ack);
             out.getFirst().ack();
+            harness.clock.advance(Dispatcher.CURSOR_HANDOVER_MILLIS);
             harness.dispatcher().poll("c", 5, Duration.ZERO);
             assertThat(harness.cursor()).isEqualTo(5);
 
