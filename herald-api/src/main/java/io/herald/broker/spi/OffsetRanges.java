@@ -52,6 +52,26 @@ public final class OffsetRanges {
         ranges.put(start, end);
     }
 
+    /** Adds the offsets {@code first..last}, merging with the ranges they overlap or touch. */
+    public void add(long first, long last) {
+        if (last < first) {
+            throw new IllegalArgumentException("range " + first + ".." + last + " is empty");
+        }
+        long start = first;
+        long end = last;
+        Map.Entry<Long, Long> below = ranges.floorEntry(first);
+        if (below != null && below.getValue() >= first - 1) {
+            start = below.getKey();
+            end = Math.max(end, below.getValue());
+        }
+        Map.Entry<Long, Long> next;
+        while ((next = ranges.ceilingEntry(start)) != null && next.getKey() <= end + 1) {
+            ranges.remove(next.getKey());
+            end = Math.max(end, next.getValue());
+        }
+        ranges.put(start, end);
+    }
+
     /**
      * Adds the offsets {@code first..last}, which lie above every offset held (a caller walking
      * its offsets upwards): one range, where {@link #add} per offset would cost one each.

@@ -25,6 +25,29 @@ class OffsetRangesTest {
     }
 
     @Test
+    void aRangeAddedAnywhereMergesWithWhatItOverlapsOrTouches() {
+        java.util.Random random = new java.util.Random(15);
+        for (int round = 0; round < 200; round++) {
+            OffsetRanges ranges = new OffsetRanges();
+            java.util.BitSet expected = new java.util.BitSet();
+            for (int i = 0; i < 12; i++) {
+                int first = random.nextInt(60);
+                int last = first + random.nextInt(8);
+                ranges.add(first, last);
+                expected.set(first, last + 1);
+            }
+            for (int o = 0; o < 80; o++) {
+                assertThat(ranges.contains(o)).as("round %d offset %d", round, o).isEqualTo(expected.get(o));
+            }
+            int runs = 0;
+            for (int o = expected.nextSetBit(0); o >= 0; o = expected.nextSetBit(expected.nextClearBit(o))) {
+                runs++;
+            }
+            assertThat(ranges.rangeCount()).as("ranges never touch or overlap").isEqualTo(runs);
+        }
+    }
+
+    @Test
     void forgettingBelowTheCommitPointCutsARangeInTwo() {
         OffsetRanges released = new OffsetRanges();
         for (long o = 5; o <= 9; o++) {
