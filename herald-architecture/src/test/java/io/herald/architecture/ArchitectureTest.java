@@ -27,7 +27,7 @@ class ArchitectureTest {
     /** What an application compiles against: the entry point, the broker API and the event model. */
     private static final String[] API = {"io.herald", "io.herald.broker", "io.herald.event"};
     /** Packages of backends and of the programs built on the API. */
-    private static final String[] BEYOND_API = {"io.herald.embedded..", "io.herald.kafka..", "io.herald.jdbc..", "io.herald.log..",
+    private static final String[] BEYOND_API = {"io.herald.delivery..", "io.herald.embedded..", "io.herald.kafka..", "io.herald.jdbc..", "io.herald.log..",
         "io.herald.http..", "io.herald.server..", "io.herald.client..", "io.herald.cli..", "io.herald.testkit.."};
 
     private static JavaClasses classes;
@@ -43,7 +43,8 @@ class ArchitectureTest {
     void everyShippedModuleIsImported() {
         Set<String> packages = new TreeSet<>();
         classes.forEach(c -> packages.add(c.getPackageName()));
-        assertThat(packages).contains("io.herald", "io.herald.broker", "io.herald.event", "io.herald.log", "io.herald.embedded",
+        assertThat(packages).contains("io.herald", "io.herald.broker", "io.herald.event", "io.herald.log", "io.herald.delivery",
+                "io.herald.embedded",
                 "io.herald.kafka", "io.herald.jdbc.outbox", "io.herald.http", "io.herald.server", "io.herald.client", "io.herald.cli",
                 "io.herald.testkit");
     }
@@ -78,6 +79,15 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage(API)
                 .should().dependOnClassesThat().resideInAnyPackage("io.herald.broker.spi..")
                 .because("the SPI is for those who implement or extend a broker; users never need it")
+                .check(classes);
+    }
+
+    @Test
+    void theSharedDeliveryEngineKnowsNoBackend() {
+        noClasses().that().resideInAnyPackage("io.herald.delivery..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.herald.embedded..", "io.herald.kafka..", "io.herald.log..",
+                        "org.apache.kafka..")
+                .because("both backends run the same state machine: what is a backend's own goes through Window.Effects")
                 .check(classes);
     }
 

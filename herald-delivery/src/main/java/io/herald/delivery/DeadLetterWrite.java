@@ -1,4 +1,4 @@
-package io.herald.kafka.failure;
+package io.herald.delivery;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -10,15 +10,15 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Writes one dead letter until Kafka has it, for every engine of this backend. The event is not
- * done until its dead letter is written, so a failed write is tried again after a pause for as
- * long as the event is still the caller's (its partition not revoked, its lease not moved on).
+ * Writes one dead letter until the backend has it: the one failure path of both backends'
+ * engines. The event is not done until its dead letter is written, so a failed write is tried
+ * again after a pause for as long as the event is still the caller's (its partition not revoked,
+ * its lease not moved on).
  *
  * <p>Nothing here runs on the thread that completed the write, or waits on any thread: that
- * thread is often the internal producer's I/O thread, through which every internal write of the
- * broker goes (retry schedules, dead letters, redrives of every subscription), so a pause there
- * would stall them all while one dead-letter topic is unwritable. Outcomes run on virtual
- * threads and the pause is a timer.
+ * thread is often a storage thread (on Kafka the internal producer's I/O thread, through which
+ * every internal write of the broker goes), so a pause there would stall every write while one
+ * dead-letter topic is unwritable. Outcomes run on virtual threads and the pause is a timer.
  */
 public final class DeadLetterWrite {
 

@@ -1,4 +1,4 @@
-package io.herald.kafka.failure;
+package io.herald.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,11 +10,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one way this backend writes a dead letter. The first test is the defect issue 15 names: the
+ * The one way both backends write a dead letter. The first test is the defect issue 15 names: the
  * PARTITION member slept a second and wrote again inside the callback of the failed write, on the
  * thread that completed it, which in a broker is the internal producer's I/O thread, shared by all
  * of Herald's internal writes. Here a stand-in "I/O thread" completes each write.
@@ -47,8 +46,8 @@ class DeadLetterWriteTest {
 
         Thread io = new Thread(() -> {
             try {
-                nextWrite().completeExceptionally(new RecordTooLargeException("too large"));
-                nextWrite().completeExceptionally(new RecordTooLargeException("still too large"));
+                nextWrite().completeExceptionally(new IllegalStateException("too large"));
+                nextWrite().completeExceptionally(new IllegalStateException("still too large"));
                 nextWrite().complete("written");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -70,7 +69,7 @@ class DeadLetterWriteTest {
         CompletableFuture<Boolean> outcome = DeadLetterWrite.start(this::write, ours::get, e -> heard.incrementAndGet(), PAUSE);
 
         ours.set(false); // the partition was revoked while the write was under way
-        nextWrite().completeExceptionally(new RecordTooLargeException("too large"));
+        nextWrite().completeExceptionally(new IllegalStateException("too large"));
 
         assertThat(outcome.get(10, TimeUnit.SECONDS)).isFalse();
         assertThat(writers).hasSize(1);
@@ -82,7 +81,7 @@ class DeadLetterWriteTest {
         AtomicBoolean ours = new AtomicBoolean(true);
         CompletableFuture<Boolean> outcome = DeadLetterWrite.start(this::write, ours::get, e -> ours.set(false), PAUSE);
 
-        nextWrite().completeExceptionally(new RecordTooLargeException("too large"));
+        nextWrite().completeExceptionally(new IllegalStateException("too large"));
 
         assertThat(outcome.get(10, TimeUnit.SECONDS)).isFalse();
         assertThat(writers).hasSize(1);

@@ -1,4 +1,4 @@
-package io.herald.kafka.dispatch;
+package io.herald.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,19 +10,17 @@ import io.herald.broker.StoredEvent;
 import io.herald.event.Event;
 import io.herald.event.EventFilter;
 import io.herald.broker.spi.OffsetRanges;
-import io.herald.kafka.state.StateRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's bookkeeping without Kafka, on a clock driven by hand: which events may go (the
+ * The shared delivery state machine without a broker, on a clock driven by hand: which events may go (the
  * key gate), what a partition commits (its lowest unfinished offset), leases, retries, dead
  * letters and parked keys.
  */
@@ -36,9 +34,10 @@ class WindowTest {
 
     private final Window.Effects recorder = new Window.Effects() {
         @Override
-        public void recordRetry(Entry e, int epoch) {
+        public boolean recordRetry(Entry e, int epoch) {
             effects.add("retry " + e.offset + " attempts " + e.failures.attempts());
             recording.add(e);
+            return false;
         }
 
         @Override
@@ -48,8 +47,8 @@ class WindowTest {
         }
 
         @Override
-        public void ended(Entry e) {
-            effects.add("ended " + e.offset);
+        public void settled(Entry e, boolean deadLettered) {
+            effects.add("settled " + e.offset + (deadLettered ? " dead" : ""));
         }
 
         @Override
@@ -92,7 +91,7 @@ class WindowTest {
     @Test
     void aKeysEventsGoOneAtATimeInOrderWhileOtherKeysAndKeylessEventsGoAtOnce() {
         Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, null);
-        w.assign(0, 0, Map.of(), 0);
+        w.assign(0, 0, new OffsetRanges());
         w.admit(event(0, "a"), 0);
         w.admit(event(1, "a"), 0);
         w.admit(event(2, "b"), 0);
@@ -108,7 +107,7 @@ class WindowTest {
     @Test
     void withNoneEveryEventGoesAtOnce() {
         Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
-        w.assign(0, 0, Map.of(), 0);
+        w.assign(0, 0, new OffsetRanges());
         for (long o = 0; o < 4; o++) {
             w.admit(event(o, "same"), 0);
         }
@@ -118,7 +117,7 @@ class WindowTest {
     @Test
     void aPartitionCommitsItsLowestUnfinishedOffset() {
         Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
-        w.assign(0, 10, Map.of(), 0);
+        w.assign(0, 10, new OffsetRanges());
         assertThat(w.commitOffset(0)).isEqualTo(10);
         for (long o = 10; o < 15; o++) {
             w.admit(event(o, null), 0);
@@ -139,7 +138,7 @@ class WindowTest {
     @Test
     void anExpiredLeaseCountsAnAttemptIsRedeliveredAndTheLateVerdictIsIgnored() {
         Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
-        w.assign(0, 0, Map.of(), 0);
+        w.assign(0, 0, new OffsetRanges());
         w.admit(event(0, null), 0);
         Entry e = only(w.take(1, 0));
         int firstLease = e.epoch;
@@ -154,7 +153,7 @@ class WindowTest {
         assertThat(w.commitOffset(0)).isZero();
         assertThat(w.ack(again, again.epoch, 1003)).isTrue();
         assertThat(w.commitOffset(0)).isEqualTo(1);
-        assertThat(effects).last().isEqualTo("retry 0 attempts 1"); // its retry schedule outlives the ack...
+        assertThat(effects).containsExactly("retry 0 attempts 1", "settled 0"); // its retry record outlives the ack...
         w.committed(0, 1);
         assertThat(effects).last().isEqualTo("forgotten 0"); // ...until the commit passes it
     }
@@ -167,7 +166,7 @@ class WindowTest {
     void aSettledEventKeepsItsRetryFactUntilADurableCommitPassesIt() {
         RetryPolicy hourly = RetryPolicy.maxAttempts(2).backoff(Duration.ofHours(1), 1.0, Duration.ofHours(1));
         Window w = window(Ordering.KEY, hourly, KeyAfterDeadLetter.CONTINUE, null);
-        w.assign(0, 0, Map.of(), 0);
+        w.assign(0, 0, new OffsetRanges());
         w.admit(event(0, "a"), 0);
         w.admit(event(1, "b"), 0);
         List<Entry> first = w.take(10, 0);
@@ -185,7 +184,7 @@ class WindowTest {
         assertThat(w.commitOffset(0)).isZero();
         w.committed(0, 0);
         // b is done, but no commit has passed it: its Retry fact (attempts 1) must stay
-        assertThat(effects).noneMatch(x -> x.startsWith("forgotten") || x.startsWith("ended"));
+        assertThat(effects).noneMatch(x -> x.startsWith("forgotten"));
 
         w.fireTimers(3_600_001);
         Entry a2 = only(w.take(10, 3_600_001));
@@ -198,15 +197,12 @@ class WindowTest {
     @Test
     void onAssignTheRetryFactsTheCommitPassedEndAndThoseOfFinishedEventsWaitForTheNextCommit() {
         Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, null);
-        Map<String, StateRecord.Read> facts = new LinkedHashMap<>();
-        for (long offset : new long[] {2, 5, 6}) {
-            StateRecord.Retry r = new StateRecord.Retry(0, StateRecord.Source.TOPIC, offset, 1, Instant.ofEpochMilli(100), Instant.EPOCH,
-                    Instant.EPOCH, null, "failed");
-            facts.put(r.key(), new StateRecord.Read(r.key(), Optional.of(r), offset));
-        }
         OffsetRanges finished = new OffsetRanges();
         finished.add(5);
-        w.assign(0, 4, finished, facts, 0);
+        w.assign(0, 4, finished);
+        for (long offset : new long[] {2, 5, 6}) {
+            w.restoreRetry(0, offset, new Window.Recorded(new FailureRecord(1, Instant.EPOCH, Instant.EPOCH, null, "failed"), 100));
+        }
         assertThat(effects).containsExactly("forgotten 2"); // below the commit: stale
         w.admit(event(4, "a"), 0);
         w.admit(event(5, "b"), 0); // finished by the earlier owner: skipped
@@ -219,7 +215,7 @@ class WindowTest {
     @Test
     void anExtendedLeaseDoesNotExpire() {
         Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, null);
-        w.assign(0, 0, Map.of(), 0);
+        w.assign(0, 0, new OffsetRanges());
         w.admit(event(0, "a"), 0);
         Entry e = only(w.take(1, 0));
         assertThat(w.extend(e, e.epoch, Duration.ofSeconds(5), 500)).isTrue();
@@ -232,7 +228,7 @@ class WindowTest {
     @Test
     void aRetryWaitsForItsScheduleToBeWrittenAndItsDueTimeAndHoldsBackOnlyItsKey() {
         Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, null);
-        w.assign(0, 0, Map.of(), 0);
+        w.assign(0, 0, new OffsetRanges());
         w.admit(event(0, "a"), 0);
         w.admit(event(1, "a"), 0);
         w.admit(event(2, "b"), 0);
@@ -252,7 +248,7 @@ class WindowTest {
     @Test
     void theLastAttemptIsDeadLetteredAndCountsAsDoneOnlyOnceTheDeadLetterIsWritten() {
         Window w = window(Ordering.KEY, RetryPolicy.maxAttempts(1), KeyAfterDeadLetter.CONTINUE, null);
-        w.assign(0, 0, Map.of(), 0);
+        w.assign(0, 0, new OffsetRanges());
         w.admit(event(0, "a"), 0);
         w.admit(event(1, "a"), 0);
         Entry a0 = only(w.take(10, 0));
@@ -269,49 +265,44 @@ class WindowTest {
     @Test
     void aParkedKeyWaitsUntilItsParkFactEnds() {
         Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.PARK, null);
-        w.assign(0, 0, Map.of(), 0);
+        w.assign(0, 0, new OffsetRanges());
         w.admit(event(0, "a"), 0);
         w.admit(event(1, "a"), 0);
         w.admit(event(2, "b"), 0);
         Entry a0 = w.take(10, 0).stream().filter(e -> e.offset == 0).findFirst().orElseThrow();
         w.reject(a0, a0.epoch, "no", 1);
         w.deadLettered(a0, a0.epoch, 2);
-        assertThat(effects).containsExactly("dead letter 0: no", "parked a");
+        assertThat(effects).containsExactly("dead letter 0: no", "settled 0 dead", "parked a");
         assertThat(w.take(10, 3)).isEmpty();
         assertThat(w.commitOffset(0)).as("1 waits, unfinished").isEqualTo(1);
-        w.tailed(0, new StateRecord.Read("park/a", Optional.empty(), 7), 4); // a purge ended the Park fact
+        w.unpark(0, "a", 4, false); // a purge ended the park record
         assertThat(offsets(w.take(10, 4))).containsExactly(1L);
     }
 
     @Test
     void aRedrivenDeadLetterGoesFirstAndUnparksItsKey() {
         Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.PARK, null);
-        Map<String, StateRecord.Read> facts = new LinkedHashMap<>();
-        facts.put("park/a", new StateRecord.Read("park/a", Optional.of(new StateRecord.Park(0, "a", 3)), 0));
-        w.assign(0, 4, facts, 0);
+        w.assign(0, 4, new OffsetRanges());
+        w.park(0, "a");
         w.admit(event(4, "a"), 0);
         assertThat(w.take(10, 0)).isEmpty();
-        StateRecord.Redrive redrive = new StateRecord.Redrive(0, "t.s.dlq", new Position(0, 0), event(3, "a").event());
-        w.tailed(0, new StateRecord.Read(redrive.key(), Optional.of(redrive), 1), 1);
+        StoredEvent deadLetter = new StoredEvent("t.s.dlq", new Position(0, 0), Instant.EPOCH, event(3, "a").event());
+        w.admitRedrive(0, "redrive/t.s.dlq/0/0", 1, deadLetter, new Position(0, 3), null, 1);
         assertThat(effects).containsExactly("unparked a");
         Entry back = only(w.take(10, 1));
         assertThat(back.stored.event().id()).isEqualTo("e-3");
         assertThat(back.isRedrive()).isTrue();
         w.ack(back, back.epoch, 2);
-        assertThat(effects).endsWith("ended 1");
+        assertThat(effects).endsWith("settled 1");
         assertThat(offsets(w.take(10, 2))).containsExactly(4L);
     }
 
     @Test
     void aRecordedRetryScheduleIsRestoredAndAStaleOneIgnored() {
         Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
-        Map<String, StateRecord.Read> facts = new LinkedHashMap<>();
-        for (StateRecord.Retry r : List.of(
-                new StateRecord.Retry(0, StateRecord.Source.TOPIC, 4, 9, Instant.ofEpochMilli(0), Instant.EPOCH, Instant.EPOCH, null, null),
-                new StateRecord.Retry(0, StateRecord.Source.TOPIC, 5, 2, Instant.ofEpochMilli(1500), Instant.EPOCH, Instant.EPOCH, null, null))) {
-            facts.put(r.key(), new StateRecord.Read(r.key(), Optional.of(r), 0));
-        }
-        w.assign(0, 5, facts, 1000);
+        w.assign(0, 5, new OffsetRanges());
+        w.restoreRetry(0, 4, new Window.Recorded(new FailureRecord(9, Instant.EPOCH, Instant.EPOCH, null, null), 0));
+        w.restoreRetry(0, 5, new Window.Recorded(new FailureRecord(2, Instant.EPOCH, Instant.EPOCH, null, null), 1500));
         w.admit(event(5, null), 1000);
         w.admit(event(6, null), 1000);
         assertThat(offsets(w.take(10, 1000))).containsExactly(6L);
@@ -323,7 +314,7 @@ class WindowTest {
     @Test
     void eventsTheFilterDoesNotMatchAreDoneWithoutADelivery() {
         Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, EventFilter.compile("{\"type\": [\"even\"]}"));
-        w.assign(0, 0, Map.of(), 0);
+        w.assign(0, 0, new OffsetRanges());
         for (long o = 0; o < 5; o++) {
             w.admit(event(o, null), 0);
         }
@@ -336,7 +327,7 @@ class WindowTest {
     @Test
     void aRevokedPartitionsDeliveriesAreVoid() {
         Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
-        w.assign(0, 0, Map.of(), 0);
+        w.assign(0, 0, new OffsetRanges());
         w.admit(event(0, null), 0);
         Entry e = only(w.take(1, 0));
         w.revoke(0);
@@ -348,7 +339,7 @@ class WindowTest {
     @Test
     void offsetsFinishedAboveARetryingEventTravelWithTheCommitAndANewOwnerSkipsThem() {
         Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, EventFilter.compile("{\"type\": [\"even\"]}"));
-        w.assign(0, 10, Map.of(), 0);
+        w.assign(0, 10, new OffsetRanges());
         for (long o = 10; o < 16; o++) {
             w.admit(event(o, "k-" + o), 0); // 11, 13, 15 are odd: filtered out
         }
@@ -358,12 +349,12 @@ class WindowTest {
         w.nack(first, first.epoch, Duration.ofHours(1), null, 1);
         w.ack(out.get(1), out.get(1).epoch, 1);
         assertThat(w.commitOffset(0)).as("held by the retrying event").isEqualTo(10);
-        io.herald.broker.spi.OffsetRanges finished = w.finished(0);
+        OffsetRanges finished = w.finished(0);
         assertThat(java.util.stream.LongStream.range(10, 16).filter(finished::contains).boxed().toList())
                 .as("acked or filtered out; 14 is still leased").containsExactly(11L, 12L, 13L, 15L);
 
         Window next = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, EventFilter.compile("{\"type\": [\"even\"]}"));
-        next.assign(0, 10, finished, Map.of(), 2);
+        next.assign(0, 10, finished);
         for (long o = 10; o < 17; o++) {
             next.admit(event(o, "k-" + o), 2);
         }
@@ -377,7 +368,7 @@ class WindowTest {
     @Test
     void anEventAckedBehindARetryingOneIsNotHeldInMemory() {
         Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, null);
-        w.assign(0, 0, Map.of(), 0);
+        w.assign(0, 0, new OffsetRanges());
         w.admit(event(0, "stuck"), 0);
         Entry first = w.take(1, 0).getFirst();
         w.nack(first, first.epoch, Duration.ofHours(1), null, 1);

@@ -1,6 +1,7 @@
 package io.herald.embedded.dispatch;
 
 import io.herald.broker.spi.AbstractDelivery;
+import io.herald.delivery.Entry;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -17,7 +18,7 @@ final class QueueDelivery extends AbstractDelivery {
     private AckBatch acks;
 
     QueueDelivery(Dispatcher dispatcher, Entry entry, int epoch, int attempt) {
-        super(entry.stored.topic(), dispatcher.subscription(), entry.stored, attempt);
+        super(entry.stored().topic(), dispatcher.subscription(), entry.stored(), attempt);
         this.dispatcher = dispatcher;
         this.entry = entry;
         this.epoch = epoch;

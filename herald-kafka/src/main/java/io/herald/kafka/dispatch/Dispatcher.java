@@ -6,7 +6,9 @@ import io.herald.broker.Delivery;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.event.EventFilter;
 import io.herald.event.MalformedEventException;
-import io.herald.kafka.failure.DeadLetterWrite;
+import io.herald.delivery.DeadLetterWrite;
+import io.herald.delivery.Entry;
+import io.herald.delivery.Window;
 import io.herald.kafka.failure.FailureLog;
 import io.herald.kafka.group.CommitMetadata;
 import io.herald.kafka.group.MemberSettings;
@@ -65,6 +67,11 @@ final class Dispatcher {
     /** Unfinished events of one partition held in memory at most: its fetching pauses above it. */
     static final int PARTITION_LIMIT = 5000;
     private static final Duration ROUND = Duration.ofMillis(50);
+    /**
+     * A round commits at most this often (a revoke and a close always): under load a round takes
+     * a few milliseconds, and each commit encodes the offsets finished above the committed one.
+     */
+    private static final long COMMIT_MILLIS = 20;
     private static final long MAX_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     /** Writes' completions take the lock here, never on the producer's I/O thread. */
@@ -92,6 +99,8 @@ final class Dispatcher {
     /** The time every decision of the engine is made at; waits use the monotonic clock. */
     private final Clock clock;
     private volatile Set<Integer> assignment = Set.of();
+    /** When a round last committed. Engine thread only. */
+    private long lastCommit;
 
     Dispatcher(Map<String, Object> clientBase, Duration timeout, String bootstrapServers, String topic, String subscription,
                SubscriptionSpec spec, FailureLog failures, Clock clock) {
@@ -179,10 +188,13 @@ final class Dispatcher {
                 window.admit(stored, now);
             }
             for (StateFollower.Tailed t : tailed) {
-                window.tailed(t.partition(), t.read(), now);
+                WindowFacts.tailed(window, t.partition(), t.read(), now);
             }
             window.fireTimers(now);
-            commits = commits(window.partitions());
+            commits = now - lastCommit >= COMMIT_MILLIS ? commits(window.partitions()) : Map.of();
+            if (!commits.isEmpty()) {
+                lastCommit = now;
+            }
             if (!records.isEmpty() || !tailed.isEmpty()) {
                 changed.signalAll();
             }
@@ -219,7 +231,7 @@ final class Dispatcher {
             Map<String, StateRecord.Read> facts = follower.rebuild(tp.partition());
             lock.lock();
             try {
-                window.assign(tp.partition(), position, finished, facts, clock.millis());
+                WindowFacts.assign(window, tp.partition(), position, finished, facts, clock.millis());
                 committed.put(tp.partition(), last != null ? last : new OffsetAndMetadata(position, metadata));
                 changed.signalAll();
             } finally {
@@ -256,6 +268,9 @@ final class Dispatcher {
     private Map<TopicPartition, OffsetAndMetadata> commits(Collection<Integer> partitions) {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
         for (int p : partitions) {
+            if (!window.commitChanged(p)) {
+                continue;
+            }
             long offset = window.commitOffset(p);
             OffsetAndMetadata commit = new OffsetAndMetadata(offset, CommitMetadata.withFinished(metadata, window.finished(p), offset));
             OffsetAndMetadata before = committed.put(p, commit);
@@ -393,7 +408,7 @@ final class Dispatcher {
                 if (!taken.isEmpty()) {
                     List<Delivery> out = new ArrayList<>(taken.size());
                     for (Entry e : taken) {
-                        out.add(new LeasedDelivery(this, e, e.epoch, e.failures.attempts() + 1, e.leaseDeadline));
+                        out.add(new LeasedDelivery(this, e, e.epoch(), e.attempt(), e.leaseDeadline()));
                     }
                     return out;
                 }
@@ -445,7 +460,7 @@ final class Dispatcher {
     long leaseDeadline(Entry e) {
         lock.lock();
         try {
-            return e.leaseDeadline;
+            return e.leaseDeadline();
         } finally {
             lock.unlock();
         }
@@ -503,8 +518,8 @@ final class Dispatcher {
     /** The window's writes, to the subscription's state topic and dead-letter topic. */
     private final class Writes implements Window.Effects {
         @Override
-        public void recordRetry(Entry e, int epoch) {
-            StateRecord.Retry fact = e.failures.retry(e.partition, e.source(), e.offset, Instant.ofEpochMilli(e.dueAt));
+        public boolean recordRetry(Entry e, int epoch) {
+            StateRecord.Retry fact = StateRecord.Retry.of(e.partition(), source(e), e.offset(), e.failures(), Instant.ofEpochMilli(e.dueAt()));
             CompletableFuture<?> write = failures.retry(fact).whenComplete((m, error) -> {
                 if (error != null) {
                     LOG.warn("subscription '{}' on '{}': the retry schedule of {} was not written ({}); it is kept in memory only",
@@ -512,16 +527,17 @@ final class Dispatcher {
                 }
             });
             afterWrite(write, () -> window.recorded(e, epoch, clock.millis()));
+            return false;
         }
 
         @Override
         public void deadLetter(Entry e, int epoch, String reason) {
             // the event is not done until its dead letter is written: tried again while it is ours
-            DeadLetterWrite.start(() -> failures.deadLetter(e.stored.event(), e.originalPosition(), e.failures, reason),
+            DeadLetterWrite.start(() -> failures.deadLetter(e.stored().event(), e.originalPosition(), e.failures(), reason),
                     () -> {
                         lock.lock();
                         try {
-                            return state != State.CLOSED && e.epoch == epoch && e.state == Entry.State.DEAD_LETTERING;
+                            return state != State.CLOSED && Window.awaitsDeadLetter(e, epoch);
                         } finally {
                             lock.unlock();
                         }
@@ -545,14 +561,19 @@ final class Dispatcher {
                     });
         }
 
+        /**
+         * A redriven event's facts end at once (no commit covers a redrive); an event of the topic
+         * keeps its Retry fact until a durable commit passes it ({@link #forgotten}).
+         */
         @Override
-        public void ended(Entry e) {
-            if (e.retryRecorded) {
-                failures.end(e.partition, StateRecord.retryKey(e.source(), e.offset));
+        public void settled(Entry e, boolean deadLettered) {
+            if (!e.isRedrive()) {
+                return;
             }
-            if (e.isRedrive()) {
-                failures.end(e.partition, e.redriveKey);
+            if (e.isRecorded()) {
+                failures.end(e.partition(), StateRecord.retryKey(StateRecord.Source.REDRIVE, e.offset()));
             }
+            failures.end(e.partition(), e.redriveKey());
         }
 
         @Override
@@ -562,12 +583,16 @@ final class Dispatcher {
 
         @Override
         public void parked(Entry e) {
-            failures.park(new StateRecord.Park(e.partition, e.key, e.offset));
+            failures.park(new StateRecord.Park(e.partition(), e.key(), e.offset()));
         }
 
         @Override
         public void unparked(int partition, String key) {
             failures.end(partition, new StateRecord.Park(partition, key, 0).key());
+        }
+
+        private static StateRecord.Source source(Entry e) {
+            return e.isRedrive() ? StateRecord.Source.REDRIVE : StateRecord.Source.TOPIC;
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.herald.kafka.dispatch;
 
 import io.herald.broker.spi.AbstractDelivery;
+import io.herald.delivery.Entry;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -17,7 +18,7 @@ final class LeasedDelivery extends AbstractDelivery {
     private final Instant firstDeadline;
 
     LeasedDelivery(Dispatcher dispatcher, Entry entry, int epoch, int attempt, long leaseDeadline) {
-        super(dispatcher.topic(), dispatcher.subscription(), entry.stored, attempt);
+        super(dispatcher.topic(), dispatcher.subscription(), entry.stored(), attempt);
         this.dispatcher = dispatcher;
         this.entry = entry;
         this.epoch = epoch;

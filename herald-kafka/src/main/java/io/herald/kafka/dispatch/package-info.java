@@ -3,7 +3,9 @@
  * ({@link io.herald.kafka.dispatch.Dispatcher}), a member of the subscription's consumer group
  * that every local push and pull consumer of the subscription shares. Kafka spreads partitions
  * over processes; inside a process the engine spreads a partition's events over keys, beyond
- * the partition count (the job Confluent's Parallel Consumer does).
+ * the partition count (the job Confluent's Parallel Consumer does). What is handed out, and
+ * when, is the shared state machine of {@code herald-delivery} ({@link io.herald.delivery.Window},
+ * the same on the embedded broker); {@code WindowFacts} tells it what the state partitions say.
  *
  * <pre>
  *  Kafka partition p ──poll──▶ Window (per-key queues; NONE: none) ──take──▶ leases ──▶ consumers
@@ -23,7 +25,7 @@
  *       partition to its end before it hands out anything, so attempts and due times survive a
  *       crash or a rebalance. A dead letter is written (and acknowledged) before its event
  *       counts as done. A settled event's {@code Retry} fact is ended only once a durable commit
- *       passes the event ({@code Window.committed}): ended sooner, a crash before that commit
+ *       passes the event ({@code Window.committed}; commits go at most every 20 ms): ended sooner, a crash before that commit
  *       would bring the event back as attempt 1.
  *   <li><b>KEY</b>: only the oldest unfinished event of a key is out; a retrying or parked key
  *       holds back only itself. With {@code KeyAfterDeadLetter.PARK} a key stops at its dead

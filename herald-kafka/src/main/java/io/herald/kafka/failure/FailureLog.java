@@ -4,6 +4,7 @@ import io.herald.broker.Position;
 import io.herald.broker.TopicExistsException;
 import io.herald.broker.TopicSpec;
 import io.herald.broker.spi.DeadLetterFormat;
+import io.herald.delivery.FailureRecord;
 import io.herald.event.Event;
 import io.herald.kafka.cluster.InternalProducer;
 import io.herald.kafka.codec.CloudEventsBinaryMode;

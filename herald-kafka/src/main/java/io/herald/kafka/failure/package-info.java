@@ -3,7 +3,7 @@
  * {@code group} and the {@code KEY}/{@code NONE} engine in {@code dispatch}):
  * {@link io.herald.kafka.failure.FailureLog} writes retry schedules and parked keys as facts of
  * the subscription's state topic, and given-up events as dead letters in its dead-letter topic;
- * {@link io.herald.kafka.failure.DeadLetterWrite} keeps writing one dead letter until Kafka has it.
+ * {@link io.herald.delivery.DeadLetterWrite} keeps writing one dead letter until Kafka has it.
  *
  * <pre>
  *                                              ┌──▶ state partition p (compacted): Retry and Park facts; an end is a tombstone
@@ -22,7 +22,7 @@
  *       exceptionally if Kafka refused it; the engine decides what waits. An event counts as
  *       dead-lettered only once its dead letter is written. The {@code KEY}/{@code NONE} engine
  *       makes a retry wait for its {@code Retry} fact's write; the {@code PARTITION} member does not.
- *   <li><b>A {@link io.herald.kafka.failure.FailureRecord}</b> is an event's failed deliveries so
+ *   <li><b>A {@link io.herald.delivery.FailureRecord}</b> is an event's failed deliveries so
  *       far (a reject counts as one): attempts, first and last failure, last error. A
  *       {@code Retry} fact keeps it, with the due time, across restarts and rebalances; a dead
  *       letter carries it in the attributes of {@link io.herald.broker.spi.DeadLetterFormat}, the

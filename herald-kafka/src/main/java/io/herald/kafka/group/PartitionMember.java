@@ -6,9 +6,9 @@ import io.herald.broker.StoredEvent;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.error.InvalidSpecException;
 import io.herald.event.EventFilter;
-import io.herald.kafka.failure.DeadLetterWrite;
+import io.herald.delivery.DeadLetterWrite;
 import io.herald.kafka.failure.FailureLog;
-import io.herald.kafka.failure.FailureRecord;
+import io.herald.delivery.FailureRecord;
 import io.herald.kafka.read.RecordEvents;
 import io.herald.kafka.state.StateFollower;
 import io.herald.kafka.state.StateRecord;
@@ -374,7 +374,7 @@ final class PartitionMember {
                     Instant dueAt = now.plus(delay != null ? delay : retry.delay());
                     known.put(offset, failed);
                     recorded.computeIfAbsent(tp, k -> new java.util.concurrent.ConcurrentSkipListSet<>()).add(offset);
-                    track(failureLog.retry(failed.retry(tp.partition(), StateRecord.Source.TOPIC, offset, dueAt)));
+                    track(failureLog.retry(StateRecord.Retry.of(tp.partition(), StateRecord.Source.TOPIC, offset, failed, dueAt)));
                     ledger.nack(offset, dueAt.toEpochMilli(), false);
                 }
                 case RetryPolicy.Outcome.DeadLetter dead -> {
@@ -402,7 +402,7 @@ final class PartitionMember {
             switch (spec.retry().decide(failed.attempts(), error, ThreadLocalRandom.current())) {
                 case RetryPolicy.Outcome.Retry retry -> {
                     Instant dueAt = now.plus(delay != null ? delay : retry.delay());
-                    track(failureLog.retry(failed.retry(queue.partition(), StateRecord.Source.REDRIVE, item.stateOffset, dueAt)));
+                    track(failureLog.retry(StateRecord.Retry.of(queue.partition(), StateRecord.Source.REDRIVE, item.stateOffset, failed, dueAt)));
                     queue.retry(item, failed, dueAt.toEpochMilli());
                 }
                 case RetryPolicy.Outcome.DeadLetter dead -> redriveDeadLetter(queue, item, failed, dead.reason());
@@ -556,7 +556,7 @@ final class PartitionMember {
             for (StateRecord.Read read : facts.values()) {
                 if (read.fact().orElseThrow() instanceof StateRecord.Retry r && r.source() == StateRecord.Source.TOPIC
                         && r.offset() >= position) {
-                    failures.computeIfAbsent(tp, k -> new ConcurrentHashMap<>()).put(r.offset(), FailureRecord.of(r));
+                    failures.computeIfAbsent(tp, k -> new ConcurrentHashMap<>()).put(r.offset(), r.failures());
                     recorded.computeIfAbsent(tp, k -> new java.util.concurrent.ConcurrentSkipListSet<>()).add(r.offset());
                     long wait = r.dueAt().toEpochMilli() - now;
                     if (r.offset() == position && wait > 0) {

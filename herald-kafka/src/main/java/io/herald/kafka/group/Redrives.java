@@ -2,7 +2,7 @@ package io.herald.kafka.group;
 
 import io.herald.broker.Position;
 import io.herald.broker.StoredEvent;
-import io.herald.kafka.failure.FailureRecord;
+import io.herald.delivery.FailureRecord;
 import io.herald.kafka.state.StateRecord;
 import java.util.ArrayDeque;
 
@@ -70,7 +70,7 @@ final class Redrives {
         }
         Item item = new Item(factKey, stateOffset, stored, original);
         if (retry != null) {
-            item.failures = FailureRecord.of(retry);
+            item.failures = retry.failures();
             item.dueAt = retry.dueAt().toEpochMilli();
             item.retryRecorded = true;
         }

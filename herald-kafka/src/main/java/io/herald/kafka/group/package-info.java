@@ -37,7 +37,7 @@
  *       rebalance. The {@code Retry} facts below a commit are ended once that commit is durable
  *       (its callback), so a crash in between cannot bring an event back as attempt 1.
  *   <li><b>A dead letter</b> (the policy gives up, a reject, a record that is no CloudEvent) is
- *       written by {@link io.herald.kafka.failure.DeadLetterWrite} while the partition is this
+ *       written by {@link io.herald.delivery.DeadLetterWrite} while the partition is this
  *       member's; the commit passes the event only once Kafka has it. After a last failure the
  *       partition seeks past the event at once; after a reject the deliveries after it go on.
  *   <li><b>Redrives</b>: a {@code Redrive} fact's event goes before the partition's next event,

@@ -10,6 +10,7 @@ import io.herald.event.EventBinaryFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import io.herald.delivery.FailureRecord;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -56,6 +57,17 @@ public sealed interface StateRecord {
      */
     record Retry(int partition, Source source, long offset, int attempts, Instant dueAt, Instant firstFailure,
                  Instant lastFailure, String errorClass, String error) implements StateRecord {
+        /** The fact that keeps an event's failures so far, due again at {@code dueAt}. */
+        public static Retry of(int partition, Source source, long offset, FailureRecord failures, Instant dueAt) {
+            return new Retry(partition, source, offset, failures.attempts(), dueAt, failures.firstFailure(), failures.lastFailure(),
+                    failures.errorClass(), failures.error());
+        }
+
+        /** What the fact says about the event's failures. */
+        public FailureRecord failures() {
+            return new FailureRecord(attempts, firstFailure, lastFailure, errorClass, error);
+        }
+
         public String key() {
             return retryKey(source, offset);
         }

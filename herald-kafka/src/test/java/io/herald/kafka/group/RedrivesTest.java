@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.herald.broker.Position;
 import io.herald.broker.StoredEvent;
 import io.herald.event.Event;
-import io.herald.kafka.failure.FailureRecord;
+import io.herald.delivery.FailureRecord;
 import io.herald.kafka.state.StateRecord;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
