@@ -101,6 +101,8 @@ public final class Window {
     private final RandomGenerator random;
     private final Effects effects;
     private final Map<Integer, PartitionWindow> partitions = new HashMap<>();
+    /** The same, by partition number: the lookup on every event and verdict. */
+    private PartitionWindow[] byNumber = new PartitionWindow[0];
     private final ArrayDeque<Entry> ready = new ArrayDeque<>();
     /**
      * Leases in the order they were taken. Every lease lasts the same, so their deadlines come in
@@ -137,7 +139,12 @@ public final class Window {
      * partition ({@link #restoreRetry}, {@link #park}, {@link #admitRedrive}) before any event comes in.
      */
     public void assign(int partition, long position, OffsetRanges finished) {
-        partitions.put(partition, new PartitionWindow(partition, position, finished));
+        PartitionWindow pw = new PartitionWindow(partition, position, finished);
+        partitions.put(partition, pw);
+        if (partition >= byNumber.length) {
+            byNumber = java.util.Arrays.copyOf(byNumber, Math.max(partition + 1, 2 * byNumber.length));
+        }
+        byNumber[partition] = pw;
     }
 
     /**
@@ -146,7 +153,7 @@ public final class Window {
      * event finished above it, is settled: it ends once a commit passes it.
      */
     public void restoreRetry(int partition, long offset, Recorded recorded) {
-        PartitionWindow pw = partitions.get(partition);
+        PartitionWindow pw = owned(partition);
         if (offset < pw.next) {
             effects.forgotten(partition, offset);
         } else if (pw.finished.contains(offset)) {
@@ -162,6 +169,7 @@ public final class Window {
         if (pw == null) {
             return;
         }
+        byNumber[partition] = null;
         for (Entry e : pw.entries) {
             forget(e);
         }
@@ -179,13 +187,18 @@ public final class Window {
         e.state = Entry.State.DONE;
     }
 
+    /** The partition's window, or null if the partition is not this window's. */
+    private PartitionWindow owned(int partition) {
+        return partition >= 0 && partition < byNumber.length ? byNumber[partition] : null;
+    }
+
     public Set<Integer> partitions() {
         return partitions.keySet();
     }
 
     /** The offset the partition may commit: its lowest offset not done, or the next to come in. */
     public long commitOffset(int partition) {
-        PartitionWindow pw = partitions.get(partition);
+        PartitionWindow pw = owned(partition);
         return pw.entries.isEmpty() ? pw.next : pw.entries.peekFirst().offset;
     }
 
@@ -194,7 +207,7 @@ public final class Window {
      * last call: the owner commits only then.
      */
     public boolean commitChanged(int partition) {
-        PartitionWindow pw = partitions.get(partition);
+        PartitionWindow pw = owned(partition);
         boolean changed = pw.changed;
         pw.changed = false;
         return changed;
@@ -206,7 +219,7 @@ public final class Window {
      * events behind the first unfinished one (up to as many as a commit's text can hold).
      */
     public OffsetRanges finished(int partition) {
-        PartitionWindow pw = partitions.get(partition);
+        PartitionWindow pw = owned(partition);
         long commit = commitOffset(partition);
         pw.finished.forgetBelow(commit);
         OffsetRanges out = new OffsetRanges();
@@ -245,7 +258,7 @@ public final class Window {
 
     /** Events of the partition in memory and not done: the owner stops fetching it above a limit. */
     public int unfinished(int partition) {
-        PartitionWindow pw = partitions.get(partition);
+        PartitionWindow pw = owned(partition);
         return pw == null ? 0 : pw.unfinished;
     }
 
@@ -258,14 +271,14 @@ public final class Window {
 
     /** An event of a partition of the window, in offset order; ignored if the partition is not the window's. */
     public void admit(StoredEvent stored, long now) {
-        PartitionWindow pw = partitions.get(stored.position().partition());
+        PartitionWindow pw = owned(stored.position().partition());
         long offset = stored.position().offset();
         if (pw == null || offset < pw.next) {
             return;
         }
         pw.next = offset + 1;
         Recorded recorded = pw.recorded.isEmpty() ? null : pw.recorded.remove(offset);
-        boolean finishedBefore = pw.finished.rangeCount() > 0 && pw.finished.contains(offset);
+        boolean finishedBefore = offset <= pw.finishedBefore && pw.finished.contains(offset);
         if (finishedBefore || (filter != null && !filter.matches(stored.event()))) {
             if (recorded != null) {
                 pw.forgetOnCommit.add(offset);
@@ -294,13 +307,13 @@ public final class Window {
      * goes to the dead-letter topic at once and the offset is done once it is written.
      */
     public void admitUndecodable(StoredEvent standIn, String error, long now) {
-        PartitionWindow pw = partitions.get(standIn.position().partition());
+        PartitionWindow pw = owned(standIn.position().partition());
         long offset = standIn.position().offset();
         if (pw == null || offset < pw.next) {
             return;
         }
         pw.next = offset + 1;
-        if (pw.finished.contains(offset)) {
+        if (offset <= pw.finishedBefore && pw.finished.contains(offset)) {
             pw.recorded.remove(offset);
             pw.changed = true;
             return;
@@ -316,7 +329,7 @@ public final class Window {
 
     /** Whether the partition holds the redrive its backend calls {@code redriveKey}. */
     public boolean hasRedrive(int partition, String redriveKey) {
-        PartitionWindow pw = partitions.get(partition);
+        PartitionWindow pw = owned(partition);
         return pw != null && pw.redrives.containsKey(redriveKey);
     }
 
@@ -328,7 +341,7 @@ public final class Window {
      */
     public void admitRedrive(int partition, String redriveKey, long offset, StoredEvent event, Position originalPosition,
                              Recorded recorded, long now) {
-        PartitionWindow pw = partitions.get(partition);
+        PartitionWindow pw = owned(partition);
         if (pw == null || pw.redrives.containsKey(redriveKey)) {
             return;
         }
@@ -608,7 +621,7 @@ public final class Window {
         }
         e.recorded = true;
         e.state = Entry.State.BLOCKED;
-        PartitionWindow pw = partitions.get(e.partition);
+        PartitionWindow pw = owned(e.partition);
         if (e.key != null && pw != null) {
             arrange(pw, e.key, now); // redriven events of its key go before it
         } else {
@@ -622,7 +635,7 @@ public final class Window {
             return;
         }
         settled(e, true);
-        PartitionWindow pw = partitions.get(e.partition);
+        PartitionWindow pw = owned(e.partition);
         if (pw != null && e.key != null && afterDeadLetter == KeyAfterDeadLetter.PARK) {
             pw.parked.add(e.key);
             effects.parked(e);
@@ -633,7 +646,7 @@ public final class Window {
     private void settled(Entry e, boolean deadLettered) {
         effects.settled(e, deadLettered);
         if (!e.isRedrive() && e.recorded) {
-            PartitionWindow pw = partitions.get(e.partition);
+            PartitionWindow pw = owned(e.partition);
             if (pw != null) {
                 pw.forgetOnCommit.add(e.offset);
             }
@@ -642,7 +655,7 @@ public final class Window {
 
     /** A commit of the partition at {@code offset} is durable: the retry records of settled events below it end. */
     public void committed(int partition, long offset) {
-        PartitionWindow pw = partitions.get(partition);
+        PartitionWindow pw = owned(partition);
         if (pw == null || pw.forgetOnCommit.isEmpty()) {
             return;
         }
@@ -656,7 +669,7 @@ public final class Window {
     /** The entry is done: its key's next event may go, and the commit may move. */
     private void finish(Entry e, long now) {
         e.state = Entry.State.DONE;
-        PartitionWindow pw = partitions.get(e.partition);
+        PartitionWindow pw = owned(e.partition);
         if (pw == null) {
             return;
         }
@@ -708,7 +721,7 @@ public final class Window {
 
     /** The key is parked at a dead letter (a record its backend kept, or one another process wrote). */
     public void park(int partition, String key) {
-        PartitionWindow pw = partitions.get(partition);
+        PartitionWindow pw = owned(partition);
         if (pw != null && pw.parked.add(key)) {
             ArrayDeque<Entry> queue = pw.keys.get(key);
             if (queue != null && !queue.isEmpty()) {
@@ -722,7 +735,7 @@ public final class Window {
      * whether this window's backend is the one to end the park record.
      */
     public void unpark(int partition, String key, long now, boolean endRecord) {
-        PartitionWindow pw = partitions.get(partition);
+        PartitionWindow pw = owned(partition);
         if (pw != null) {
             unpark(pw, key, now, endRecord);
         }
@@ -738,7 +751,7 @@ public final class Window {
     }
 
     public boolean isParked(int partition, String key) {
-        PartitionWindow pw = partitions.get(partition);
+        PartitionWindow pw = owned(partition);
         return pw != null && pw.parked.contains(key);
     }
 
@@ -756,7 +769,7 @@ public final class Window {
 
     /** Whether a failure of this partition's events is being written: a revoke waits for it before its last commit. */
     public boolean settling(int partition) {
-        PartitionWindow pw = partitions.get(partition);
+        PartitionWindow pw = owned(partition);
         if (pw == null) {
             return false;
         }
@@ -819,6 +832,11 @@ public final class Window {
         final TreeSet<Long> forgetOnCommit = new TreeSet<>();
         /** Offsets done at or above the commit and not in {@link #entries}: an earlier owner's, and those folded. */
         final OffsetRanges finished;
+        /**
+         * The highest offset an earlier owner finished: only offsets up to it can come in finished
+         * (those folded are below every offset still to come), so the rest skip the range lookup.
+         */
+        final long finishedBefore;
         long next;
         int unfinished;
         boolean changed;
@@ -827,6 +845,7 @@ public final class Window {
             this.partition = partition;
             this.next = position;
             this.finished = finished;
+            this.finishedBefore = finished.highest();
         }
     }
 

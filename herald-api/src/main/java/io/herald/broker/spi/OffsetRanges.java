@@ -103,6 +103,12 @@ public final class OffsetRanges {
         void accept(long first, long last);
     }
 
+    /** The highest offset held, or -1 if none. */
+    public long highest() {
+        Map.Entry<Long, Long> top = ranges.lastEntry();
+        return top == null ? -1 : top.getValue();
+    }
+
     public boolean contains(long offset) {
         Map.Entry<Long, Long> range = ranges.floorEntry(offset);
         return range != null && range.getValue() >= offset;
