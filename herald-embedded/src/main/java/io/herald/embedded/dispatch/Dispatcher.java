@@ -34,6 +34,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -77,6 +79,8 @@ public final class Dispatcher {
      */
     static final long CURSOR_HANDOVER_MILLIS = 20;
     private static final long MAX_WAIT_SLICE_NANOS = Duration.ofMillis(50).toNanos();
+    /** Where a write's completion takes the lock: never on the store's own thread. */
+    private static final Executor CALLBACKS = Executors.newVirtualThreadPerTaskExecutor();
 
     private final Topic topic;
     private final String name;
@@ -528,7 +532,15 @@ public final class Dispatcher {
             } else {
                 states.recordFailure(topic.name(), name, e.partition(), e.offset(), stateOf(e));
             }
-            return true; // the store holds it now and writes it with its next flush
+            // the retry waits for its record to be on disk, so no crash brings it back as an earlier attempt
+            states.flush().whenCompleteAsync((ignored, error) -> {
+                if (error != null) {
+                    LOG.warn("subscription '{}' on '{}': the retry record of {} was not written ({}); it is kept in memory only",
+                            name, topic.name(), e, error.toString());
+                }
+                recorded(e, epoch);
+            }, CALLBACKS);
+            return false;
         }
 
         @Override
@@ -578,6 +590,19 @@ public final class Dispatcher {
         public void unparked(int partition, String key) {
             states.unpark(topic.name(), name, key);
         }
+    }
+
+    private void recorded(Entry e, int epoch) {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            window.recorded(e, epoch, clock.millis());
+        } finally {
+            lock.unlock();
+        }
+        wakeAll();
     }
 
     private void deadLettered(Entry e, int epoch) {

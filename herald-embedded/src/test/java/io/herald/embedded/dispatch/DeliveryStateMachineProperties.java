@@ -202,6 +202,7 @@ class DeliveryStateMachineProperties {
         final List<Delivery> outstanding = new ArrayList<>();
         final List<String> trace = new ArrayList<>();
         final java.util.Set<String> freedDuringPoll = new java.util.HashSet<>();
+        final java.util.Set<Integer> retriedDuringPoll = new java.util.HashSet<>();
 
         Model(Ordering ordering, DispatcherHarness.ManualClock clock) {
             this.ordering = ordering;
@@ -248,20 +249,25 @@ class DeliveryStateMachineProperties {
         /**
          * What the last poll had to hand out: the eligible events, less those of keys that a
          * dead-lettering during that poll freed (they become eligible once the dead letter is
-         * written, just after the poll).
+         * written, just after the poll), and less the events whose lease expired at that poll (a
+         * retry goes out only once its record is on disk, just after the poll).
          */
         List<Integer> eligibleAtPoll() {
-            return eligible().stream().filter(i -> !freedDuringPoll.contains(key(i))).toList();
+            return eligible().stream().filter(i -> !freedDuringPoll.contains(key(i)) && !retriedDuringPoll.contains(i)).toList();
         }
 
         /** The dispatcher expires leases when it is polled: the model does the same at a poll. */
         void expireLeases() {
             freedDuringPoll.clear();
+            retriedDuringPoll.clear();
             for (int i = 0; i < EVENTS; i++) {
                 if (status[i] == Status.LEASED && deadline[i] <= clock.millis()) {
                     outstanding.remove(lease[i]);
                     lease[i] = null;
                     fail(i, 0L);
+                    if (status[i] == Status.PENDING) {
+                        retriedDuringPoll.add(i);
+                    }
                 }
             }
         }
