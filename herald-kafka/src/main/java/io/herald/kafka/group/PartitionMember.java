@@ -372,10 +372,12 @@ final class PartitionMember {
             switch (spec.retry().decide(failed.attempts(), error, ThreadLocalRandom.current())) {
                 case RetryPolicy.Outcome.Retry retry -> {
                     Instant dueAt = now.plus(delay != null ? delay : retry.delay());
+                    if (!ledger.nack(offset, dueAt.toEpochMilli(), false)) {
+                        return; // the verdict no longer counts: no failure to record
+                    }
                     known.put(offset, failed);
                     recorded.computeIfAbsent(tp, k -> new java.util.concurrent.ConcurrentSkipListSet<>()).add(offset);
-                    track(failureLog.retry(StateRecord.Retry.of(tp.partition(), StateRecord.Source.TOPIC, offset, failed, dueAt)));
-                    ledger.nack(offset, dueAt.toEpochMilli(), false);
+                    writeRetry(StateRecord.Retry.of(tp.partition(), StateRecord.Source.TOPIC, offset, failed, dueAt));
                 }
                 case RetryPolicy.Outcome.DeadLetter dead -> {
                     known.remove(offset);
@@ -402,7 +404,7 @@ final class PartitionMember {
             switch (spec.retry().decide(failed.attempts(), error, ThreadLocalRandom.current())) {
                 case RetryPolicy.Outcome.Retry retry -> {
                     Instant dueAt = now.plus(delay != null ? delay : retry.delay());
-                    track(failureLog.retry(StateRecord.Retry.of(queue.partition(), StateRecord.Source.REDRIVE, item.stateOffset, failed, dueAt)));
+                    writeRetry(StateRecord.Retry.of(queue.partition(), StateRecord.Source.REDRIVE, item.stateOffset, failed, dueAt));
                     queue.retry(item, failed, dueAt.toEpochMilli());
                 }
                 case RetryPolicy.Outcome.DeadLetter dead -> redriveDeadLetter(queue, item, failed, dead.reason());
@@ -465,6 +467,16 @@ final class PartitionMember {
                         ledger.deadLettered(offset);
                     }
                 }));
+    }
+
+    /** Writes a retry schedule; one Kafka refused is kept in memory only, and said so. */
+    private void writeRetry(StateRecord.Retry fact) {
+        track(failureLog.retry(fact).whenComplete((m, error) -> {
+            if (error != null) {
+                LOG.warn("subscription '{}' on '{}': the retry schedule of {} was not written ({}); it is kept in memory only",
+                        subscription, topic, fact.key(), error.toString());
+            }
+        }));
     }
 
     private void track(CompletableFuture<?> write) {
