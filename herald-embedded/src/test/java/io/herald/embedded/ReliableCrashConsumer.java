@@ -21,7 +21,8 @@ import java.util.List;
  * The victim of {@link ReliableDeliveryCrashIT}: on its first run publishes {@value #EVENTS}
  * keyed events and {@value #DELAYED} delayed ones; then consumes them with ordering {@code KEY}
  * through a handler that fails some events a few times and one in {@value #POISON} always,
- * printing {@code DONE id attempt} when it succeeds, until it is killed.
+ * printing {@code CALL id attempt position} as each call starts and {@code DONE id attempt millis
+ * position} when it succeeds (the ack follows at once), until it is killed.
  */
 public final class ReliableCrashConsumer {
 
@@ -75,10 +76,14 @@ public final class ReliableCrashConsumer {
             // a later run: consume what is left
         }
         broker.subscribe(TOPIC, SUBSCRIPTION, spec(), d -> {
+            synchronized (out) {
+                out.println("CALL " + d.event().id() + " " + d.attempt() + " " + d.position());
+                out.flush();
+            }
             Thread.sleep(1); // some work, so that kills land mid-handler
             handle(d);
             synchronized (out) {
-                out.println("DONE " + d.event().id() + " " + d.attempt());
+                out.println("DONE " + d.event().id() + " " + d.attempt() + " " + System.currentTimeMillis() + " " + d.position());
                 out.flush();
             }
         });

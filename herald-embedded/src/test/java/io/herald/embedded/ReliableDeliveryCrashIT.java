@@ -8,6 +8,7 @@ import io.herald.broker.DeadLetter;
 import io.herald.broker.DeadLetterSelector;
 import io.herald.broker.Subscriber;
 import io.herald.testkit.ChildJvm;
+import io.herald.testkit.DeliveryHistory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * leases, retries (some events fail a few times, poison events always) and delayed events are in
  * flight, and is killed again and again. Afterwards every event is acked or dead-lettered, none
  * lost; the poison events are dead-lettered with exactly the policy's attempts (the counts
- * survived the kills); each key's events were first handled in publish order.
+ * survived the kills); no event's attempt number ever went down; no event whose ack
+ * completed more than a second before a kill was delivered again (acks reach the disk, in order
+ * or not); each key's events were first handled in publish order.
  */
 class ReliableDeliveryCrashIT {
 
@@ -39,19 +42,26 @@ class ReliableDeliveryCrashIT {
         int rounds = Math.max(4, Integer.getInteger("herald.crash.rounds", 20) / 3);
         Random random = new Random();
         List<String> done = new CopyOnWriteArrayList<>();
+        DeliveryHistory deliveries = new DeliveryHistory();
         for (int round = 0; round < rounds; round++) {
             boolean[] subscribed = {false};
             try (ChildJvm child = ChildJvm.start(ReliableCrashConsumer.class, line -> {
                 if (line.equals("SUBSCRIBED")) {
                     subscribed[0] = true;
                 } else if (line.startsWith("DONE ")) {
-                    done.add(line.substring(5));
+                    String[] parts = line.split(" ");
+                    done.add(parts[1] + " " + parts[2]);
+                    deliveries.acked(parts[4], Long.parseLong(parts[3]));
+                } else if (line.startsWith("CALL ")) {
+                    String[] parts = line.split(" ");
+                    deliveries.called(parts[3], Integer.parseInt(parts[2]));
                 }
             }, dir.toString())) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> subscribed[0] || !child.isAlive());
                 assertThat(child.isAlive()).as("child alive; stderr:%n%s", child.stderr()).isTrue();
                 long until = System.nanoTime() + Duration.ofMillis(100 + random.nextInt(600)).toNanos();
                 await().pollInterval(Duration.ofMillis(5)).until(() -> System.nanoTime() >= until);
+                deliveries.killed(System.currentTimeMillis());
                 child.kill();
             }
         }
@@ -61,6 +71,7 @@ class ReliableDeliveryCrashIT {
         try (Broker broker = EmbeddedBroker.open(dir);
              Subscriber last = broker.subscribe(ReliableCrashConsumer.TOPIC, ReliableCrashConsumer.SUBSCRIPTION,
                      ReliableCrashConsumer.spec(), d -> {
+                         deliveries.called(d.position().toString(), d.attempt());
                          ReliableCrashConsumer.handle(d);
                          handledAfter.add(d.event().id());
                      })) {
@@ -87,6 +98,8 @@ class ReliableDeliveryCrashIT {
         for (DeadLetter d : dead) {
             assertThat(d.attempts()).as("attempts of %s", d.event().id()).isEqualTo(ReliableCrashConsumer.POLICY.maxAttempts());
         }
+        assertThat(deliveries.attemptsGoingDown()).as("deliveries whose attempt number went down").isEmpty();
+        assertThat(deliveries.ackedBeforeAKillAndDeliveredAgain()).as("acked > 1 s before a kill, then delivered again").isEmpty();
         assertFirstHandlingInKeyOrder(done);
     }
 

@@ -14,6 +14,7 @@ import io.herald.broker.TopicSpec;
 import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.event.Event;
 import io.herald.testkit.ChildJvm;
+import io.herald.testkit.DeliveryHistory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  *   <li>order: per key, the first handling of each event (its first line in the file, which both
  *       children appended to, one after the other) comes in publish order; later lines of the same
  *       event are redeliveries (at-least-once);</li>
- *   <li>duplicates come only from the kills: within one child's run, no event is handled twice.</li>
+ *   <li>duplicates come only from the kills: within one child's run, no event is handled twice;
+ *       no event whose ack completed more than a second before a kill is delivered again (the
+ *       commit, with the offsets finished above it, reached Kafka);</li>
+ *   <li>no event's attempt number ever goes down across the kills (a settled event's retry
+ *       schedule outlives it until a commit passes it).</li>
  * </ol>
  */
 class KafkaConsumerCrashIT {
@@ -64,6 +69,7 @@ class KafkaConsumerCrashIT {
 
     /** What the children printed, for the failure messages. */
     private final List<String> childLines = new CopyOnWriteArrayList<>();
+    private final DeliveryHistory deliveries = new DeliveryHistory();
 
     @BeforeAll
     static void startKafka() throws Exception {
@@ -104,6 +110,7 @@ class KafkaConsumerCrashIT {
                     assertThat(child.isAlive()).as("child alive; stderr:%n%s", child.stderr()).isTrue();
                     long until = System.nanoTime() + Duration.ofMillis(random.nextInt(150)).toNanos();
                     await().pollInterval(Duration.ofMillis(2)).until(() -> System.nanoTime() >= until);
+                    deliveries.killed(System.currentTimeMillis());
                     child.kill();
                 }
             }
@@ -143,6 +150,8 @@ class KafkaConsumerCrashIT {
                     assertThat(numbers).as("first handlings of %s", key).isSorted());
             file.runs().forEach((run, numbers) ->
                     assertThat(numbers).as("events handled twice within run %d", run).doesNotHaveDuplicates());
+            assertThat(deliveries.attemptsGoingDown()).as("deliveries whose attempt number went down").isEmpty();
+            assertThat(deliveries.ackedBeforeAKillAndDeliveredAgain()).as("acked > 1 s before a kill, then delivered again").isEmpty();
         }
     }
 
@@ -154,6 +163,12 @@ class KafkaConsumerCrashIT {
                 subscribed[0] = true;
             } else if (line.startsWith("FAIL ")) {
                 failures.incrementAndGet();
+            } else if (line.startsWith("CALL ")) {
+                String[] parts = line.split(" ");
+                deliveries.called(topic + "/p-" + parts[1], Integer.parseInt(parts[2]));
+            } else if (line.startsWith("DONE ")) {
+                String[] parts = line.split(" ");
+                deliveries.acked(topic + "/p-" + parts[1], Long.parseLong(parts[2]));
             }
         }, kafka.bootstrapServers(), topic, handled.toString(), Integer.toString(run), ordering.name());
     }

@@ -24,8 +24,9 @@ import java.time.Duration;
  * after {@link #POLICY}'s attempts); every success is appended to the handled file as a
  * {@code key,number} line and forced to disk before the handler returns (so before the ack), so the
  * file holds every handling that may have been acknowledged. Each run starts its part of the file
- * with a {@code # run <n>} line. Standard output: {@code SUBSCRIBED} once subscribed, {@code FAIL
- * <number> <attempt>} per failed attempt.
+ * with a {@code # run <n>} line. Standard output: {@code SUBSCRIBED} once subscribed, {@code CALL
+ * <number> <attempt>} as each call starts, {@code FAIL <number> <attempt>} per failed attempt,
+ * {@code DONE <number> <millis>} once a handling is on disk (the ack follows at once).
  *
  * <pre>args: bootstrap-servers topic handled-file run-number ordering</pre>
  */
@@ -88,6 +89,10 @@ public final class KafkaCrashConsumer {
         append(handled, "# run " + run + "\n");
         Broker broker = KafkaBroker.connect(KafkaConfig.of(bootstrap));
         broker.subscribe(topic, SUBSCRIPTION, spec(ordering), d -> {
+            synchronized (out) {
+                out.println("CALL " + number(d.event()) + " " + d.attempt());
+                out.flush();
+            }
             Thread.sleep(3); // some work, so that kills land mid-handler
             try {
                 failIfDue(d);
@@ -99,6 +104,10 @@ public final class KafkaCrashConsumer {
                 throw e;
             }
             append(handled, d.event().partitionKey().orElseThrow() + "," + number(d.event()) + "\n");
+            synchronized (out) {
+                out.println("DONE " + number(d.event()) + " " + System.currentTimeMillis());
+                out.flush();
+            }
         });
         synchronized (out) {
             out.println("SUBSCRIBED");
