@@ -213,6 +213,14 @@ public final class Window {
         return changed;
     }
 
+    /** A commit of the partition failed: {@link #commitChanged} says so again, so that it is made again. */
+    public void commitFailed(int partition) {
+        PartitionWindow pw = owned(partition);
+        if (pw != null) {
+            pw.changed = true;
+        }
+    }
+
     /**
      * The partition's offsets done at or above its {@link #commitOffset}, as ranges, for the
      * commit to carry: those an earlier owner finished or that were folded, and the runs of done
@@ -225,13 +233,13 @@ public final class Window {
         OffsetRanges out = new OffsetRanges();
         pw.finished.forEachFrom(commit, out::add);
         if (pw.done > 0) {
-            forEachDoneRun(pw, out::add);
+            forEachDoneRun(pw, FINISHED_MAX_RUNS, out::add);
         }
         return out;
     }
 
-    /** The runs of done entries in the partition's queue, lowest first, up to {@link #FINISHED_MAX_RUNS}. */
-    private static void forEachDoneRun(PartitionWindow pw, OffsetRanges.RangeAction action) {
+    /** The runs of done entries in the partition's queue, lowest first, up to {@code maxRuns}. */
+    private static void forEachDoneRun(PartitionWindow pw, int maxRuns, OffsetRanges.RangeAction action) {
         long runStart = -1;
         long previous = -1;
         int seen = 0;
@@ -246,7 +254,7 @@ public final class Window {
             } else if (runStart >= 0) {
                 action.accept(runStart, previous);
                 runStart = -1;
-                if (++runs >= FINISHED_MAX_RUNS || seen == pw.done) {
+                if (++runs >= maxRuns || seen == pw.done) {
                     return;
                 }
             }
@@ -712,7 +720,7 @@ public final class Window {
      * Amortized O(1) per entry.
      */
     private static void fold(PartitionWindow pw) {
-        forEachDoneRun(pw, pw.finished::add);
+        forEachDoneRun(pw, Integer.MAX_VALUE, pw.finished::add); // all of them: the entries go
         pw.entries.removeIf(x -> x.state == Entry.State.DONE);
         pw.done = 0;
     }

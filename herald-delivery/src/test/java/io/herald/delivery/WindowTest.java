@@ -135,6 +135,24 @@ class WindowTest {
         assertThat(w.unfinished(0)).isZero();
     }
 
+    /**
+     * A Kafka commit refused during a rebalance was not made again when nothing else finished: the
+     * last acks of a partition then waited for its revoke, and a kill before that delivered them again.
+     */
+    @Test
+    void aFailedCommitIsMadeAgainWithoutAnythingElseFinishing() {
+        Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
+        w.assign(0, 0, new OffsetRanges());
+        w.admit(event(0, null), 0);
+        Entry e = only(w.take(1, 0));
+        w.ack(e, e.epoch, 1);
+        assertThat(w.commitChanged(0)).isTrue();
+        assertThat(w.commitChanged(0)).as("said once").isFalse();
+        w.commitFailed(0);
+        assertThat(w.commitChanged(0)).as("the failed commit is made again").isTrue();
+        assertThat(w.commitOffset(0)).isEqualTo(1);
+    }
+
     @Test
     void anExpiredLeaseCountsAnAttemptIsRedeliveredAndTheLateVerdictIsIgnored() {
         Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);

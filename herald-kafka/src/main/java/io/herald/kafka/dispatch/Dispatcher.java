@@ -203,12 +203,19 @@ final class Dispatcher {
         }
         if (!commits.isEmpty()) {
             consumer.commitAsync(commits, (offsets, error) -> {
-                if (error != null) {
-                    LOG.warn("subscription '{}' on '{}': commit of {} failed: {}", subscription, topic, offsets, error.getMessage());
-                    return;
-                }
                 lock.lock();
                 try {
+                    if (error != null) {
+                        // a rebalance in progress refuses commits: the next round commits again, even if nothing
+                        // finishes meanwhile (the last acks of a partition would otherwise wait for its revoke)
+                        LOG.warn("subscription '{}' on '{}': commit of {} failed: {}", subscription, topic, offsets, error.getMessage());
+                        offsets.forEach((tp, commit) -> {
+                            if (committed.remove(tp.partition(), commit)) {
+                                window.commitFailed(tp.partition());
+                            }
+                        });
+                        return;
+                    }
                     offsets.forEach((tp, commit) -> window.committed(tp.partition(), commit.offset()));
                 } finally {
                     lock.unlock();
@@ -266,15 +273,23 @@ final class Dispatcher {
 
     /** The partitions whose lowest unfinished offset or finished offsets above it changed; called with the lock held. */
     private Map<TopicPartition, OffsetAndMetadata> commits(Collection<Integer> partitions) {
+        return commits(partitions, false);
+    }
+
+    /**
+     * As {@link #commits(Collection)}; with {@code all}, every partition's commit whatever was sent
+     * before (a revoke or a close commits synchronously what an asynchronous commit may have lost).
+     */
+    private Map<TopicPartition, OffsetAndMetadata> commits(Collection<Integer> partitions, boolean all) {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
         for (int p : partitions) {
-            if (!window.commitChanged(p)) {
+            if (!window.commitChanged(p) && !all) {
                 continue;
             }
             long offset = window.commitOffset(p);
             OffsetAndMetadata commit = new OffsetAndMetadata(offset, CommitMetadata.withFinished(metadata, window.finished(p), offset));
             OffsetAndMetadata before = committed.put(p, commit);
-            if (!commit.equals(before)) {
+            if (all || !commit.equals(before)) {
                 out.put(new TopicPartition(topic, p), commit);
             }
         }
@@ -287,7 +302,7 @@ final class Dispatcher {
         try {
             // a dead letter being written is an event about to be done: commit past it rather than deliver it again
             awaitSettled(window.partitions());
-            commits = commits(window.partitions());
+            commits = commits(window.partitions(), true);
             for (int p : List.copyOf(window.partitions())) {
                 window.revoke(p);
             }
@@ -351,7 +366,7 @@ final class Dispatcher {
             try {
                 List<Integer> owned = partitions.stream().map(TopicPartition::partition).filter(window.partitions()::contains).toList();
                 awaitSettled(owned); // a dead letter being written: its event is done once it is, and the commit passes it
-                commits = commits(owned);
+                commits = commits(owned, true);
                 owned.forEach(window::revoke);
                 owned.forEach(committed::remove);
             } finally {
