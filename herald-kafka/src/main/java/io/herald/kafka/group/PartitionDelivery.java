@@ -8,10 +8,10 @@ import java.time.Instant;
 final class PartitionDelivery extends MemberDelivery {
 
     private final PartitionLedger ledger;
-    private final PartitionMember.Verdicts verdicts;
+    private final PartitionFailures verdicts;
 
     PartitionDelivery(StoredEvent stored, String subscription, int attempt, Instant leaseDeadline, PartitionLedger ledger,
-                      PartitionMember.Verdicts verdicts) {
+                      PartitionFailures verdicts) {
         super(stored.topic(), subscription, stored, attempt, leaseDeadline);
         this.ledger = ledger;
         this.verdicts = verdicts;

@@ -1,12 +1,10 @@
 package io.herald.kafka.group;
 
 import io.herald.broker.Delivery;
-import io.herald.broker.RetryPolicy;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.error.InvalidSpecException;
 import io.herald.event.EventFilter;
-import io.herald.delivery.DeadLetterWrite;
 import io.herald.kafka.failure.FailureLog;
 import io.herald.delivery.FailureRecord;
 import io.herald.kafka.read.RecordEvents;
@@ -24,9 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -58,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * partition goes on behind it at once. Events the subscription's filter does not match are acked
  * without a delivery. Dead letters redriven to the subscription ({@link Redrives}, from the state
  * partition, which the member follows while it owns the partition) go one at a time before the
- * partition's next event.
+ * partition's next event. The failure side (failures so far, the policy's decision, Retry facts
+ * and dead letters) is {@link PartitionFailures}'.
  *
  * <p>Threading: every method but the deliveries' ends is called by one thread at a time.
  */
@@ -73,18 +70,11 @@ final class PartitionMember {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, PartitionLedger> ledgers = new HashMap<>();
     private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> buffer = new LinkedHashMap<>();
-    /** Failures so far by offset; written by the threads that end deliveries too. */
-    private final Map<TopicPartition, Map<Long, FailureRecord>> failures = new ConcurrentHashMap<>();
-    /** Offsets whose Retry fact is in the state topic: ended once the cursor passes them. */
-    private final Map<TopicPartition, java.util.NavigableSet<Long>> recorded = new ConcurrentHashMap<>();
-    private final Verdicts verdicts = new Verdicts();
+    private final PartitionFailures failures;
     /** Dead letters redriven to each partition, delivered before its next event. */
     private final Map<TopicPartition, Redrives> redrives = new ConcurrentHashMap<>();
-    private final FailureLog failureLog;
     private final StateFollower follower;
     private final EventFilter filter;
-    /** Dead letters and retry schedules being written: close waits for them before its last commit. */
-    private final Set<CompletableFuture<?>> writes = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
     private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
@@ -105,12 +95,27 @@ final class PartitionMember {
     PartitionMember(Map<String, Object> clientBase, String topic, String subscription, SubscriptionSpec spec, FailureLog failureLog,
                     StateFollower follower, Clock clock) {
         this.clock = clock;
-        this.failureLog = failureLog;
         this.follower = follower;
         this.filter = spec.filter().map(EventFilter::compile).orElse(null);
         this.topic = topic;
         this.subscription = subscription;
         this.spec = spec;
+        this.failures = new PartitionFailures(topic, subscription, spec, failureLog, clock, new PartitionFailures.Membership() {
+            @Override
+            public boolean fenced(PartitionLedger ledger) {
+                return ledger.isDetached() || presumedDead();
+            }
+
+            @Override
+            public boolean presumedDead() {
+                return PartitionMember.this.presumedDead();
+            }
+
+            @Override
+            public boolean closing() {
+                return closing;
+            }
+        });
         this.metadata = CommitMetadata.of(spec);
         long session = spec.sessionTimeout().toMillis();
         this.sessionNanos = spec.sessionTimeout().toNanos();
@@ -157,7 +162,7 @@ final class PartitionMember {
     void close() {
         try {
             settle(false);
-            awaitWrites(Duration.ofSeconds(10));
+            failures.awaitWrites(Duration.ofSeconds(10));
             settle(true);
         } catch (KafkaException e) {
             LOG.warn("subscription '{}' on '{}' could not commit on close: {}", subscription, topic, e.getMessage());
@@ -165,15 +170,6 @@ final class PartitionMember {
         closing = true;
         consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
         follower.close();
-    }
-
-    private void awaitWrites(Duration atMost) {
-        try {
-            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.warn("subscription '{}' on '{}': dead letters or retry schedules still unwritten at close: {}", subscription, topic,
-                    e.toString());
-        }
     }
 
     void wakeup() {
@@ -239,7 +235,7 @@ final class PartitionMember {
         for (Redrives r : redrives.values()) {
             Redrives.Item item = out.size() < max ? r.take(now) : null;
             if (item != null) {
-                out.add(new RedriveDelivery(topic, subscription, r, item, lease, verdicts));
+                out.add(new RedriveDelivery(topic, subscription, r, item, lease, failures));
             }
         }
         for (var it = buffer.entrySet().iterator(); it.hasNext() && out.size() < max; ) {
@@ -266,7 +262,7 @@ final class PartitionMember {
                     Instant at = clock.instant();
                     FailureRecord undecodable = new FailureRecord(1, at, at, malformed.getClass().getName(), malformed.getMessage());
                     if (ledger.reject(r.offset())) {
-                        deadLetter(tp, ledger, RecordEvents.undecodable(r), undecodable, "not a CloudEvent: " + malformed.getMessage());
+                        failures.deadLetter(tp, ledger, RecordEvents.undecodable(r), undecodable, "not a CloudEvent: " + malformed.getMessage());
                     }
                     continue;
                 }
@@ -274,10 +270,7 @@ final class PartitionMember {
                     ledger.ack(r.offset()); // not for this subscription: done without a delivery
                     continue;
                 }
-                Map<Long, FailureRecord> known = failures.get(tp);
-                FailureRecord failed = known == null || known.isEmpty() ? null : known.get(r.offset());
-                int attempt = failed == null ? 1 : failed.attempts() + 1;
-                out.add(new PartitionDelivery(stored, subscription, attempt, lease, ledger, verdicts));
+                out.add(new PartitionDelivery(stored, subscription, failures.attempt(tp, r.offset()), lease, ledger, failures));
             }
             if (records.isEmpty()) {
                 it.remove();
@@ -295,10 +288,7 @@ final class PartitionMember {
             if (outcome.commit() >= 0 && !Long.valueOf(outcome.commit()).equals(committed.get(tp))) {
                 commits.put(tp, new OffsetAndMetadata(outcome.commit(), metadata));
                 committed.put(tp, outcome.commit());
-                Map<Long, FailureRecord> f = failures.get(tp);
-                if (f != null) {
-                    f.keySet().removeIf(offset -> offset < outcome.commit());
-                }
+                failures.passed(tp, outcome.commit());
             }
             if (outcome.nack() != null) {
                 rewind(tp, outcome.nack());
@@ -309,14 +299,14 @@ final class PartitionMember {
             // in between would bring such an event back as attempt 1
             if (sync) {
                 consumer.commitSync(commits);
-                commits.forEach((tp, commit) -> endRetriesBelow(tp, commit.offset()));
+                commits.forEach((tp, commit) -> failures.endRetriesBelow(tp, commit.offset()));
             } else {
                 consumer.commitAsync(commits, (offsets, error) -> {
                     if (error != null) {
                         LOG.warn("subscription '{}' on '{}': commit of {} failed: {}", subscription, topic, offsets, error.getMessage());
                         return;
                     }
-                    offsets.forEach((tp, commit) -> endRetriesBelow(tp, commit.offset()));
+                    offsets.forEach((tp, commit) -> failures.endRetriesBelow(tp, commit.offset()));
                 });
             }
         }
@@ -340,161 +330,11 @@ final class PartitionMember {
     }
 
     /**
-     * The failure side of this member's deliveries, called on the thread that ends a delivery (a
-     * push handler's, a pull consumer's): the decision and its record in Kafka (a Retry fact, a
-     * dead letter) happen at once, not at the member's next poll; the rewind waits for the poll.
+     * Whether this member stopped polling past its session: another member delivers its events
+     * again, so its nacks and rejects write nothing and no event ends both dead-lettered and handled.
      */
-    /**
-     * A verdict that no longer counts: its partition was revoked, or this member stopped polling
-     * past its session and is presumed dead (another member delivers its events again). Such a
-     * nack or reject writes nothing, so no event ends both dead-lettered and handled.
-     */
-    private boolean fenced(PartitionLedger ledger) {
-        return ledger.isDetached() || presumedDead();
-    }
-
     private boolean presumedDead() {
         return System.nanoTime() - lastPollNanos > sessionNanos;
-    }
-
-    final class Verdicts {
-
-        void failed(StoredEvent stored, PartitionLedger ledger, Duration delay, Throwable error) {
-            if (fenced(ledger)) {
-                return;
-            }
-            TopicPartition tp = new TopicPartition(topic, stored.position().partition());
-            long offset = stored.position().offset();
-            Instant now = clock.instant();
-            Map<Long, FailureRecord> known = failures.computeIfAbsent(tp, k -> new ConcurrentHashMap<>());
-            FailureRecord failed = known.getOrDefault(offset, FailureRecord.NONE)
-                    .next(error == null ? null : error.getClass().getName(), error == null ? null : String.valueOf(error.getMessage()), now);
-            switch (spec.retry().decide(failed.attempts(), error, ThreadLocalRandom.current())) {
-                case RetryPolicy.Outcome.Retry retry -> {
-                    Instant dueAt = now.plus(delay != null ? delay : retry.delay());
-                    if (!ledger.nack(offset, dueAt.toEpochMilli(), false)) {
-                        return; // the verdict no longer counts: no failure to record
-                    }
-                    known.put(offset, failed);
-                    recorded.computeIfAbsent(tp, k -> new java.util.concurrent.ConcurrentSkipListSet<>()).add(offset);
-                    writeRetry(StateRecord.Retry.of(tp.partition(), StateRecord.Source.TOPIC, offset, failed, dueAt));
-                }
-                case RetryPolicy.Outcome.DeadLetter dead -> {
-                    known.remove(offset);
-                    if (ledger.nack(offset, 0, true)) {
-                        deadLetter(tp, ledger, stored, failed, dead.reason());
-                    }
-                }
-            }
-        }
-
-        void redriveAcked(Redrives queue, Redrives.Item item) {
-            if (queue.remove(item)) {
-                endRedrive(queue, item);
-            }
-        }
-
-        void redriveFailed(Redrives queue, Redrives.Item item, Duration delay, Throwable error) {
-            if (!queue.contains(item) || presumedDead()) {
-                return;
-            }
-            Instant now = clock.instant();
-            FailureRecord failed = item.failures
-                    .next(error == null ? null : error.getClass().getName(), error == null ? null : String.valueOf(error.getMessage()), now);
-            switch (spec.retry().decide(failed.attempts(), error, ThreadLocalRandom.current())) {
-                case RetryPolicy.Outcome.Retry retry -> {
-                    Instant dueAt = now.plus(delay != null ? delay : retry.delay());
-                    writeRetry(StateRecord.Retry.of(queue.partition(), StateRecord.Source.REDRIVE, item.stateOffset, failed, dueAt));
-                    queue.retry(item, failed, dueAt.toEpochMilli());
-                }
-                case RetryPolicy.Outcome.DeadLetter dead -> redriveDeadLetter(queue, item, failed, dead.reason());
-            }
-        }
-
-        void redriveRejected(Redrives queue, Redrives.Item item, String reason) {
-            if (queue.contains(item) && !presumedDead()) {
-                redriveDeadLetter(queue, item, item.failures.next(null, reason, clock.instant()), reason);
-            }
-        }
-
-        private void redriveDeadLetter(Redrives queue, Redrives.Item item, FailureRecord failed, String reason) {
-            // a redrive given up on (closing, or no longer queued) leaves its Redrive fact: it is delivered again
-            track(DeadLetterWrite.start(() -> failureLog.deadLetter(item.stored.event(), item.originalPosition(), failed, reason),
-                    () -> !closing && queue.contains(item),
-                    error -> LOG.warn("subscription '{}' on '{}': cannot write the dead letter of redriven {}; trying again in {}: {}",
-                            subscription, topic, item.stored.position(), DeadLetterWrite.RETRY_DELAY, error.toString()))
-                    .thenAccept(written -> {
-                        if (written && queue.remove(item)) {
-                            endRedrive(queue, item);
-                        }
-                    }));
-        }
-
-        private void endRedrive(Redrives queue, Redrives.Item item) {
-            failureLog.end(queue.partition(), item.factKey);
-            if (item.retryRecorded) {
-                failureLog.end(queue.partition(), item.retryKey());
-            }
-        }
-
-        void rejected(StoredEvent stored, PartitionLedger ledger, String reason) {
-            if (fenced(ledger)) {
-                return;
-            }
-            TopicPartition tp = new TopicPartition(topic, stored.position().partition());
-            long offset = stored.position().offset();
-            Map<Long, FailureRecord> known = failures.computeIfAbsent(tp, k -> new ConcurrentHashMap<>());
-            FailureRecord failed = known.getOrDefault(offset, FailureRecord.NONE).next(null, reason, clock.instant());
-            if (ledger.reject(offset)) {
-                known.remove(offset);
-                deadLetter(tp, ledger, stored, failed, reason);
-            }
-        }
-    }
-
-    /**
-     * Writes the dead letter; the ledger lets the cursor pass the event once Kafka has it. Given up
-     * on (closing, or the partition gone), the event is not acked: it comes again to whoever owns it.
-     */
-    private void deadLetter(TopicPartition tp, PartitionLedger ledger, StoredEvent stored, FailureRecord failed, String reason) {
-        long offset = stored.position().offset();
-        track(DeadLetterWrite.start(() -> failureLog.deadLetter(stored.event(), stored.position(), failed, reason),
-                () -> !closing && !ledger.isDetached(),
-                error -> LOG.warn("subscription '{}' on '{}': cannot write the dead letter of {}@{}; trying again in {}: {}", subscription,
-                        topic, tp.partition(), offset, DeadLetterWrite.RETRY_DELAY, error.toString()))
-                .thenAccept(written -> {
-                    if (written) {
-                        ledger.deadLettered(offset);
-                    }
-                }));
-    }
-
-    /** Writes a retry schedule; one Kafka refused is kept in memory only, and said so. */
-    private void writeRetry(StateRecord.Retry fact) {
-        track(failureLog.retry(fact).whenComplete((m, error) -> {
-            if (error != null) {
-                LOG.warn("subscription '{}' on '{}': the retry schedule of {} was not written ({}); it is kept in memory only",
-                        subscription, topic, fact.key(), error.toString());
-            }
-        }));
-    }
-
-    private void track(CompletableFuture<?> write) {
-        writes.add(write);
-        write.whenComplete((m, error) -> writes.remove(write));
-    }
-
-    /** A durable commit passed these events: their retry schedules are over. */
-    private void endRetriesBelow(TopicPartition tp, long commit) {
-        java.util.NavigableSet<Long> offsets = recorded.get(tp);
-        if (offsets == null) {
-            return;
-        }
-        var below = offsets.headSet(commit);
-        for (long offset : below) {
-            failureLog.end(tp.partition(), StateRecord.retryKey(StateRecord.Source.TOPIC, offset));
-        }
-        below.clear();
     }
 
     private void resumeDue() {
@@ -519,7 +359,7 @@ final class PartitionMember {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             // a dead letter being written: once it is, the commit passes its event; committed before, the event
             // went to the next owner, who could ack it (acked and dead-lettered both); bounded below the rebalance timeout
-            awaitWrites(Duration.ofMillis(Math.min(5000, spec.sessionTimeout().toMillis() / 2)));
+            failures.awaitWrites(Duration.ofMillis(Math.min(5000, spec.sessionTimeout().toMillis() / 2)));
             try {
                 settle(true);
             } catch (KafkaException e) {
@@ -568,8 +408,7 @@ final class PartitionMember {
             for (StateRecord.Read read : facts.values()) {
                 if (read.fact().orElseThrow() instanceof StateRecord.Retry r && r.source() == StateRecord.Source.TOPIC
                         && r.offset() >= position) {
-                    failures.computeIfAbsent(tp, k -> new ConcurrentHashMap<>()).put(r.offset(), r.failures());
-                    recorded.computeIfAbsent(tp, k -> new java.util.concurrent.ConcurrentSkipListSet<>()).add(r.offset());
+                    failures.restored(tp, r);
                     long wait = r.dueAt().toEpochMilli() - now;
                     if (r.offset() == position && wait > 0) {
                         consumer.pause(List.of(tp));
@@ -589,8 +428,7 @@ final class PartitionMember {
                 if (dropped != null) {
                     buffered -= dropped.size();
                 }
-                failures.remove(tp);
-                recorded.remove(tp);
+                failures.forget(tp);
                 Redrives r = redrives.remove(tp);
                 if (r != null) {
                     r.detach();

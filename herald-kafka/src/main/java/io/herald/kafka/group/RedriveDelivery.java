@@ -12,10 +12,10 @@ final class RedriveDelivery extends MemberDelivery {
 
     private final Redrives queue;
     private final Redrives.Item item;
-    private final PartitionMember.Verdicts verdicts;
+    private final PartitionFailures verdicts;
 
     RedriveDelivery(String topic, String subscription, Redrives queue, Redrives.Item item, Instant leaseDeadline,
-                    PartitionMember.Verdicts verdicts) {
+                    PartitionFailures verdicts) {
         super(topic, subscription, item.stored, item.failures.attempts() + 1, leaseDeadline);
         this.queue = queue;
         this.item = item;

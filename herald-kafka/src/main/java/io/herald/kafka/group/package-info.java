@@ -30,7 +30,8 @@
  *       the spec's session timeout, so a member that stops polling loses its partitions. When a
  *       member of the group opens or closes in this process, the others rejoin at their next poll
  *       ({@link io.herald.kafka.group.GroupPeer}).
- *   <li><b>A failure</b> is decided on the thread that ends the delivery: a retry writes a
+ *   <li><b>A failure</b> is decided on the thread that ends the delivery
+ *       ({@code PartitionFailures}, which keeps each event's failures so far): a retry writes a
  *       {@code Retry} fact, and the poll thread seeks the partition back to the event (dropping
  *       what was fetched after it) and pauses it until due. A new owner reads the state partition
  *       to its end before it hands out anything, so attempts and due time survive a crash or a
