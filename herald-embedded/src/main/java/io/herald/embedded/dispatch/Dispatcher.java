@@ -67,6 +67,8 @@ public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** Events held in memory at most, not counting those already done. */
     static final int WINDOW = 20_000;
+    /** Events one poller reads and decodes at most before it admits them. */
+    private static final int FETCH_BATCH = 2048;
     /**
      * The most text a cursor record gives the offsets finished above it: acks out of order beyond
      * it reach the disk only on a clean close (the rest are delivered again after a crash).
@@ -91,6 +93,12 @@ public final class Dispatcher {
     private final DeadLetterSink deadLetters;
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Held while events are read and decoded from the partitions, and taken before {@link #lock}:
+     * one poller reads (outside the window's lock, so that the others take and settle meanwhile)
+     * and admits what it read in partition order; the others do not wait for it.
+     */
+    private final ReentrantLock fetchLock = new ReentrantLock();
     private final Set<Wakeup> waiting = new CopyOnWriteArraySet<>();
     private final Runnable onAppend = this::wakeAll;
     private final Window window;
@@ -198,6 +206,7 @@ public final class Dispatcher {
         while (true) {
             List<Delivery> out;
             long nextTimerMillis;
+            fetch();
             lock.lock();
             try {
                 checkOpen();
@@ -209,7 +218,6 @@ public final class Dispatcher {
                 }
                 long now = clock.millis();
                 consumers.put(consumer, now);
-                fill(now);
                 window.fireTimers(now);
                 out = lease(Math.min(max, Math.max(1, window.readyCount() / Math.max(1, sharers))), now);
                 commitCursors(false);
@@ -269,19 +277,48 @@ public final class Dispatcher {
         }
     }
 
-    /** Reads events from the partitions, in turn, until the window is full or they have no more. */
-    private void fill(long now) {
-        boolean progress = true;
-        while (window.unfinished() < WINDOW && progress) {
-            progress = false;
-            int start = rotation++;
-            for (int i = 0; i < fetchers.length && window.unfinished() < WINDOW; i++) {
-                StoredEvent stored = fetchers[Math.floorMod(start + i, fetchers.length)].next();
-                if (stored != null) {
-                    window.admit(stored, now);
-                    progress = true;
+    /**
+     * Reads events from the partitions, in turn, up to a batch or until the window would be full
+     * or they have no more, then admits them. Reading and decoding happen outside the window's
+     * lock; a poller that finds another one reading goes on without. The window's count is read
+     * without its lock: a stale count only makes a batch smaller or larger by what settled meanwhile.
+     */
+    private void fetch() {
+        if (!fetchLock.tryLock()) {
+            return;
+        }
+        try {
+            int room = Math.min(FETCH_BATCH, WINDOW - window.unfinished());
+            if (room <= 0) {
+                return;
+            }
+            List<StoredEvent> read = new ArrayList<>(Math.min(room, 256));
+            boolean progress = true;
+            while (read.size() < room && progress) {
+                progress = false;
+                int start = rotation++;
+                for (int i = 0; i < fetchers.length && read.size() < room; i++) {
+                    StoredEvent stored = fetchers[Math.floorMod(start + i, fetchers.length)].next();
+                    if (stored != null) {
+                        read.add(stored);
+                        progress = true;
+                    }
                 }
             }
+            if (read.isEmpty()) {
+                return;
+            }
+            lock.lock();
+            try {
+                long now = clock.millis();
+                for (StoredEvent stored : read) {
+                    window.admit(stored, now);
+                }
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            fetchLock.unlock();
         }
     }
 
