@@ -2,10 +2,8 @@ package io.herald.testkit;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What a crash test's consumers did across {@code kill -9}s, in the order they did it, per
@@ -22,7 +20,8 @@ public final class DeliveryHistory {
 
     private final Map<String, Integer> lastAttempt = new HashMap<>();
     private final Map<String, Long> ackedAt = new HashMap<>();
-    private final Set<String> ackedForGood = new HashSet<>();
+    /** Acked more than a second before the kill of the consumer that acked it: that kill's time, by record. */
+    private final Map<String, Long> ackedForGood = new HashMap<>();
     private final List<String> attemptsGoingDown = new ArrayList<>();
     private final List<String> deliveredAgain = new ArrayList<>();
 
@@ -32,9 +31,11 @@ public final class DeliveryHistory {
         if (last != null && attempt < last) {
             attemptsGoingDown.add(id + ": attempt " + attempt + " after attempt " + last);
         }
-        if (ackedForGood.contains(id)) {
-            deliveredAgain.add(id + " as attempt " + attempt);
+        Long kill = ackedForGood.remove(id);
+        if (kill != null) {
+            deliveredAgain.add(id + " as attempt " + attempt + " (acked more than a second before the kill at " + kill + ")");
         }
+        ackedAt.remove(id); // in flight again: an earlier ack is no longer its last word
     }
 
     /** The handler of {@code id} succeeded at {@code millis} (epoch); its ack follows at once. */
@@ -42,13 +43,17 @@ public final class DeliveryHistory {
         ackedAt.put(id, millis);
     }
 
-    /** The consumer was killed at {@code millis} (epoch): acks older than a second must have reached the disk. */
+    /**
+     * The consumer was killed at {@code millis} (epoch): the acks it made more than a second before
+     * must have reached the disk; those it made later may be lost with it, and so may be delivered again.
+     */
     public synchronized void killed(long millis) {
         ackedAt.forEach((id, at) -> {
             if (at < millis - ACK_DURABLE_MILLIS) {
-                ackedForGood.add(id);
+                ackedForGood.put(id, millis);
             }
         });
+        ackedAt.clear();
     }
 
     /** Calls whose attempt number was lower than the event's previous call. */
