@@ -3,6 +3,7 @@ package io.herald.kafka.dispatch;
 import io.herald.ClusterUnreachableException;
 import io.herald.broker.BrokerClosedException;
 import io.herald.broker.Delivery;
+import io.herald.broker.StoredEvent;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.event.EventFilter;
 import io.herald.event.MalformedEventException;
@@ -36,6 +37,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -59,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * metadata ({@link CommitMetadata#withFinished}), so that the next owner skips them rather than
  * delivering again every event acked behind one whose retry waits. A partition is assigned paused; its state partition
  * is rebuilt before it is resumed, so nothing of it is handed out before its retry schedules and
- * parked keys are known. Subscribers' threads poll the window and end deliveries under one lock.
+ * parked keys are known. Subscribers' threads poll the window and end deliveries under one lock;
+ * the engine thread decodes what it fetched before it takes that lock.
  */
 final class Dispatcher {
 
@@ -170,22 +173,18 @@ final class Dispatcher {
         rebuildAssigned();
         limitFetching();
         var records = consumer.poll(ROUND);
+        List<Fetched> fetched = decode(records);
         List<StateFollower.Tailed> tailed = follower.tail();
         Map<TopicPartition, OffsetAndMetadata> commits;
         lock.lock();
         try {
             long now = clock.millis();
-            for (ConsumerRecord<byte[], byte[]> r : records) {
-                io.herald.broker.StoredEvent stored;
-                try {
-                    stored = RecordEvents.stored(r);
-                } catch (MalformedEventException e) {
-                    // written by a plain Kafka producer: nothing to deliver; dead-lettered as it is, the rest goes on
-                    LOG.error("subscription '{}' on '{}' dead-letters a record that is no CloudEvent: {}", subscription, topic, e.getMessage());
-                    window.admitUndecodable(RecordEvents.undecodable(r), e.getMessage(), now);
-                    continue;
+            for (Fetched f : fetched) {
+                if (f.error() == null) {
+                    window.admit(f.stored(), now);
+                } else {
+                    window.admitUndecodable(f.stored(), f.error(), now);
                 }
-                window.admit(stored, now);
             }
             for (StateFollower.Tailed t : tailed) {
                 WindowFacts.tailed(window, t.partition(), t.read(), now);
@@ -222,6 +221,25 @@ final class Dispatcher {
                 }
             });
         }
+    }
+
+    /** A fetched record: its event, or (with {@code error}) the stand-in of a record that is no CloudEvent. */
+    private record Fetched(StoredEvent stored, String error) {
+    }
+
+    /** Decodes what a poll fetched, before the lock is taken: the subscribers take and settle meanwhile. */
+    private List<Fetched> decode(ConsumerRecords<byte[], byte[]> records) {
+        List<Fetched> out = new ArrayList<>(records.count());
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            try {
+                out.add(new Fetched(RecordEvents.stored(r), null));
+            } catch (MalformedEventException e) {
+                // written by a plain Kafka producer: nothing to deliver; dead-lettered as it is, the rest goes on
+                LOG.error("subscription '{}' on '{}' dead-letters a record that is no CloudEvent: {}", subscription, topic, e.getMessage());
+                out.add(new Fetched(RecordEvents.undecodable(r), e.getMessage()));
+            }
+        }
+        return out;
     }
 
     /** Reads the state partition of each newly assigned partition, then lets it be fetched. */
