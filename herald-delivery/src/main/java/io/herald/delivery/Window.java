@@ -335,12 +335,6 @@ public final class Window {
         deadLetter(e, "not a CloudEvent: " + error);
     }
 
-    /** Whether the partition holds the redrive its backend calls {@code redriveKey}. */
-    public boolean hasRedrive(int partition, String redriveKey) {
-        PartitionWindow pw = owned(partition);
-        return pw != null && pw.redrives.containsKey(redriveKey);
-    }
-
     /**
      * A dead letter sent back to the subscription, into the given partition of the window (with
      * {@code KEY}, the partition of its key, so it joins the key's queue): its key goes on if it
@@ -756,11 +750,6 @@ public final class Window {
             }
             arrange(pw, key, now);
         }
-    }
-
-    public boolean isParked(int partition, String key) {
-        PartitionWindow pw = owned(partition);
-        return pw != null && pw.parked.contains(key);
     }
 
     // ---- state
