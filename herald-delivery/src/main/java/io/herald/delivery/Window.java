@@ -13,14 +13,9 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
 /**
@@ -88,11 +83,6 @@ public final class Window {
     public record Recorded(FailureRecord failures, long dueAt) {
     }
 
-    /** More runs of offsets done above a commit than a commit's text can hold: the scan stops there. */
-    private static final int FINISHED_MAX_RUNS = 1500;
-    /** Done entries kept behind an unfinished one before they are folded into ranges. */
-    private static final int DONE_FOLD_MIN = 4096;
-
     private final Ordering ordering;
     private final KeyAfterDeadLetter afterDeadLetter;
     private final RetryPolicy policy;
@@ -104,15 +94,7 @@ public final class Window {
     /** The same, by partition number: the lookup on every event and verdict. */
     private PartitionWindow[] byNumber = new PartitionWindow[0];
     private final ArrayDeque<Entry> ready = new ArrayDeque<>();
-    /**
-     * Leases in the order they were taken. Every lease lasts the same, so their deadlines come in
-     * this order too and expiry needs no priority queue; an extended lease also gets a
-     * {@link #timers timer}, and its old place here is skipped.
-     */
-    private final ArrayDeque<Timer> leases = new ArrayDeque<>();
-    /** Retries due later, and extended leases. */
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
-    private int timerLimit = 4096;
+    private final Timers timers = new Timers();
     private long leased;
     private int unfinished;
 
@@ -153,13 +135,8 @@ public final class Window {
      * event finished above it, is settled: it ends once a commit passes it.
      */
     public void restoreRetry(int partition, long offset, Recorded recorded) {
-        PartitionWindow pw = owned(partition);
-        if (offset < pw.next) {
+        if (!owned(partition).restoreRetry(offset, recorded)) {
             effects.forgotten(partition, offset);
-        } else if (pw.finished.contains(offset)) {
-            pw.forgetOnCommit.add(offset);
-        } else {
-            pw.recorded.put(offset, recorded);
         }
     }
 
@@ -198,8 +175,7 @@ public final class Window {
 
     /** The offset the partition may commit: its lowest offset not done, or the next to come in. */
     public long commitOffset(int partition) {
-        PartitionWindow pw = owned(partition);
-        return pw.entries.isEmpty() ? pw.next : pw.entries.peekFirst().offset;
+        return owned(partition).commitOffset();
     }
 
     /**
@@ -207,10 +183,7 @@ public final class Window {
      * last call: the owner commits only then.
      */
     public boolean commitChanged(int partition) {
-        PartitionWindow pw = owned(partition);
-        boolean changed = pw.changed;
-        pw.changed = false;
-        return changed;
+        return owned(partition).takeChanged();
     }
 
     /** A commit of the partition failed: {@link #commitChanged} says so again, so that it is made again. */
@@ -227,41 +200,7 @@ public final class Window {
      * events behind the first unfinished one (up to as many as a commit's text can hold).
      */
     public OffsetRanges finished(int partition) {
-        PartitionWindow pw = owned(partition);
-        long commit = commitOffset(partition);
-        pw.finished.forgetBelow(commit);
-        OffsetRanges out = new OffsetRanges();
-        pw.finished.forEachFrom(commit, out::add);
-        if (pw.done > 0) {
-            forEachDoneRun(pw, FINISHED_MAX_RUNS, out::add);
-        }
-        return out;
-    }
-
-    /** The runs of done entries in the partition's queue, lowest first, up to {@code maxRuns}. */
-    private static void forEachDoneRun(PartitionWindow pw, int maxRuns, OffsetRanges.RangeAction action) {
-        long runStart = -1;
-        long previous = -1;
-        int seen = 0;
-        int runs = 0;
-        for (Entry e : pw.entries) {
-            if (e.state == Entry.State.DONE) {
-                if (runStart < 0) {
-                    runStart = e.offset;
-                }
-                previous = e.offset;
-                seen++;
-            } else if (runStart >= 0) {
-                action.accept(runStart, previous);
-                runStart = -1;
-                if (++runs >= maxRuns || seen == pw.done) {
-                    return;
-                }
-            }
-        }
-        if (runStart >= 0) {
-            action.accept(runStart, previous);
-        }
+        return owned(partition).finishedAboveCommit();
     }
 
     /** Events of the partition in memory and not done: the owner stops fetching it above a limit. */
@@ -286,18 +225,9 @@ public final class Window {
         }
         pw.next = offset + 1;
         Recorded recorded = pw.recorded.isEmpty() ? null : pw.recorded.remove(offset);
-        boolean finishedBefore = offset <= pw.finishedBefore && pw.finished.contains(offset);
+        boolean finishedBefore = pw.finishedEarlier(offset);
         if (finishedBefore || (filter != null && !filter.matches(stored.event()))) {
-            if (recorded != null) {
-                pw.forgetOnCommit.add(offset);
-            }
-            if (!finishedBefore && !pw.entries.isEmpty()) {
-                Entry done = new Entry(pw.partition, offset, null, null, null);
-                done.state = Entry.State.DONE;
-                pw.entries.addLast(done);
-                pw.done++;
-            }
-            pw.changed = true;
+            pw.skip(offset, finishedBefore, recorded != null);
             return;
         }
         Entry e = new Entry(pw.partition, offset, stored, keyOf(stored), null);
@@ -321,7 +251,7 @@ public final class Window {
             return;
         }
         pw.next = offset + 1;
-        if (offset <= pw.finishedBefore && pw.finished.contains(offset)) {
+        if (pw.finishedEarlier(offset)) {
             pw.recorded.remove(offset);
             pw.changed = true;
             return;
@@ -354,7 +284,7 @@ public final class Window {
             restore(e, recorded);
         }
         pw.redrives.put(redriveKey, e);
-        if (key != null && pw.parked.contains(key)) {
+        if (key != null && pw.keys.isParked(key)) {
             // the dead letter the key waits for is back: it goes first, and the key's events follow it
             unpark(pw, key, now, true);
         }
@@ -376,59 +306,13 @@ public final class Window {
             schedule(e, now);
             return;
         }
-        ArrayDeque<Entry> queue = pw.keys.computeIfAbsent(e.key, k -> new ArrayDeque<>(2));
-        queue.addLast(e);
-        e.keyQueue = queue;
-        if (e.isRedrive()) {
-            arrange(pw, e.key, now);
-        } else if (queue.size() == 1 && !pw.parked.contains(e.key)) {
-            schedule(e, now);
-        }
-    }
-
-    /**
-     * Puts a key's queue in order: the entries out (leased or being settled), then the dead letters
-     * redriven to the key, oldest redrive first, then the key's own events in offset order. A
-     * redriven event is older than everything else waiting, so it goes first; the same rule holds
-     * after a restart, when nothing is out. Only the head may go, and not while the key is parked;
-     * a head that lost its place waits again.
-     */
-    private void arrange(PartitionWindow pw, String key, long now) {
-        ArrayDeque<Entry> queue = pw.keys.get(key);
-        if (queue == null || queue.isEmpty()) {
-            return;
-        }
-        Entry oldHead = queue.peekFirst();
-        List<Entry> out = new ArrayList<>(1);
-        List<Entry> redriven = new ArrayList<>(1);
-        List<Entry> own = new ArrayList<>(queue.size());
-        for (Entry x : queue) {
-            (x.isOut() ? out : x.isRedrive() ? redriven : own).add(x);
-        }
-        queue.clear();
-        queue.addAll(out);
-        queue.addAll(redriven);
-        queue.addAll(own);
-        Entry head = queue.peekFirst();
-        if (oldHead != head) {
-            block(oldHead);
-        }
-        if (head.state == Entry.State.BLOCKED && !pw.parked.contains(key)) {
-            schedule(head, now);
-        }
-    }
-
-    private static void block(Entry e) {
-        if (e.state == Entry.State.READY || e.state == Entry.State.DELAYED) {
-            e.state = Entry.State.BLOCKED;
-            e.epoch++; // its place in the ready queue, or its timer, no longer counts
-        }
+        pw.keys.add(e, x -> schedule(x, now));
     }
 
     private void schedule(Entry e, long now) {
         if (e.dueAt > now) {
             e.state = Entry.State.DELAYED;
-            addTimer(new Timer(e.dueAt, e, e.epoch));
+            timers.add(new Timers.Timer(e.dueAt, e, e.epoch));
         } else {
             e.state = Entry.State.READY;
             ready.add(e);
@@ -440,7 +324,7 @@ public final class Window {
     /** Up to {@code max} entries, each now leased (its epoch is the delivery's). */
     public List<Entry> take(int max, long now) {
         fireTimers(now);
-        forgetEndedLeases();
+        timers.forgetEndedLeases(leased);
         List<Entry> out = null;
         while ((out == null || out.size() < max) && !ready.isEmpty()) {
             Entry e = ready.poll();
@@ -450,7 +334,7 @@ public final class Window {
             e.state = Entry.State.LEASED;
             e.epoch++;
             e.leaseDeadline = now + leaseMillis;
-            leases.addLast(new Timer(e.leaseDeadline, e, e.epoch));
+            timers.lease(new Timers.Timer(e.leaseDeadline, e, e.epoch));
             leased++;
             if (out == null) {
                 out = new ArrayList<>(Math.min(max, 64));
@@ -467,14 +351,7 @@ public final class Window {
 
     /** When the next retry is due or lease expires (Long.MAX_VALUE: none). */
     public long nextTimer() {
-        while (!leases.isEmpty() && isStale(leases.peekFirst())) {
-            leases.pollFirst(); // ended leases would wake pollers for nothing
-        }
-        while (!timers.isEmpty() && isStale(timers.peek())) {
-            timers.poll();
-        }
-        long next = leases.isEmpty() ? Long.MAX_VALUE : leases.peekFirst().at;
-        return timers.isEmpty() ? next : Math.min(next, timers.peek().at);
+        return timers.next();
     }
 
     /** Deliveries whose lease runs now. */
@@ -484,22 +361,19 @@ public final class Window {
 
     /** Lease records held for expiry, live or ended (a test checks they stay bounded). */
     public int leaseRecords() {
-        return leases.size();
+        return timers.leaseRecords();
     }
 
     /** Retries due become ready; expired leases fail (an attempt, then a retry at once or a dead letter). */
     public void fireTimers(long now) {
-        while (!leases.isEmpty() && leases.peekFirst().at <= now) {
-            fire(leases.pollFirst(), now);
-        }
-        while (!timers.isEmpty() && timers.peek().at <= now) {
-            fire(timers.poll(), now);
+        for (Timers.Timer t = timers.pollDue(now); t != null; t = timers.pollDue(now)) {
+            fire(t, now);
         }
     }
 
-    private void fire(Timer t, long now) {
-        Entry e = t.entry;
-        if (t.epoch != e.epoch) {
+    private void fire(Timers.Timer t, long now) {
+        Entry e = t.entry();
+        if (t.epoch() != e.epoch) {
             return; // the entry moved on since this timer was set
         }
         if (e.state == Entry.State.DELAYED && e.dueAt <= now) {
@@ -510,31 +384,6 @@ public final class Window {
             e.epoch++;
             fail(e, null, "lease expired after " + leaseMillis + " ms", Duration.ZERO, now);
         }
-    }
-
-    private void addTimer(Timer t) {
-        timers.add(t);
-        if (timers.size() > timerLimit) {
-            // ended leases and moved-on retries would otherwise stay until their time: amortized O(1) per timer
-            timers.removeIf(Window::isStale);
-            timerLimit = Math.max(4096, 2 * timers.size());
-        }
-    }
-
-    /**
-     * Drops the leases that ended (acked, failed) from the lease FIFO once they outnumber the live
-     * ones: they would otherwise stay, holding their events, until their deadline passed — at a
-     * million acks a second and a 30-s lease, 30 million of them. Amortized O(1) per lease.
-     */
-    private void forgetEndedLeases() {
-        if (leases.size() > 2 * leased + 1024) {
-            leases.removeIf(Window::isStale);
-        }
-    }
-
-    private static boolean isStale(Timer t) {
-        return t.epoch != t.entry.epoch
-                || (t.entry.state != Entry.State.DELAYED && t.entry.state != Entry.State.LEASED);
     }
 
     // ---- verdicts
@@ -591,7 +440,7 @@ public final class Window {
             return false;
         }
         e.leaseDeadline = Math.max(e.leaseDeadline, now) + by.toMillis();
-        addTimer(new Timer(e.leaseDeadline, e, e.epoch));
+        timers.add(new Timers.Timer(e.leaseDeadline, e, e.epoch));
         return true;
     }
 
@@ -625,7 +474,7 @@ public final class Window {
         e.state = Entry.State.BLOCKED;
         PartitionWindow pw = owned(e.partition);
         if (e.key != null && pw != null) {
-            arrange(pw, e.key, now); // redriven events of its key go before it
+            pw.keys.arrange(e.key, x -> schedule(x, now)); // redriven events of its key go before it
         } else {
             schedule(e, now);
         }
@@ -639,7 +488,7 @@ public final class Window {
         settled(e, true);
         PartitionWindow pw = owned(e.partition);
         if (pw != null && e.key != null && afterDeadLetter == KeyAfterDeadLetter.PARK) {
-            pw.parked.add(e.key);
+            pw.keys.park(e.key);
             effects.parked(e);
         }
         finish(e, now);
@@ -658,14 +507,9 @@ public final class Window {
     /** A commit of the partition at {@code offset} is durable: the retry records of settled events below it end. */
     public void committed(int partition, long offset) {
         PartitionWindow pw = owned(partition);
-        if (pw == null || pw.forgetOnCommit.isEmpty()) {
-            return;
+        if (pw != null) {
+            pw.committed(offset, o -> effects.forgotten(partition, o));
         }
-        SortedSet<Long> passed = pw.forgetOnCommit.headSet(offset);
-        for (long o : passed) {
-            effects.forgotten(partition, o);
-        }
-        passed.clear();
     }
 
     /** The entry is done: its key's next event may go, and the commit may move. */
@@ -679,44 +523,12 @@ public final class Window {
             pw.redrives.remove(e.redriveKey);
         } else {
             e.stored = null;
-            pw.unfinished--;
             unfinished--;
-            pw.done++;
-            pw.changed = true;
-            while (!pw.entries.isEmpty() && pw.entries.peekFirst().state == Entry.State.DONE) {
-                pw.entries.pollFirst();
-                pw.done--;
-            }
-            if (pw.done > DONE_FOLD_MIN && pw.done > 2 * pw.unfinished) {
-                fold(pw);
-            }
+            pw.entryDone();
         }
-        ArrayDeque<Entry> queue = e.keyQueue;
-        if (queue != null) {
-            if (queue.peekFirst() == e) {
-                queue.pollFirst();
-            } else {
-                queue.remove(e);
-            }
-            Entry head = queue.peekFirst();
-            if (head == null) {
-                pw.keys.remove(e.key);
-            } else if (head.state == Entry.State.BLOCKED && !pw.parked.contains(e.key)) {
-                schedule(head, now);
-            }
+        if (e.keyQueue != null) {
+            pw.keys.remove(e, x -> schedule(x, now));
         }
-    }
-
-    /**
-     * Moves the done entries behind the first unfinished one into the partition's ranges: behind
-     * a retry that waits an hour, the events acked meanwhile would otherwise stay in memory with
-     * their payloads while events go on coming in (the limit counts only unfinished ones).
-     * Amortized O(1) per entry.
-     */
-    private static void fold(PartitionWindow pw) {
-        forEachDoneRun(pw, Integer.MAX_VALUE, pw.finished::add); // all of them: the entries go
-        pw.entries.removeIf(x -> x.state == Entry.State.DONE);
-        pw.done = 0;
     }
 
     // ---- parked keys
@@ -724,11 +536,8 @@ public final class Window {
     /** The key is parked at a dead letter (a record its backend kept, or one another process wrote). */
     public void park(int partition, String key) {
         PartitionWindow pw = owned(partition);
-        if (pw != null && pw.parked.add(key)) {
-            ArrayDeque<Entry> queue = pw.keys.get(key);
-            if (queue != null && !queue.isEmpty()) {
-                block(queue.peekFirst());
-            }
+        if (pw != null) {
+            pw.keys.park(key);
         }
     }
 
@@ -744,11 +553,11 @@ public final class Window {
     }
 
     private void unpark(PartitionWindow pw, String key, long now, boolean endRecord) {
-        if (pw.parked.remove(key)) {
+        if (pw.keys.unpark(key)) {
             if (endRecord) {
                 effects.unparked(pw.partition, key);
             }
-            arrange(pw, key, now);
+            pw.keys.arrange(key, x -> schedule(x, now));
         }
     }
 
@@ -767,39 +576,16 @@ public final class Window {
     /** Whether a failure of this partition's events is being written: a revoke waits for it before its last commit. */
     public boolean settling(int partition) {
         PartitionWindow pw = owned(partition);
-        if (pw == null) {
-            return false;
-        }
-        for (Entry e : pw.entries) {
-            if (e.state == Entry.State.RECORDING || e.state == Entry.State.DEAD_LETTERING) {
-                return true;
-            }
-        }
-        for (Entry e : pw.redrives.values()) {
-            if (e.state == Entry.State.RECORDING || e.state == Entry.State.DEAD_LETTERING) {
-                return true;
-            }
-        }
-        return false;
+        return pw != null && pw.settling();
     }
 
     /** Failed events waiting for their retry, in memory now. */
     public long retrying() {
         long n = 0;
         for (PartitionWindow pw : partitions.values()) {
-            for (Entry e : pw.entries) {
-                n += isRetrying(e) ? 1 : 0;
-            }
-            for (Entry e : pw.redrives.values()) {
-                n += isRetrying(e) ? 1 : 0;
-            }
+            n += pw.retrying();
         }
         return n;
-    }
-
-    private static boolean isRetrying(Entry e) {
-        return e.failures.attempts() > 0
-                && (e.state == Entry.State.DELAYED || e.state == Entry.State.BLOCKED || e.state == Entry.State.READY);
     }
 
     /** Redriven dead letters not done yet. */
@@ -809,47 +595,5 @@ public final class Window {
             n += pw.redrives.size();
         }
         return n;
-    }
-
-    private static final class PartitionWindow {
-        final int partition;
-        /**
-         * Events of the partition come in and not done, in offset order, with the done ones behind
-         * the first unfinished one (until the commit passes them, or they are {@link #fold folded}).
-         */
-        final ArrayDeque<Entry> entries = new ArrayDeque<>();
-        /** Done entries in {@link #entries}. */
-        int done;
-        /** Retry records of events not come in yet, by offset. */
-        final Map<Long, Recorded> recorded = new HashMap<>();
-        final Map<String, ArrayDeque<Entry>> keys = new HashMap<>();
-        final Set<String> parked = new HashSet<>();
-        final Map<String, Entry> redrives = new LinkedHashMap<>();
-        /** Settled events whose retry records end once a durable commit passes them ({@link #committed}). */
-        final TreeSet<Long> forgetOnCommit = new TreeSet<>();
-        /** Offsets done at or above the commit and not in {@link #entries}: an earlier owner's, and those folded. */
-        final OffsetRanges finished;
-        /**
-         * The highest offset an earlier owner finished: only offsets up to it can come in finished
-         * (those folded are below every offset still to come), so the rest skip the range lookup.
-         */
-        final long finishedBefore;
-        long next;
-        int unfinished;
-        boolean changed;
-
-        PartitionWindow(int partition, long position, OffsetRanges finished) {
-            this.partition = partition;
-            this.next = position;
-            this.finished = finished;
-            this.finishedBefore = finished.highest();
-        }
-    }
-
-    private record Timer(long at, Entry entry, int epoch) implements Comparable<Timer> {
-        @Override
-        public int compareTo(Timer o) {
-            return Long.compare(at, o.at);
-        }
     }
 }

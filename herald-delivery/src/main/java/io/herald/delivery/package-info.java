@@ -30,5 +30,9 @@
  *   <li><b>The commit</b> of a partition is its lowest offset not done, with the offsets done
  *       above it as {@link io.herald.broker.spi.OffsetRanges}: a restart or a new owner skips them.
  * </ul>
+ *
+ * Inside the window: a {@code PartitionWindow} per partition owned (its entries in offset order,
+ * its commit bookkeeping), {@code KeyQueues} for per-key order and parked keys, and
+ * {@code Timers} for lease expiry and due retries.
  */
 package io.herald.delivery;
