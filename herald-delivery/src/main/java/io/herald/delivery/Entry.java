@@ -47,6 +47,8 @@ public final class Entry {
     ArrayDeque<Entry> keyQueue;
     /** A redriven event's position in the topic, if known; null otherwise. */
     Position originalPosition;
+    /** The dead letter an earlier owner was writing when it stopped, or null. */
+    DeadLetterIntent intent;
 
     Entry(int partition, long offset, StoredEvent stored, String key, String redriveKey) {
         this.partition = partition;
@@ -116,6 +118,14 @@ public final class Entry {
      */
     public Position originalPosition() {
         return originalPosition != null ? originalPosition : stored.position();
+    }
+
+    /**
+     * The dead letter an earlier owner recorded it would write, or null: its backend looks past
+     * the intent's ends for the dead letter before writing it again.
+     */
+    public DeadLetterIntent resumedIntent() {
+        return intent;
     }
 
     /** Handed out or being settled: its key's later events wait. */

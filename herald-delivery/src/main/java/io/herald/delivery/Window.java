@@ -57,7 +57,11 @@ public final class Window {
          */
         boolean recordRetry(Entry e, int epoch);
 
-        /** Write the entry's dead letter (with the failure path, {@link DeadLetterWrite}), then call {@link #deadLettered}. */
+        /**
+         * Write the entry's dead letter (with the failure path, {@link DeadLetterWrite}: its intent
+         * first, or, if the entry {@linkplain Entry#resumedIntent resumes} one, a look whether it is
+         * written already), then call {@link #deadLettered}.
+         */
         void deadLetter(Entry e, int epoch, String reason);
 
         /**
@@ -79,8 +83,14 @@ public final class Window {
         void unparked(int partition, String key);
     }
 
-    /** A retry record a backend kept for an event: its failures so far and when it is due again. */
-    public record Recorded(FailureRecord failures, long dueAt) {
+    /**
+     * A retry record a backend kept for an event: its failures so far and when it is due again;
+     * {@code intent} non-null if the policy had given up and its dead letter was being written.
+     */
+    public record Recorded(FailureRecord failures, long dueAt, DeadLetterIntent intent) {
+        public Recorded(FailureRecord failures, long dueAt) {
+            this(failures, dueAt, null);
+        }
     }
 
     private final Ordering ordering;
@@ -237,7 +247,7 @@ public final class Window {
         pw.entries.addLast(e);
         pw.unfinished++;
         unfinished++;
-        enqueue(pw, e, now);
+        enqueueOrResume(pw, e, now);
     }
 
     /**
@@ -251,8 +261,8 @@ public final class Window {
             return;
         }
         pw.next = offset + 1;
+        Recorded recorded = pw.recorded.remove(offset);
         if (pw.finishedEarlier(offset)) {
-            pw.recorded.remove(offset);
             pw.changed = true;
             return;
         }
@@ -262,6 +272,9 @@ public final class Window {
         pw.entries.addLast(e);
         pw.unfinished++;
         unfinished++;
+        if (recorded != null && recorded.intent() != null) {
+            e.intent = recorded.intent();
+        }
         deadLetter(e, "not a CloudEvent: " + error);
     }
 
@@ -288,17 +301,36 @@ public final class Window {
             // the dead letter the key waits for is back: it goes first, and the key's events follow it
             unpark(pw, key, now, true);
         }
-        enqueue(pw, e, now);
+        enqueueOrResume(pw, e, now);
     }
 
     private static void restore(Entry e, Recorded recorded) {
         e.failures = recorded.failures();
         e.dueAt = recorded.dueAt();
         e.recorded = true;
+        e.intent = recorded.intent();
     }
 
     private String keyOf(StoredEvent stored) {
         return ordering == Ordering.KEY ? stored.event().partitionKey().orElse(null) : null;
+    }
+
+    /**
+     * An entry whose dead letter was being written when its last owner stopped goes on being
+     * dead-lettered (its backend looks first whether the write made it): it is never delivered
+     * again, and its key's later events wait behind it as they did.
+     */
+    private void enqueueOrResume(PartitionWindow pw, Entry e, long now) {
+        if (e.intent == null) {
+            enqueue(pw, e, now);
+            return;
+        }
+        e.state = Entry.State.DEAD_LETTERING;
+        if (e.key != null) {
+            pw.keys.add(e, x -> { });
+            pw.keys.arrange(e.key, x -> schedule(x, now)); // out entries first: it is the key's head
+        }
+        effects.deadLetter(e, e.epoch, e.intent.reason());
     }
 
     private void enqueue(PartitionWindow pw, Entry e, long now) {
@@ -565,12 +597,7 @@ public final class Window {
 
     /** Whether a failure is being written (a retry record or a dead letter): a clean close waits for it. */
     public boolean settling() {
-        for (int partition : partitions.keySet()) {
-            if (settling(partition)) {
-                return true;
-            }
-        }
-        return false;
+        return partitions.values().stream().anyMatch(PartitionWindow::settling);
     }
 
     /** Whether a failure of this partition's events is being written: a revoke waits for it before its last commit. */
@@ -581,19 +608,11 @@ public final class Window {
 
     /** Failed events waiting for their retry, in memory now. */
     public long retrying() {
-        long n = 0;
-        for (PartitionWindow pw : partitions.values()) {
-            n += pw.retrying();
-        }
-        return n;
+        return partitions.values().stream().mapToLong(PartitionWindow::retrying).sum();
     }
 
     /** Redriven dead letters not done yet. */
     public int redriving() {
-        int n = 0;
-        for (PartitionWindow pw : partitions.values()) {
-            n += pw.redrives.size();
-        }
-        return n;
+        return partitions.values().stream().mapToInt(pw -> pw.redrives.size()).sum();
     }
 }

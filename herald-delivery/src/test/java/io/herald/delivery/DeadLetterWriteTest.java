@@ -42,7 +42,7 @@ class DeadLetterWriteTest {
     @Test
     void aFailedWriteIsTriedAgainOffTheThreadThatCompletedItAndThatThreadIsNeverHeld() throws Exception {
         List<Throwable> heard = new CopyOnWriteArrayList<>();
-        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(this::write, () -> true, heard::add, PAUSE);
+        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(null, false, this::write, () -> true, heard::add, PAUSE);
 
         Thread io = new Thread(() -> {
             try {
@@ -66,7 +66,7 @@ class DeadLetterWriteTest {
     void anEventNoLongerOursIsGivenUpAfterItsFailedWrite() throws Exception {
         AtomicBoolean ours = new AtomicBoolean(true);
         AtomicInteger heard = new AtomicInteger();
-        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(this::write, ours::get, e -> heard.incrementAndGet(), PAUSE);
+        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(null, false, this::write, ours::get, e -> heard.incrementAndGet(), PAUSE);
 
         ours.set(false); // the partition was revoked while the write was under way
         nextWrite().completeExceptionally(new IllegalStateException("too large"));
@@ -79,7 +79,7 @@ class DeadLetterWriteTest {
     @Test
     void anEventThatStopsBeingOursDuringThePauseIsNotWrittenAgain() throws Exception {
         AtomicBoolean ours = new AtomicBoolean(true);
-        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(this::write, ours::get, e -> ours.set(false), PAUSE);
+        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(null, false, this::write, ours::get, e -> ours.set(false), PAUSE);
 
         nextWrite().completeExceptionally(new IllegalStateException("too large"));
 
@@ -90,7 +90,7 @@ class DeadLetterWriteTest {
     @Test
     void aWriteThatThrowsInsteadOfFailingItsFutureIsTriedAgainToo() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(() -> {
+        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(null, false, () -> {
             if (calls.incrementAndGet() == 1) {
                 throw new IllegalStateException("producer closed under us");
             }
@@ -99,5 +99,73 @@ class DeadLetterWriteTest {
 
         assertThat(outcome.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(calls).hasValue(2);
+    }
+
+    /** An intent the test completes by hand, and a topic it says holds the dead letter or not. */
+    private final class RecordedIntent implements DeadLetterWrite.Intent {
+        final LinkedBlockingQueue<CompletableFuture<Object>> records = new LinkedBlockingQueue<>();
+        final AtomicBoolean inTopic = new AtomicBoolean();
+        final AtomicInteger looks = new AtomicInteger();
+        final List<String> order = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletableFuture<?> record() {
+            order.add("intent");
+            CompletableFuture<Object> r = new CompletableFuture<>();
+            records.add(r);
+            return r;
+        }
+
+        @Override
+        public CompletableFuture<Boolean> written() {
+            looks.incrementAndGet();
+            order.add("look");
+            return CompletableFuture.completedFuture(inTopic.get());
+        }
+
+        CompletableFuture<?> write() {
+            order.add("write");
+            return DeadLetterWriteTest.this.write();
+        }
+    }
+
+    @Test
+    void theIntentIsDurableBeforeTheFirstWriteAndARecordFailureIsTriedAgain() throws Exception {
+        RecordedIntent intent = new RecordedIntent();
+        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(intent, false, intent::write, () -> true, e -> { }, PAUSE);
+
+        intent.records.poll(10, TimeUnit.SECONDS).completeExceptionally(new IllegalStateException("state store full"));
+        assertThat(writes).as("nothing written before the intent is durable").isEmpty();
+        intent.records.poll(10, TimeUnit.SECONDS).complete("recorded");
+        nextWrite().complete("written");
+
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(intent.order).containsExactly("intent", "intent", "write");
+    }
+
+    @Test
+    void aWriteThatFailedIsLookedForBeforeItIsWrittenAgain() throws Exception {
+        RecordedIntent intent = new RecordedIntent();
+        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(intent, false, intent::write, () -> true, e -> { }, PAUSE);
+        intent.records.poll(10, TimeUnit.SECONDS).complete("recorded");
+        intent.inTopic.set(true); // the write landed, but its answer was lost (a timeout)
+        nextWrite().completeExceptionally(new IllegalStateException("request timed out"));
+
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(intent.order).containsExactly("intent", "write", "look");
+    }
+
+    @Test
+    void aResumedIntentLooksFirstAndWritesOnlyIfTheDeadLetterIsMissing() throws Exception {
+        RecordedIntent found = new RecordedIntent();
+        found.inTopic.set(true);
+        assertThat(DeadLetterWrite.start(found, true, found::write, () -> true, e -> { }, PAUSE).get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(found.order).as("written before the crash: not again").containsExactly("look");
+
+        RecordedIntent missing = new RecordedIntent();
+        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(missing, true, missing::write, () -> true, e -> { }, PAUSE);
+        nextWrite().complete("written");
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(missing.order).as("the crash came before the write").containsExactly("look", "write");
     }
 }

@@ -281,6 +281,36 @@ class WindowTest {
     }
 
     @Test
+    void anEventWhoseDeadLetterWasBeingWrittenIsNeverDeliveredAgainAndItsKeyWaitsForIt() {
+        Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, null);
+        w.assign(0, 0, new OffsetRanges());
+        DeadLetterIntent intent = new DeadLetterIntent("failed 3 of 3 attempts", java.util.Map.of(0, 7L));
+        w.restoreRetry(0, 0, new Window.Recorded(new FailureRecord(3, Instant.EPOCH, Instant.EPOCH, null, "boom"), 0, intent));
+        w.admit(event(0, "a"), 10);
+        w.admit(event(1, "a"), 10);
+        w.admit(event(2, "b"), 10);
+        assertThat(effects).as("the dead letter goes on, the backend looks first").containsExactly("dead letter 0: failed 3 of 3 attempts");
+        Entry a0 = deadLettering.getFirst();
+        assertThat(a0.resumedIntent()).isEqualTo(intent);
+        assertThat(a0.failures.attempts()).as("the attempts the policy gave up after").isEqualTo(3);
+        assertThat(offsets(w.take(10, 20))).as("never delivered again; a's next waits, b goes").containsExactly(2L);
+        assertThat(w.settling(0)).isTrue();
+        w.deadLettered(a0, a0.epoch, 30);
+        assertThat(effects).contains("settled 0 dead");
+        assertThat(offsets(w.take(10, 30))).containsExactly(1L);
+    }
+
+    @Test
+    void anUndecodableRecordWhoseDeadLetterWasBeingWrittenResumesItsIntent() {
+        Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
+        w.assign(0, 0, new OffsetRanges());
+        DeadLetterIntent intent = new DeadLetterIntent("not a CloudEvent: bad", java.util.Map.of(0, 3L));
+        w.restoreRetry(0, 0, new Window.Recorded(new FailureRecord(1, Instant.EPOCH, Instant.EPOCH, null, "bad"), 0, intent));
+        w.admitUndecodable(event(0, null), "bad", 5);
+        assertThat(only(deadLettering).resumedIntent()).isEqualTo(intent);
+    }
+
+    @Test
     void aParkedKeyWaitsUntilItsParkFactEnds() {
         Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.PARK, null);
         w.assign(0, 0, new OffsetRanges());
