@@ -1,19 +1,14 @@
 package io.herald.embedded.dispatch;
 
 import io.herald.broker.BrokerClosedException;
-import io.herald.broker.DeadLetter;
 import io.herald.broker.Delivery;
 import io.herald.broker.Ordering;
-import io.herald.broker.Position;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.SubscriptionInfo;
 import io.herald.broker.SubscriptionSpec;
-import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.spi.KeyPartitioner;
 import io.herald.broker.spi.OffsetRanges;
-import io.herald.delivery.DeadLetterWrite;
 import io.herald.delivery.Entry;
-import io.herald.delivery.FailureRecord;
 import io.herald.delivery.Window;
 import io.herald.embedded.deadletter.DeadLetterSink;
 import io.herald.embedded.meta.CursorStore;
@@ -26,33 +21,27 @@ import io.herald.embedded.topic.Wakeup;
 import io.herald.event.EventFilter;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Hands out the events of one subscription with ordering {@code KEY} or {@code NONE} to any
  * number of consumers, each delivery on a lease. What is handed out, and when, is the shared
  * delivery state machine's ({@link Window}, the same as on Kafka); this class keeps what is the
- * embedded broker's: the lock, reading the partitions, the cursors, and writing what the window
- * asks for to the local stores.
+ * embedded broker's: the lock, reading the partitions and the cursors. What the window asks for is
+ * written to the local stores by {@code StateWrites}; what they kept, {@code StoredState} gives back.
  *
  * <pre>
  *  partitions ─fill─▶ window ─take─▶ deliveries ─verdicts─▶ window
- *                       │ effects: retry records, settlements, parked keys ─▶ DeliveryStateStore
- *                       │          dead letters (DeadLetterWrite)         ─▶ DeadLetterSink
- *                       └ commit offsets + offsets finished above them     ─▶ CursorStore (every 20 ms)
+ *                       │ effects (StateWrites): retry records, settlements, parked keys ─▶ DeliveryStateStore
+ *                       │                        dead letters (DeadLetterWrite)         ─▶ DeadLetterSink
+ *                       └ commit offsets + offsets finished above them                   ─▶ CursorStore (every 20 ms)
  * </pre>
  *
  * A failed delivery (nack, exception) is retried after the policy's backoff, an expired lease at
@@ -64,7 +53,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** Events held in memory at most, not counting those already done. */
     static final int WINDOW = 20_000;
     /** Events one poller reads and decodes at most before it admits them. */
@@ -81,16 +69,13 @@ public final class Dispatcher {
      */
     static final long CURSOR_HANDOVER_MILLIS = 20;
     private static final long MAX_WAIT_SLICE_NANOS = Duration.ofMillis(50).toNanos();
-    /** Where a write's completion takes the lock: never on the store's own thread. */
-    private static final Executor CALLBACKS = Executors.newVirtualThreadPerTaskExecutor();
 
     private final Topic topic;
     private final String name;
     private final SubscriptionSpec spec;
-    private final String deadLetterTopic;
     private final CursorStore cursors;
     private final DeliveryStateStore states;
-    private final DeadLetterSink deadLetters;
+    private final StoredState storedState;
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     /**
@@ -105,8 +90,6 @@ public final class Dispatcher {
     private final PartitionFetcher[] fetchers;
     /** The cursor of each partition last handed to the store. */
     private final long[] handedOver;
-    /** The redrives in the window, by the window's name for them. */
-    private final Map<String, DeliveryStateStore.Redrive> redrives = new HashMap<>();
     private final Map<String, Long> consumers = new HashMap<>();
     private final AckRate ackRate;
     private int rotation;
@@ -121,15 +104,15 @@ public final class Dispatcher {
         this.topic = topic;
         this.name = name;
         this.spec = spec;
-        this.deadLetterTopic = spec.deadLetterTopicFor(topic.name(), name);
+        this.storedState = new StoredState(topic.name(), name, spec.ordering(), cursors, states, deadLetters, clock, this::partitionOf);
+        StateWrites writes = new StateWrites(this, topic, name, spec.deadLetterTopicFor(topic.name(), name), states, deadLetters, storedState);
         this.cursors = cursors;
         this.states = states;
-        this.deadLetters = deadLetters;
         this.clock = clock;
         this.ackRate = new AckRate(clock);
         this.lastHandover = clock.millis() - CURSOR_HANDOVER_MILLIS;
         this.window = new Window(spec.ordering(), spec.keyAfterDeadLetter(), spec.retry(), spec.leaseDuration(),
-                spec.filter().map(EventFilter::compile).orElse(null), random, new Writes());
+                spec.filter().map(EventFilter::compile).orElse(null), random, writes);
         int n = topic.partitions().size();
         this.fetchers = new PartitionFetcher[n];
         this.handedOver = new long[n];
@@ -138,35 +121,11 @@ public final class Dispatcher {
             long cursor = cursors.cursor(topic.name(), name, index).orElse(p.offsetFor(spec.start()));
             fetchers[index] = new PartitionFetcher(p, cursor);
             handedOver[index] = cursor;
-            restore(index, cursor);
+            storedState.restore(window, index, cursor);
             p.addListener(onAppend);
         }
-        if (spec.ordering() == Ordering.KEY) {
-            for (String key : states.parkedKeys(topic.name(), name)) {
-                window.park(partitionOf(key), key);
-            }
-        }
+        storedState.restoreParked(window);
         loadRedrives();
-    }
-
-    /**
-     * Gives the window what the stores kept of a partition: the offsets finished above its cursor
-     * (in the cursor record, and the events recorded as settled) and the retry records.
-     */
-    private void restore(int partition, long cursor) {
-        OffsetRanges finished = OffsetRanges.decode(cursor, cursors.finished(topic.name(), name, partition));
-        var recorded = states.states(topic.name(), name, partition).tailMap(cursor, true);
-        recorded.forEach((offset, state) -> {
-            if (state.settled()) {
-                finished.add(offset);
-            }
-        });
-        window.assign(partition, cursor, finished);
-        recorded.forEach((offset, state) -> {
-            if (!state.settled() && state.attempts() > 0) {
-                window.restoreRetry(partition, offset, recordedOf(state));
-            }
-        });
     }
 
     /** The partition of the window a key's events (and its redriven dead letters) are in. */
@@ -425,26 +384,7 @@ public final class Dispatcher {
     public void loadRedrives() {
         lock.lock();
         try {
-            for (DeliveryStateStore.Redrive r : states.redrives(topic.name(), name)) {
-                String id = r.deadLetterTopic() + "/" + r.partition() + "@" + r.offset();
-                if (redrives.containsKey(id)) {
-                    continue;
-                }
-                Optional<StoredEvent> stored = deadLetters.read(r.deadLetterTopic(), new Position(r.partition(), r.offset()));
-                if (stored.isEmpty()) {
-                    states.removeRedrive(topic.name(), name, r.deadLetterTopic(), r.partition(), r.offset());
-                    continue;
-                }
-                Optional<DeadLetter> letter = DeadLetterFormat.read(stored.get());
-                StoredEvent original = letter
-                        .map(d -> new StoredEvent(d.topic(), stored.get().position(), stored.get().appendTime(), d.event()))
-                        .orElse(stored.get());
-                redrives.put(id, r);
-                boolean failedBefore = r.state() != null && r.state().attempts() > 0;
-                window.admitRedrive(partitionOf(spec.ordering() == Ordering.KEY ? original.event().partitionKey().orElse(null) : null),
-                        id, r.offset(), original, letter.map(DeadLetter::originalPosition).orElse(null),
-                        failedBefore ? recordedOf(r.state()) : null, clock.millis()); // its failures since the redrive
-            }
+            storedState.loadRedrives(window);
         } finally {
             lock.unlock();
         }
@@ -549,87 +489,10 @@ public final class Dispatcher {
         wakeAll();
     }
 
-    private static Window.Recorded recordedOf(DeliveryStateStore.OffsetState s) {
-        return new Window.Recorded(new FailureRecord(s.attempts(), Instant.ofEpochMilli(s.firstFailure()),
-                Instant.ofEpochMilli(s.lastFailure()), s.errorClass(), s.errorMessage()), s.dueAt());
-    }
+    // ---- writes completed (called by StateWrites)
 
-    private static DeliveryStateStore.OffsetState stateOf(Entry e) {
-        FailureRecord f = e.failures();
-        return new DeliveryStateStore.OffsetState(f.attempts(), e.dueAt(), f.firstFailure().toEpochMilli(),
-                f.lastFailure().toEpochMilli(), f.errorClass(), f.error(), false, false);
-    }
-
-    /** The window's writes, to the delivery state store and the dead-letter topic. */
-    private final class Writes implements Window.Effects {
-        @Override
-        public boolean recordRetry(Entry e, int epoch) {
-            if (e.isRedrive()) {
-                states.addRedrive(topic.name(), name, redrives.get(e.redriveKey()).withState(stateOf(e)));
-            } else {
-                states.recordFailure(topic.name(), name, e.partition(), e.offset(), stateOf(e));
-            }
-            // the retry waits for its record to be on disk, so no crash brings it back as an earlier attempt
-            states.flush().whenCompleteAsync((ignored, error) -> {
-                if (error != null) {
-                    LOG.warn("subscription '{}' on '{}': the retry record of {} was not written ({}); it is kept in memory only",
-                            name, topic.name(), e, error.toString());
-                }
-                recorded(e, epoch);
-            }, CALLBACKS);
-            return false;
-        }
-
-        @Override
-        public void deadLetter(Entry e, int epoch, String reason) {
-            FailureRecord f = e.failures();
-            // the event is not done until its dead letter is on disk: tried again while it is ours
-            DeadLetterWrite.start(() -> deadLetters.write(deadLetterTopic, topic, e.stored().event(), name, e.originalPosition(),
-                                    f.attempts(), f.firstFailure(), f.lastFailure(), f.errorClass(), f.error(), reason),
-                            () -> {
-                                lock.lock();
-                                try {
-                                    return !closed && Window.awaitsDeadLetter(e, epoch);
-                                } finally {
-                                    lock.unlock();
-                                }
-                            },
-                            error -> LOG.warn("cannot write a dead letter of subscription '{}' to '{}'; trying again in {}",
-                                    name, deadLetterTopic, DeadLetterWrite.RETRY_DELAY, error))
-                    .thenAccept(written -> {
-                        if (written) {
-                            deadLettered(e, epoch);
-                        }
-                    });
-        }
-
-        @Override
-        public void settled(Entry e, boolean deadLettered) {
-            if (e.isRedrive()) {
-                DeliveryStateStore.Redrive r = redrives.remove(e.redriveKey());
-                states.removeRedrive(topic.name(), name, r.deadLetterTopic(), r.partition(), r.offset());
-            } else {
-                states.settle(topic.name(), name, e.partition(), e.offset(), deadLettered);
-            }
-        }
-
-        @Override
-        public void forgotten(int partition, long offset) {
-            // the store forgets the records below a cursor as it is handed over
-        }
-
-        @Override
-        public void parked(Entry e) {
-            states.park(topic.name(), name, e.key());
-        }
-
-        @Override
-        public void unparked(int partition, String key) {
-            states.unpark(topic.name(), name, key);
-        }
-    }
-
-    private void recorded(Entry e, int epoch) {
+    /** The retry record of {@code e} was written (or failed to be): its retry may be due. */
+    void recorded(Entry e, int epoch) {
         lock.lock();
         try {
             if (closed) {
@@ -642,7 +505,8 @@ public final class Dispatcher {
         wakeAll();
     }
 
-    private void deadLettered(Entry e, int epoch) {
+    /** The dead letter of {@code e} is on disk: the event is done. */
+    void deadLettered(Entry e, int epoch) {
         lock.lock();
         try {
             if (closed) {
@@ -654,5 +518,15 @@ public final class Dispatcher {
         }
         states.flush(); // a dead-lettering is on disk soon after the dead letter, so it is written once
         wakeAll();
+    }
+
+    /** Whether the dead letter of {@code e} is still to be written: while it is, a failed write is tried again. */
+    boolean awaitsDeadLetter(Entry e, int epoch) {
+        lock.lock();
+        try {
+            return !closed && Window.awaitsDeadLetter(e, epoch);
+        } finally {
+            lock.unlock();
+        }
     }
 }
