@@ -7,7 +7,6 @@ import io.herald.broker.StoredEvent;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.event.EventFilter;
 import io.herald.event.MalformedEventException;
-import io.herald.delivery.DeadLetterWrite;
 import io.herald.delivery.Entry;
 import io.herald.delivery.Window;
 import io.herald.kafka.failure.FailureLog;
@@ -19,18 +18,13 @@ import io.herald.kafka.state.StateFollower;
 import io.herald.kafka.state.StateRecord;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -62,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * delivering again every event acked behind one whose retry waits. A partition is assigned paused; its state partition
  * is rebuilt before it is resumed, so nothing of it is handed out before its retry schedules and
  * parked keys are known. Subscribers' threads poll the window and end deliveries under one lock;
- * the engine thread decodes what it fetched before it takes that lock.
+ * the engine thread decodes what it fetched before it takes that lock. The window's writes (retry
+ * schedules, parked keys, dead letters) are {@link WindowWrites}', the commits {@link Cursors}'.
  */
 final class Dispatcher {
 
@@ -70,30 +65,20 @@ final class Dispatcher {
     /** Unfinished events of one partition held in memory at most: its fetching pauses above it. */
     static final int PARTITION_LIMIT = 5000;
     private static final Duration ROUND = Duration.ofMillis(50);
-    /**
-     * A round commits at most this often (a revoke and a close always): under load a round takes
-     * a few milliseconds, and each commit encodes the offsets finished above the committed one.
-     */
-    private static final long COMMIT_MILLIS = 20;
     private static final long MAX_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
-    /** Writes' completions take the lock here, never on the producer's I/O thread. */
-    private static final Executor CALLBACKS = Executors.newVirtualThreadPerTaskExecutor();
 
     private enum State { RUNNING, CLOSING, CLOSED }
 
     private final String topic;
     private final String subscription;
     private final SubscriptionSpec spec;
-    private final FailureLog failures;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final StateFollower follower;
     private final Window window;
-    private final String metadata;
+    private final Cursors cursors;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    /** The last commit of each partition (read when assigned, then made): only a change is committed. */
-    private final Map<Integer, OffsetAndMetadata> committed = new HashMap<>();
     /** Assigned, paused until their state partition is read. Engine thread only. */
     private final Set<TopicPartition> rebuilding = new HashSet<>();
     private final Set<TopicPartition> full = new HashSet<>();
@@ -102,8 +87,6 @@ final class Dispatcher {
     /** The time every decision of the engine is made at; waits use the monotonic clock. */
     private final Clock clock;
     private volatile Set<Integer> assignment = Set.of();
-    /** When a round last committed. Engine thread only. */
-    private long lastCommit;
 
     Dispatcher(Map<String, Object> clientBase, Duration timeout, String bootstrapServers, String topic, String subscription,
                SubscriptionSpec spec, FailureLog failures, Clock clock) {
@@ -111,10 +94,20 @@ final class Dispatcher {
         this.topic = topic;
         this.subscription = subscription;
         this.spec = spec;
-        this.failures = failures;
-        this.metadata = CommitMetadata.of(spec);
         this.window = new Window(spec.ordering(), spec.keyAfterDeadLetter(), spec.retry(), spec.leaseDuration(),
-                spec.filter().map(EventFilter::compile).orElse(null), ThreadLocalRandom.current(), new Writes());
+                spec.filter().map(EventFilter::compile).orElse(null), ThreadLocalRandom.current(),
+                new WindowWrites(topic, subscription, spec, failures, clock, lock, changed, new WindowWrites.Engine() {
+                    @Override
+                    public Window window() {
+                        return window;
+                    }
+
+                    @Override
+                    public boolean closed() {
+                        return state == State.CLOSED;
+                    }
+                }));
+        this.cursors = new Cursors(topic, spec, window);
         Map<String, Object> p = MemberSettings.of(clientBase, topic, subscription, spec);
         p.putIfAbsent("max.poll.records", "1000");
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -190,10 +183,7 @@ final class Dispatcher {
                 WindowFacts.tailed(window, t.partition(), t.read(), now);
             }
             window.fireTimers(now);
-            commits = now - lastCommit >= COMMIT_MILLIS ? commits(window.partitions()) : Map.of();
-            if (!commits.isEmpty()) {
-                lastCommit = now;
-            }
+            commits = cursors.due(now);
             if (!records.isEmpty() || !tailed.isEmpty()) {
                 changed.signalAll();
             }
@@ -208,11 +198,7 @@ final class Dispatcher {
                         // a rebalance in progress refuses commits: the next round commits again, even if nothing
                         // finishes meanwhile (the last acks of a partition would otherwise wait for its revoke)
                         LOG.warn("subscription '{}' on '{}': commit of {} failed: {}", subscription, topic, offsets, error.getMessage());
-                        offsets.forEach((tp, commit) -> {
-                            if (committed.remove(tp.partition(), commit)) {
-                                window.commitFailed(tp.partition());
-                            }
-                        });
+                        cursors.failed(offsets);
                         return;
                     }
                     offsets.forEach((tp, commit) -> window.committed(tp.partition(), commit.offset()));
@@ -257,7 +243,7 @@ final class Dispatcher {
             lock.lock();
             try {
                 WindowFacts.assign(window, tp.partition(), position, finished, facts, clock.millis());
-                committed.put(tp.partition(), last != null ? last : new OffsetAndMetadata(position, metadata));
+                cursors.assigned(tp.partition(), last, position);
                 changed.signalAll();
             } finally {
                 lock.unlock();
@@ -289,38 +275,13 @@ final class Dispatcher {
         consumer.resume(resume);
     }
 
-    /** The partitions whose lowest unfinished offset or finished offsets above it changed; called with the lock held. */
-    private Map<TopicPartition, OffsetAndMetadata> commits(Collection<Integer> partitions) {
-        return commits(partitions, false);
-    }
-
-    /**
-     * As {@link #commits(Collection)}; with {@code all}, every partition's commit whatever was sent
-     * before (a revoke or a close commits synchronously what an asynchronous commit may have lost).
-     */
-    private Map<TopicPartition, OffsetAndMetadata> commits(Collection<Integer> partitions, boolean all) {
-        Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-        for (int p : partitions) {
-            if (!window.commitChanged(p) && !all) {
-                continue;
-            }
-            long offset = window.commitOffset(p);
-            OffsetAndMetadata commit = new OffsetAndMetadata(offset, CommitMetadata.withFinished(metadata, window.finished(p), offset));
-            OffsetAndMetadata before = committed.put(p, commit);
-            if (all || !commit.equals(before)) {
-                out.put(new TopicPartition(topic, p), commit);
-            }
-        }
-        return out;
-    }
-
     private void shutDown() {
         Map<TopicPartition, OffsetAndMetadata> commits;
         lock.lock();
         try {
             // a dead letter being written is an event about to be done: commit past it rather than deliver it again
             awaitSettled(window.partitions());
-            commits = commits(window.partitions(), true);
+            commits = cursors.all(window.partitions());
             for (int p : List.copyOf(window.partitions())) {
                 window.revoke(p);
             }
@@ -384,9 +345,9 @@ final class Dispatcher {
             try {
                 List<Integer> owned = partitions.stream().map(TopicPartition::partition).filter(window.partitions()::contains).toList();
                 awaitSettled(owned); // a dead letter being written: its event is done once it is, and the commit passes it
-                commits = commits(owned, true);
+                commits = cursors.all(owned);
                 owned.forEach(window::revoke);
-                owned.forEach(committed::remove);
+                owned.forEach(cursors::forget);
             } finally {
                 lock.unlock();
             }
@@ -406,7 +367,7 @@ final class Dispatcher {
             try {
                 partitions.forEach(tp -> {
                     window.revoke(tp.partition());
-                    committed.remove(tp.partition());
+                    cursors.forget(tp.partition());
                 });
             } finally {
                 lock.unlock();
@@ -526,106 +487,11 @@ final class Dispatcher {
         }
     }
 
-    private void afterWrite(CompletableFuture<?> write, Runnable then) {
-        write.whenCompleteAsync((ignored, error) -> {
-            lock.lock();
-            try {
-                if (state != State.CLOSED) {
-                    then.run();
-                    changed.signalAll();
-                }
-            } finally {
-                lock.unlock();
-            }
-        }, CALLBACKS);
-    }
-
     private static void sleepQuietly(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The window's writes, to the subscription's state topic and dead-letter topic. */
-    private final class Writes implements Window.Effects {
-        @Override
-        public boolean recordRetry(Entry e, int epoch) {
-            StateRecord.Retry fact = StateRecord.Retry.of(e.partition(), source(e), e.offset(), e.failures(), Instant.ofEpochMilli(e.dueAt()));
-            CompletableFuture<?> write = failures.retry(fact).whenComplete((m, error) -> {
-                if (error != null) {
-                    LOG.warn("subscription '{}' on '{}': the retry schedule of {} was not written ({}); it is kept in memory only",
-                            subscription, topic, e, error.getMessage());
-                }
-            });
-            afterWrite(write, () -> window.recorded(e, epoch, clock.millis()));
-            return false;
-        }
-
-        @Override
-        public void deadLetter(Entry e, int epoch, String reason) {
-            // the event is not done until its dead letter is written: tried again while it is ours
-            DeadLetterWrite.start(() -> failures.deadLetter(e.stored().event(), e.originalPosition(), e.failures(), reason),
-                    () -> {
-                        lock.lock();
-                        try {
-                            return state != State.CLOSED && Window.awaitsDeadLetter(e, epoch);
-                        } finally {
-                            lock.unlock();
-                        }
-                    },
-                    error -> LOG.warn("subscription '{}' on '{}': cannot write the dead letter of {} to '{}'; trying again in {}: {}",
-                            subscription, topic, e, spec.deadLetterTopicFor(topic, subscription), DeadLetterWrite.RETRY_DELAY,
-                            error.toString()))
-                    .thenAccept(written -> {
-                        if (!written) {
-                            return;
-                        }
-                        lock.lock();
-                        try {
-                            if (state != State.CLOSED) {
-                                window.deadLettered(e, epoch, clock.millis());
-                                changed.signalAll();
-                            }
-                        } finally {
-                            lock.unlock();
-                        }
-                    });
-        }
-
-        /**
-         * A redriven event's facts end at once (no commit covers a redrive); an event of the topic
-         * keeps its Retry fact until a durable commit passes it ({@link #forgotten}).
-         */
-        @Override
-        public void settled(Entry e, boolean deadLettered) {
-            if (!e.isRedrive()) {
-                return;
-            }
-            if (e.isRecorded()) {
-                failures.end(e.partition(), StateRecord.retryKey(StateRecord.Source.REDRIVE, e.offset()));
-            }
-            failures.end(e.partition(), e.redriveKey());
-        }
-
-        @Override
-        public void forgotten(int partition, long offset) {
-            failures.end(partition, StateRecord.retryKey(StateRecord.Source.TOPIC, offset));
-        }
-
-        @Override
-        public void parked(Entry e) {
-            failures.park(new StateRecord.Park(e.partition(), e.key(), e.offset()));
-        }
-
-        @Override
-        public void unparked(int partition, String key) {
-            failures.end(partition, new StateRecord.Park(partition, key, 0).key());
-        }
-
-        private static StateRecord.Source source(Entry e) {
-            return e.isRedrive() ? StateRecord.Source.REDRIVE : StateRecord.Source.TOPIC;
         }
     }
 }

@@ -13,11 +13,9 @@ import io.herald.kafka.state.StateRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,28 +53,28 @@ import org.slf4j.LoggerFactory;
  * without a delivery. Dead letters redriven to the subscription ({@link Redrives}, from the state
  * partition, which the member follows while it owns the partition) go one at a time before the
  * partition's next event. The failure side (failures so far, the policy's decision, Retry facts
- * and dead letters) is {@link PartitionFailures}'.
+ * and dead letters) is {@link PartitionFailures}', the fetched records and the partitions' pauses
+ * {@link RecordBuffer}'s, and what an assigned partition's state partition says {@link PartitionRestore}'s.
  *
  * <p>Threading: every method but the deliveries' ends is called by one thread at a time.
  */
 final class PartitionMember {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionMember.class);
-    private static final int BUFFER_LIMIT = 2000;
 
     private final String topic;
     private final String subscription;
     private final SubscriptionSpec spec;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, PartitionLedger> ledgers = new HashMap<>();
-    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> buffer = new LinkedHashMap<>();
+    private final RecordBuffer buffer;
+    private final PartitionRestore restore;
     private final PartitionFailures failures;
     /** Dead letters redriven to each partition, delivered before its next event. */
     private final Map<TopicPartition, Redrives> redrives = new ConcurrentHashMap<>();
     private final StateFollower follower;
     private final EventFilter filter;
     private volatile boolean closing;
-    private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private volatile Set<Integer> assignment = Set.of();
     private volatile boolean rebalanceExpected;
@@ -90,7 +88,6 @@ final class PartitionMember {
     private final long sessionNanos;
     /** The time every decision of the member is made at; waits use the monotonic clock. */
     private final Clock clock;
-    private int buffered;
 
     PartitionMember(Map<String, Object> clientBase, String topic, String subscription, SubscriptionSpec spec, FailureLog failureLog,
                     StateFollower follower, Clock clock) {
@@ -123,6 +120,8 @@ final class PartitionMember {
         p.put("max.poll.interval.ms", Long.toString(session));
         p.putIfAbsent("max.poll.records", "500");
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.buffer = new RecordBuffer(consumer);
+        this.restore = new PartitionRestore(topic, follower, failures, buffer, clock);
         consumer.subscribe(List.of(topic), new Rebalance());
     }
 
@@ -146,7 +145,7 @@ final class PartitionMember {
         }
         while (true) {
             settle(false);
-            resumeDue();
+            buffer.resumeDue();
             followRedrives();
             long left = deadline - System.nanoTime();
             // a poll is the member's sign of life even when the buffer could answer alone
@@ -177,25 +176,11 @@ final class PartitionMember {
     }
 
     private void fetch(Duration wait) {
-        Collection<TopicPartition> stopped = List.of();
-        if (buffered >= BUFFER_LIMIT) {
-            stopped = new ArrayList<>(consumer.assignment());
-            stopped.removeAll(consumer.paused());
-            consumer.pause(stopped);
-        }
+        Collection<TopicPartition> stopped = buffer.pauseIfFull();
         ConsumerRecords<byte[], byte[]> fetched = consumer.poll(wait);
         lastPollNanos = System.nanoTime();
-        for (TopicPartition tp : fetched.partitions()) { // per partition, not per record: no key and lookups for each
-            if (ledgers.containsKey(tp)) {
-                List<ConsumerRecord<byte[], byte[]>> records = fetched.records(tp);
-                buffer.computeIfAbsent(tp, k -> new ArrayDeque<>(records.size())).addAll(records);
-                buffered += records.size();
-            }
-        }
-        if (!stopped.isEmpty()) {
-            stopped.retainAll(consumer.assignment());
-            consumer.resume(stopped);
-        }
+        buffer.add(fetched, ledgers.keySet());
+        buffer.resume(stopped);
     }
 
     /** Whether something can be handed out now: a redriven event, or a fetched one not waiting behind one. */
@@ -206,13 +191,13 @@ final class PartitionMember {
                 return true;
             }
         }
-        for (var e : buffer.entrySet()) {
-            Redrives r = redrives.get(e.getKey());
-            if (!e.getValue().isEmpty() && (r == null || !r.blocking())) {
-                return true;
-            }
-        }
-        return false;
+        return buffer.waiting(this::heldBack);
+    }
+
+    /** Whether the partition waits for the outcome of a dead letter redriven to it. */
+    private boolean heldBack(TopicPartition tp) {
+        Redrives r = redrives.get(tp);
+        return r != null && r.blocking();
     }
 
     /** New Redrive facts of the partitions this member owns (written by the dead-letter queue of any process). */
@@ -229,7 +214,7 @@ final class PartitionMember {
     }
 
     private List<Delivery> take(int max) {
-        List<Delivery> out = new ArrayList<>(Math.min(max, buffered + 1));
+        List<Delivery> out = new ArrayList<>(Math.min(max, buffer.size() + 1));
         Instant lease = clock.instant().plus(spec.sessionTimeout());
         long now = clock.millis();
         for (Redrives r : redrives.values()) {
@@ -238,45 +223,39 @@ final class PartitionMember {
                 out.add(new RedriveDelivery(topic, subscription, r, item, lease, failures));
             }
         }
-        for (var it = buffer.entrySet().iterator(); it.hasNext() && out.size() < max; ) {
-            var e = it.next();
-            TopicPartition tp = e.getKey();
-            Redrives waiting = redrives.get(tp);
-            if (waiting != null && waiting.blocking()) {
-                continue; // a redriven dead letter goes before the partition's next event
+        buffer.take(() -> out.size() < max, tp -> {
+            if (heldBack(tp)) {
+                return null; // a redriven dead letter goes before the partition's next event
             }
             PartitionLedger ledger = ledgers.get(tp);
-            ArrayDeque<ConsumerRecord<byte[], byte[]>> records = e.getValue();
-            while (out.size() < max && !records.isEmpty()) {
-                ConsumerRecord<byte[], byte[]> r = records.poll();
-                buffered--;
-                ledger.delivered(r.offset());
-                StoredEvent stored;
-                try {
-                    stored = RecordEvents.stored(r);
-                } catch (io.herald.event.MalformedEventException malformed) {
-                    // written by a plain Kafka producer: nothing to deliver (thrown on, it ended a push subscriber's loop
-                    // for good); dead-lettered as it is, as the KEY/NONE engine does, and the partition goes on
-                    LOG.error("subscription '{}' on '{}' dead-letters a record that is no CloudEvent at {}: {}", subscription, topic,
-                            r.offset(), malformed.getMessage());
-                    Instant at = clock.instant();
-                    FailureRecord undecodable = new FailureRecord(1, at, at, malformed.getClass().getName(), malformed.getMessage());
-                    if (ledger.reject(r.offset())) {
-                        failures.deadLetter(tp, ledger, RecordEvents.undecodable(r), undecodable, "not a CloudEvent: " + malformed.getMessage());
-                    }
-                    continue;
-                }
-                if (filter != null && !filter.matches(stored.event())) {
-                    ledger.ack(r.offset()); // not for this subscription: done without a delivery
-                    continue;
-                }
-                out.add(new PartitionDelivery(stored, subscription, failures.attempt(tp, r.offset()), lease, ledger, failures));
-            }
-            if (records.isEmpty()) {
-                it.remove();
-            }
-        }
+            return r -> handOut(tp, ledger, r, lease, out);
+        });
         return out;
+    }
+
+    /** Hands out a fetched record: a delivery, or done at once (filtered out, dead-lettered as no CloudEvent). */
+    private void handOut(TopicPartition tp, PartitionLedger ledger, ConsumerRecord<byte[], byte[]> r, Instant lease, List<Delivery> out) {
+        ledger.delivered(r.offset());
+        StoredEvent stored;
+        try {
+            stored = RecordEvents.stored(r);
+        } catch (io.herald.event.MalformedEventException malformed) {
+            // written by a plain Kafka producer: nothing to deliver (thrown on, it ended a push subscriber's loop
+            // for good); dead-lettered as it is, as the KEY/NONE engine does, and the partition goes on
+            LOG.error("subscription '{}' on '{}' dead-letters a record that is no CloudEvent at {}: {}", subscription, topic,
+                    r.offset(), malformed.getMessage());
+            Instant at = clock.instant();
+            FailureRecord undecodable = new FailureRecord(1, at, at, malformed.getClass().getName(), malformed.getMessage());
+            if (ledger.reject(r.offset())) {
+                failures.deadLetter(tp, ledger, RecordEvents.undecodable(r), undecodable, "not a CloudEvent: " + malformed.getMessage());
+            }
+            return;
+        }
+        if (filter != null && !filter.matches(stored.event())) {
+            ledger.ack(r.offset()); // not for this subscription: done without a delivery
+            return;
+        }
+        out.add(new PartitionDelivery(stored, subscription, failures.attempt(tp, r.offset()), lease, ledger, failures));
     }
 
     // acked prefixes become commits; a nack rewinds its partition
@@ -313,10 +292,7 @@ final class PartitionMember {
     }
 
     private void rewind(TopicPartition tp, PartitionLedger.Nack nack) {
-        ArrayDeque<ConsumerRecord<byte[], byte[]>> dropped = buffer.remove(tp);
-        if (dropped != null) {
-            buffered -= dropped.size();
-        }
+        buffer.drop(tp);
         if (nack.deadLetter()) {
             consumer.seek(tp, nack.offset() + 1); // the partition goes on behind its dead letter
             return;
@@ -324,8 +300,7 @@ final class PartitionMember {
         consumer.seek(tp, nack.offset());
         long wait = nack.dueAt() - clock.millis();
         if (wait > 0) {
-            consumer.pause(List.of(tp));
-            pausedUntil.put(tp, System.nanoTime() + wait * 1_000_000L);
+            buffer.pauseFor(tp, wait);
         }
     }
 
@@ -335,23 +310,6 @@ final class PartitionMember {
      */
     private boolean presumedDead() {
         return System.nanoTime() - lastPollNanos > sessionNanos;
-    }
-
-    private void resumeDue() {
-        if (pausedUntil.isEmpty()) {
-            return;
-        }
-        long now = System.nanoTime();
-        List<TopicPartition> due = new ArrayList<>();
-        pausedUntil.entrySet().removeIf(e -> {
-            if (now - e.getValue() >= 0) {
-                due.add(e.getKey());
-                return true;
-            }
-            return false;
-        });
-        due.retainAll(consumer.assignment());
-        consumer.resume(due);
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -376,46 +334,10 @@ final class PartitionMember {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             for (TopicPartition tp : partitions) {
-                restoreRetries(tp);
+                redrives.put(tp, restore.restore(tp, consumer.position(tp)));
                 ledgers.put(tp, new PartitionLedger());
             }
             publishAssignment();
-        }
-
-        /*
-         * The state partition says which events of the partition failed and when they are due: the
-         * next one waits for its due time, whoever delivered it before. Facts below the cursor are
-         * stale (the event was acked or dead-lettered before its fact ended).
-         */
-        private void restoreRetries(TopicPartition tp) {
-            long position = consumer.position(tp);
-            Map<String, StateRecord.Read> facts = follower.rebuild(tp.partition()); // then followed, for new redrives
-            long now = clock.millis();
-            Redrives queue = new Redrives(tp.partition());
-            Map<Long, StateRecord.Retry> redriveRetries = new HashMap<>();
-            for (StateRecord.Read read : facts.values()) {
-                if (read.fact().orElseThrow() instanceof StateRecord.Retry r && r.source() == StateRecord.Source.REDRIVE) {
-                    redriveRetries.put(r.offset(), r);
-                }
-            }
-            for (StateRecord.Read read : facts.values()) {
-                if (read.fact().orElseThrow() instanceof StateRecord.Redrive d) {
-                    queue.add(read.key(), read.offset(), new StoredEvent(topic, d.deadLetter(), clock.instant(), d.event()), d.original(),
-                            redriveRetries.get(read.offset()));
-                }
-            }
-            redrives.put(tp, queue);
-            for (StateRecord.Read read : facts.values()) {
-                if (read.fact().orElseThrow() instanceof StateRecord.Retry r && r.source() == StateRecord.Source.TOPIC
-                        && r.offset() >= position) {
-                    failures.restored(tp, r);
-                    long wait = r.dueAt().toEpochMilli() - now;
-                    if (r.offset() == position && wait > 0) {
-                        consumer.pause(List.of(tp));
-                        pausedUntil.put(tp, System.nanoTime() + wait * 1_000_000L);
-                    }
-                }
-            }
         }
 
         private void forget(Collection<TopicPartition> partitions) {
@@ -424,17 +346,13 @@ final class PartitionMember {
                 if (ledger != null) {
                     ledger.detach();
                 }
-                ArrayDeque<ConsumerRecord<byte[], byte[]>> dropped = buffer.remove(tp);
-                if (dropped != null) {
-                    buffered -= dropped.size();
-                }
+                buffer.forget(tp);
                 failures.forget(tp);
                 Redrives r = redrives.remove(tp);
                 if (r != null) {
                     r.detach();
                 }
                 follower.release(tp.partition());
-                pausedUntil.remove(tp);
                 committed.remove(tp);
             }
             publishAssignment();

@@ -5,6 +5,7 @@ import io.herald.broker.StartPosition;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.TopicReader;
 import io.herald.kafka.cluster.Cluster;
+import io.herald.kafka.cluster.ReaderSettings;
 import io.herald.kafka.topic.StartOffsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -36,11 +37,7 @@ public final class KafkaTopicReader implements TopicReader {
         this.cluster = cluster;
         this.partitions = List.copyOf(partitions);
         this.onClose = onClose;
-        Map<String, Object> p = new java.util.HashMap<>(clientBase);
-        p.remove("group.id");
-        p.put("enable.auto.commit", "false");
-        p.put("auto.offset.reset", "earliest"); // a position behind retention continues at the oldest event held
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(ReaderSettings.of(clientBase), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.assign(this.partitions);
         seek(from);
     }

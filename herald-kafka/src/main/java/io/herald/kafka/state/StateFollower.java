@@ -1,9 +1,9 @@
 package io.herald.kafka.state;
 
 import io.herald.ClusterUnreachableException;
+import io.herald.kafka.cluster.ReaderSettings;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,10 +42,7 @@ public final class StateFollower implements AutoCloseable {
         this.stateTopic = stateTopic;
         this.timeout = timeout;
         this.bootstrapServers = bootstrapServers;
-        Map<String, Object> p = new HashMap<>(clientBase);
-        p.remove("group.id");
-        p.put("enable.auto.commit", "false");
-        p.put("auto.offset.reset", "earliest");
+        Map<String, Object> p = ReaderSettings.of(clientBase);
         p.put("max.poll.records", "2000");
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

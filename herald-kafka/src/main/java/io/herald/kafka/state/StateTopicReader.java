@@ -2,6 +2,7 @@ package io.herald.kafka.state;
 
 import io.herald.ClusterUnreachableException;
 import io.herald.kafka.cluster.Cluster;
+import io.herald.kafka.cluster.ReaderSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,10 +41,7 @@ public final class StateTopicReader implements AutoCloseable {
 
     public StateTopicReader(Cluster cluster, Map<String, Object> clientBase) {
         this.cluster = cluster;
-        Map<String, Object> p = new HashMap<>(clientBase);
-        p.remove("group.id");
-        p.put("enable.auto.commit", "false");
-        p.put("auto.offset.reset", "earliest"); // an offset behind retention reads on from the oldest record held
+        Map<String, Object> p = ReaderSettings.of(clientBase);
         p.put("max.poll.records", "2000");
         // a read stops at the end: a fetch the broker holds back for data (500 ms by default) would
         // only delay the next partition's first fetch, which waits behind it on the same connection
