@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * The victim of {@link ReliableDeliveryCrashIT}: on its first run publishes {@value #EVENTS}
- * keyed events and {@value #DELAYED} delayed ones; then consumes them with ordering {@code KEY}
- * through a handler that fails some events a few times and one in {@value #POISON} always,
+ * keyed events and {@value #DELAYED} delayed ones; then consumes them with the ordering its
+ * second argument names ({@code KEY} or {@code PARTITION}) through a handler that fails some events a few times and one in {@value #POISON} always,
  * printing {@code CALL id attempt position} as each call starts and {@code DONE id attempt millis
  * position} when it succeeds (the ack follows at once), until it is killed.
  */
@@ -34,8 +34,8 @@ public final class ReliableCrashConsumer {
     static final int FLAKY = 7;
     static final RetryPolicy POLICY = RetryPolicy.maxAttempts(4).backoff(Duration.ofMillis(40), 2.0, Duration.ofMillis(300));
 
-    static SubscriptionSpec spec() {
-        return SubscriptionSpec.ordering(Ordering.KEY).startAt(StartPosition.EARLIEST).retry(POLICY)
+    static SubscriptionSpec spec(Ordering ordering) {
+        return SubscriptionSpec.ordering(ordering).startAt(StartPosition.EARLIEST).retry(POLICY)
                 .leaseDuration(Duration.ofSeconds(2)).concurrency(8);
     }
 
@@ -56,6 +56,7 @@ public final class ReliableCrashConsumer {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
+        Ordering ordering = Ordering.valueOf(args[1]);
         PrintStream out = new PrintStream(System.out, false, java.nio.charset.StandardCharsets.UTF_8);
         Broker broker = EmbeddedBroker.open(dir);
         try {
@@ -75,7 +76,7 @@ public final class ReliableCrashConsumer {
         } catch (TopicExistsException e) {
             // a later run: consume what is left
         }
-        broker.subscribe(TOPIC, SUBSCRIPTION, spec(), d -> {
+        broker.subscribe(TOPIC, SUBSCRIPTION, spec(ordering), d -> {
             synchronized (out) {
                 out.println("CALL " + d.event().id() + " " + d.attempt() + " " + d.position());
                 out.flush();

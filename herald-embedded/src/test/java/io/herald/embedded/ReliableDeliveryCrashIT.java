@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.herald.broker.Broker;
 import io.herald.broker.DeadLetter;
 import io.herald.broker.DeadLetterSelector;
+import io.herald.broker.Ordering;
 import io.herald.broker.Subscriber;
 import io.herald.testkit.ChildJvm;
 import io.herald.testkit.DeliveryHistory;
@@ -20,15 +21,16 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Reliable delivery across {@code kill -9}: a child JVM consumes with ordering {@code KEY} while
- * leases, retries (some events fail a few times, poison events always) and delayed events are in
- * flight, and is killed again and again. Afterwards every event is acked or dead-lettered, none
- * lost; the poison events are dead-lettered with exactly the policy's attempts (the counts
- * survived the kills); no event's attempt number ever went down; no event whose ack
+ * Reliable delivery across {@code kill -9}: a child JVM consumes with ordering {@code KEY} or
+ * {@code PARTITION} while leases, retries (some events fail a few times, poison events always)
+ * and delayed events are in flight, and is killed again and again. Afterwards every event is
+ * acked or dead-lettered, none lost; each poison event is dead-lettered once, with exactly the
+ * policy's attempts (the counts survived the kills); no event's attempt number ever went down; no event whose ack
  * completed more than a second before a kill was delivered again (acks reach the disk, in order
  * or not); each key's events were first handled in publish order.
  */
@@ -37,8 +39,9 @@ class ReliableDeliveryCrashIT {
     @TempDir
     Path dir;
 
-    @Test
-    void everyEventIsAckedOrDeadLetteredAcrossKills() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Ordering.class, names = {"KEY", "PARTITION"})
+    void everyEventIsAckedOrDeadLetteredOnceAcrossKills(Ordering ordering) throws Exception {
         int rounds = Math.max(4, Integer.getInteger("herald.crash.rounds", 20) / 3);
         Random random = new Random();
         List<String> done = new CopyOnWriteArrayList<>();
@@ -56,7 +59,7 @@ class ReliableDeliveryCrashIT {
                     String[] parts = line.split(" ");
                     deliveries.called(parts[3], Integer.parseInt(parts[2]));
                 }
-            }, dir.toString())) {
+            }, dir.toString(), ordering.name())) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> subscribed[0] || !child.isAlive());
                 assertThat(child.isAlive()).as("child alive; stderr:%n%s", child.stderr()).isTrue();
                 long until = System.nanoTime() + Duration.ofMillis(100 + random.nextInt(600)).toNanos();
@@ -70,7 +73,7 @@ class ReliableDeliveryCrashIT {
         List<DeadLetter> dead;
         try (Broker broker = EmbeddedBroker.open(dir);
              Subscriber last = broker.subscribe(ReliableCrashConsumer.TOPIC, ReliableCrashConsumer.SUBSCRIPTION,
-                     ReliableCrashConsumer.spec(), d -> {
+                     ReliableCrashConsumer.spec(ordering), d -> {
                          deliveries.called(d.position().toString(), d.attempt());
                          ReliableCrashConsumer.handle(d);
                          handledAfter.add(d.event().id());
@@ -85,6 +88,7 @@ class ReliableDeliveryCrashIT {
         done.forEach(line -> handled.add(line.split(" ")[0]));
         Set<String> deadIds = new HashSet<>();
         dead.forEach(d -> deadIds.add(d.event().id()));
+        assertThat(dead).extracting(d -> d.event().id()).as("dead letters, one per poison event").doesNotHaveDuplicates();
         for (int n = 0; n < total; n++) {
             String id = "p-" + n;
             if (n % ReliableCrashConsumer.POISON == 0) {

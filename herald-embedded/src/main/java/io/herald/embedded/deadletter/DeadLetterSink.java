@@ -6,10 +6,17 @@ import io.herald.broker.TopicExistsException;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.broker.TopicSpec;
 import io.herald.broker.spi.DeadLetterFormat;
+import io.herald.broker.DeadLetter;
+import io.herald.broker.StoredEvent;
+import io.herald.embedded.topic.Partition;
+import io.herald.embedded.topic.PartitionFetcher;
 import io.herald.embedded.topic.Topic;
 import io.herald.embedded.topic.TopicRegistry;
 import io.herald.event.Event;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -54,5 +61,51 @@ public final class DeadLetterSink {
         Event deadLetter = DeadLetterFormat.write(original, source.name(), subscription, position, attempts, firstFailure,
                 lastFailure, errorClass, errorMessage, reason);
         return ensureTopic(deadLetterTopic, source).publish(deadLetter);
+    }
+
+    /**
+     * Where each partition of the dead-letter topic ends now, creating the topic if missing: a
+     * dead letter written from here on lies at or past these offsets.
+     */
+    public Map<Integer, Long> ends(String deadLetterTopic, Topic source) {
+        Map<Integer, Long> ends = new HashMap<>();
+        for (Partition p : ensureTopic(deadLetterTopic, source).partitions()) {
+            ends.put(p.index(), p.log().endOffset());
+        }
+        return ends;
+    }
+
+    /**
+     * Whether the dead-letter topic holds, at or past {@code ends}, a dead letter that
+     * {@code subscription} of {@code sourceTopic} wrote for the event at {@code original}.
+     * Reads only what was written since the ends were taken: an intent's few milliseconds,
+     * or what came in while a process was down.
+     */
+    public boolean written(String deadLetterTopic, Map<Integer, Long> ends, String sourceTopic, String subscription, Position original) {
+        Topic topic;
+        try {
+            topic = topics.get(deadLetterTopic);
+        } catch (TopicNotFoundException gone) {
+            return false;
+        }
+        for (Partition p : topic.partitions()) {
+            PartitionFetcher fetcher = new PartitionFetcher(p, ends.getOrDefault(p.index(), 0L));
+            long end = p.log().endOffset();
+            int empty = 0; // a fetch that finds the start moved past its position (a purge) seeks and reads nothing
+            while (fetcher.position() < end && empty < 2) {
+                StoredEvent stored = fetcher.next();
+                if (stored == null) {
+                    empty++;
+                    continue;
+                }
+                empty = 0;
+                Optional<DeadLetter> d = DeadLetterFormat.read(stored);
+                if (d.isPresent() && d.get().originalPosition().equals(original) && d.get().subscription().equals(subscription)
+                        && d.get().topic().equals(sourceTopic)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

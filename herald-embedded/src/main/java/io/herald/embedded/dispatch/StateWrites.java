@@ -1,12 +1,16 @@
 package io.herald.embedded.dispatch;
 
+import io.herald.broker.Position;
+import io.herald.delivery.DeadLetterIntent;
 import io.herald.delivery.DeadLetterWrite;
 import io.herald.delivery.Entry;
 import io.herald.delivery.FailureRecord;
 import io.herald.delivery.Window;
+import io.herald.embedded.deadletter.DeadLetterIntents;
 import io.herald.embedded.deadletter.DeadLetterSink;
 import io.herald.embedded.meta.DeliveryStateStore;
 import io.herald.embedded.topic.Topic;
+import io.herald.event.Event;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -32,6 +36,7 @@ final class StateWrites implements Window.Effects {
     private final DeliveryStateStore states;
     private final DeadLetterSink deadLetters;
     private final StoredState storedState;
+    private final DeadLetterIntents intents;
 
     StateWrites(Dispatcher dispatcher, Topic topic, String name, String deadLetterTopic, DeliveryStateStore states,
                 DeadLetterSink deadLetters, StoredState storedState) {
@@ -42,6 +47,7 @@ final class StateWrites implements Window.Effects {
         this.states = states;
         this.deadLetters = deadLetters;
         this.storedState = storedState;
+        this.intents = new DeadLetterIntents(deadLetters, states, deadLetterTopic, topic, name);
     }
 
     @Override
@@ -65,8 +71,16 @@ final class StateWrites implements Window.Effects {
     @Override
     public void deadLetter(Entry e, int epoch, String reason) {
         FailureRecord f = e.failures();
-        // the event is not done until its dead letter is on disk: tried again while it is ours
-        DeadLetterWrite.start(() -> deadLetters.write(deadLetterTopic, topic, e.stored().event(), name, e.originalPosition(),
+        Event event = e.stored().event();
+        Position original = e.originalPosition();
+        DeliveryStateStore.Redrive redrive = e.isRedrive() ? storedState.redrive(e.redriveKey()) : null;
+        DeadLetterIntent resumed = e.resumedIntent();
+        DeadLetterWrite.Intent intent = intents.of(e.isRedrive() ? null : new Position(e.partition(), e.offset()), redrive, stateOf(e),
+                reason, original, resumed == null ? null : resumed.ends());
+        // the event is not done until its dead letter is on disk: tried again while it is ours,
+        // and looked for first whenever an earlier write may have landed
+        DeadLetterWrite.exactlyOnce(intent, resumed != null,
+                        () -> deadLetters.write(deadLetterTopic, topic, event, name, original,
                                 f.attempts(), f.firstFailure(), f.lastFailure(), f.errorClass(), f.error(), reason),
                         () -> dispatcher.awaitsDeadLetter(e, epoch),
                         error -> LOG.warn("cannot write a dead letter of subscription '{}' to '{}'; trying again in {}",

@@ -6,6 +6,7 @@ import io.herald.broker.Position;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.spi.OffsetRanges;
+import io.herald.delivery.DeadLetterIntent;
 import io.herald.delivery.FailureRecord;
 import io.herald.delivery.Window;
 import io.herald.embedded.deadletter.DeadLetterSink;
@@ -115,6 +116,7 @@ final class StoredState {
 
     private static Window.Recorded recordedOf(DeliveryStateStore.OffsetState s) {
         return new Window.Recorded(new FailureRecord(s.attempts(), Instant.ofEpochMilli(s.firstFailure()),
-                Instant.ofEpochMilli(s.lastFailure()), s.errorClass(), s.errorMessage()), s.dueAt());
+                Instant.ofEpochMilli(s.lastFailure()), s.errorClass(), s.errorMessage()), s.dueAt(),
+                s.deadLetterReason() == null ? null : new DeadLetterIntent(s.deadLetterReason(), s.deadLetterEnds()));
     }
 }

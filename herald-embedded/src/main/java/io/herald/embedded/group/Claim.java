@@ -102,6 +102,13 @@ final class Claim {
                 return null;
             }
             redriveOut = true;
+            DeliveryStateStore.OffsetState before = redriven.redrive().state();
+            if (before != null && before.deadLetterReason() != null) {
+                // its dead letter was being written when the last process stopped: go on with it
+                deadLetter(new Next(redriven.stored, before.attempts(), redriven), before, before.deadLetterReason(),
+                        before.deadLetterEnds());
+                return null;
+            }
             return new Next(redriven.stored, redriveFailures.getOrDefault(redriven.id(), 0) + 1, redriven);
         }
         EventFilter filter = group.filter();
@@ -122,6 +129,12 @@ final class Claim {
             if (filter != null && !filter.matches(event.event())) {
                 acks.ack(offset); // not for this subscription: done without a delivery
                 continue;
+            }
+            if (failed != null && failed.deadLetterReason() != null) {
+                // its dead letter was being written (and may be written): never delivered again
+                deliveredUpTo = Math.max(deliveredUpTo, offset + 1);
+                deadLetter(new Next(event, failed.attempts(), null), failed, failed.deadLetterReason(), failed.deadLetterEnds());
+                return null;
             }
             if (failed != null && failed.dueAt() > group.failures().now()) {
                 // a retry that is not due yet (after a restart or a rebalance): wait for it
@@ -178,7 +191,7 @@ final class Claim {
                 DeliveryStateStore.OffsetState state = new DeliveryStateStore.OffsetState(failuresSoFar, 0,
                         group.failures().now(), group.failures().now(), error == null ? null : error.getClass().getName(),
                         message, false, false);
-                deadLetter(next, state, ((RetryPolicy.Outcome.DeadLetter) outcome).reason());
+                deadLetter(next, state, ((RetryPolicy.Outcome.DeadLetter) outcome).reason(), null);
             }
             return;
         }
@@ -191,7 +204,7 @@ final class Claim {
             long delayMillis = Math.max(0, decision.state().dueAt() - group.failures().now());
             requestRewind(next.stored().position().offset(), TimeUnit.MILLISECONDS.toNanos(delayMillis));
         } else {
-            deadLetter(next, decision.state(), ((RetryPolicy.Outcome.DeadLetter) decision.outcome()).reason());
+            deadLetter(next, decision.state(), ((RetryPolicy.Outcome.DeadLetter) decision.outcome()).reason(), null);
         }
     }
 
@@ -203,11 +216,14 @@ final class Claim {
         } else {
             state = group.failures().rejected(group.topic().name(), group.name(), next.stored().position(), reason);
         }
-        deadLetter(next, state, reason);
+        deadLetter(next, state, reason, null);
     }
 
-    /** Holds the partition until the dead letter is written; then the event counts as done. */
-    private void deadLetter(Next next, DeliveryStateStore.OffsetState state, String reason) {
+    /**
+     * Holds the partition until the dead letter is written; then the event counts as done.
+     * {@code resumedEnds}: the ends of an intent an earlier process recorded, or null.
+     */
+    private void deadLetter(Next next, DeliveryStateStore.OffsetState state, String reason, Map<Integer, Long> resumedEnds) {
         if (next.redrive() != null) {
             requestPause(Long.MAX_VALUE / 4);
         } else {
@@ -216,9 +232,9 @@ final class Claim {
         Position original = next.redrive() != null
                 ? DeadLetterFormat.read(next.stored()).map(io.herald.broker.DeadLetter::originalPosition).orElse(next.stored().position())
                 : next.stored().position();
-        group.failures().deadLetter(group.deadLetterTopic(), group.topic(), group.name(), next.stored(), original, state, reason,
-                next.redrive() != null).whenComplete((position, failure) -> {
-                    if (failure == null) {
+        group.failures().deadLetter(group.intents(), group.deadLetterTopic(), group.topic(), group.name(), next.stored(), original,
+                state, reason, next.redrive() == null ? null : next.redrive().redrive(), resumedEnds).whenComplete((written, failure) -> {
+                    if (failure == null && written) {
                         if (next.redrive() != null) {
                             removeRedrive(next.redrive());
                         } else {
@@ -232,8 +248,13 @@ final class Claim {
                     } else {
                         synchronized (this) {
                             redriveOut = false;
+                            if (next.redrive() == null) {
+                                // the intent, if it was recorded, makes the next read go on with the dead letter
+                                group.failures().recorded(group.topic().name(), group.name(), next.stored().position())
+                                        .ifPresent(recorded -> failures.put(next.stored().position().offset(), recorded));
+                            }
                         }
-                        unpause(DEAD_LETTER_RETRY_NANOS); // delivered again, and dead-lettered again if it fails again
+                        unpause(DEAD_LETTER_RETRY_NANOS); // then dead-lettered (or, without an intent, delivered) again
                     }
                 });
     }

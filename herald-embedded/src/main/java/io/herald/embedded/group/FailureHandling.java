@@ -3,12 +3,15 @@ package io.herald.embedded.group;
 import io.herald.broker.Position;
 import io.herald.broker.RetryPolicy;
 import io.herald.broker.StoredEvent;
+import io.herald.delivery.DeadLetterWrite;
+import io.herald.embedded.deadletter.DeadLetterIntents;
 import io.herald.embedded.deadletter.DeadLetterSink;
 import io.herald.embedded.meta.DeliveryStateStore;
 import io.herald.embedded.topic.Topic;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.random.RandomGenerator;
@@ -79,19 +82,29 @@ final class FailureHandling {
         return state;
     }
 
-    /** Writes the dead letter; once it is on disk the event is settled (and the state flushed). */
-    CompletableFuture<Position> deadLetter(String deadLetterTopic, Topic topic, String subscription, StoredEvent stored,
-                                           Position original, DeliveryStateStore.OffsetState state, String reason,
-                                           boolean redriven) {
-        return deadLetters.write(deadLetterTopic, topic, stored.event(), subscription, original, state.attempts(),
-                        Instant.ofEpochMilli(state.firstFailure()), Instant.ofEpochMilli(state.lastFailure()),
-                        state.errorClass(), state.errorMessage(), reason)
-                .thenApply(position -> {
-                    if (!redriven) {
-                        states.settle(topic.name(), subscription, original.partition(), original.offset(), true);
+    /**
+     * Writes the dead letter once ({@link DeadLetterWrite#exactlyOnce}): its intent first, or,
+     * resumed after a restart ({@code resumedEnds} non-null), a look past the intent's ends; once
+     * it is on disk the event is settled (and the state flushed). Completes with false if a step
+     * failed: the claim then goes on from what the store holds (the intent, if it was recorded).
+     */
+    CompletableFuture<Boolean> deadLetter(DeadLetterIntents intents, String deadLetterTopic, Topic topic, String subscription,
+                                          StoredEvent stored, Position original, DeliveryStateStore.OffsetState state, String reason,
+                                          DeliveryStateStore.Redrive redrive, Map<Integer, Long> resumedEnds) {
+        DeadLetterWrite.Intent intent = intents.of(redrive == null ? stored.position() : null, redrive, state, reason, original, resumedEnds);
+        return DeadLetterWrite.exactlyOnce(intent, resumedEnds != null,
+                        () -> deadLetters.write(deadLetterTopic, topic, stored.event(), subscription, original, state.attempts(),
+                                Instant.ofEpochMilli(state.firstFailure()), Instant.ofEpochMilli(state.lastFailure()),
+                                state.errorClass(), state.errorMessage(), reason),
+                        () -> false, error -> { })
+                .thenApply(written -> {
+                    if (written) {
+                        if (redrive == null) {
+                            states.settle(topic.name(), subscription, original.partition(), original.offset(), true);
+                        }
+                        states.flush();
                     }
-                    states.flush();
-                    return position;
+                    return written;
                 });
     }
 

@@ -7,6 +7,7 @@ import io.herald.broker.SubscriptionActiveException;
 import io.herald.broker.SubscriptionInfo;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.broker.spi.DeadLetterFormat;
+import io.herald.embedded.deadletter.DeadLetterIntents;
 import io.herald.embedded.meta.CursorStore;
 import io.herald.embedded.meta.DeliveryStateStore;
 import io.herald.embedded.stats.AckRate;
@@ -43,6 +44,7 @@ final class SubscriptionGroup {
     private final FailureHandling failures;
     private final EventFilter filter;
     private final String deadLetterTopic;
+    private final DeadLetterIntents intents;
     private final AtomicInteger redriveGeneration = new AtomicInteger();
     private final AckRate ackRate;
     private final ReentrantLock lock = new ReentrantLock();
@@ -59,6 +61,7 @@ final class SubscriptionGroup {
         this.failures = failures;
         this.filter = spec.filter().map(EventFilter::compile).orElse(null);
         this.deadLetterTopic = spec.deadLetterTopicFor(topic.name(), name);
+        this.intents = new DeadLetterIntents(failures.deadLetters(), failures.states(), deadLetterTopic, topic, name);
         this.ackRate = new AckRate(failures.clock());
         this.target = new GroupMember[topic.partitions().size()];
         this.holder = new GroupMember[topic.partitions().size()];
@@ -83,6 +86,10 @@ final class SubscriptionGroup {
 
     String deadLetterTopic() {
         return deadLetterTopic;
+    }
+
+    DeadLetterIntents intents() {
+        return intents;
     }
 
     FailureHandling failures() {

@@ -25,8 +25,9 @@ import java.util.concurrent.CompletableFuture;
  * to it; for each dead-letter topic, which dead letters were resolved (redriven or purged).
  *
  * <p>Acks in order are not here: they move the cursor ({@link CursorStore}). An ack that is
- * lost in a crash means one more delivery, never a lost event; a dead-lettering is flushed
- * before it counts, so a dead letter is written once.
+ * lost in a crash means one more delivery, never a lost event. A dead letter's intent is
+ * flushed before the dead letter is written, and its settlement before it counts, so that a
+ * restart looks for a dead letter it may have written instead of writing it again.
  *
  * <p>Changes take effect in memory at once and reach the disk with the next {@link #flush}
  * (the broker's maintenance flushes every few milliseconds). Thread-safe.
@@ -243,13 +244,26 @@ public final class DeliveryStateStore implements AutoCloseable {
     /**
      * An event's delivery history: {@code attempts} deliveries failed; the next is due at
      * {@code dueAt} (epoch ms); {@code settled} events are done ({@code deadLettered} or acked).
+     * {@code deadLetterReason} non-null: the policy gave up and the dead letter is being written,
+     * past {@code deadLetterEnds} (the dead-letter topic's next offset by partition before it).
      */
     public record OffsetState(int attempts, long dueAt, long firstFailure, long lastFailure, String errorClass,
-                              String errorMessage, boolean settled, boolean deadLettered) {
+                              String errorMessage, boolean settled, boolean deadLettered, String deadLetterReason,
+                              Map<Integer, Long> deadLetterEnds) {
         public static final OffsetState NONE = new OffsetState(0, 0, 0, 0, null, null, false, false);
+
+        public OffsetState(int attempts, long dueAt, long firstFailure, long lastFailure, String errorClass, String errorMessage,
+                           boolean settled, boolean deadLettered) {
+            this(attempts, dueAt, firstFailure, lastFailure, errorClass, errorMessage, settled, deadLettered, null, null);
+        }
 
         public OffsetState settledAs(boolean dead) {
             return new OffsetState(attempts, dueAt, firstFailure, lastFailure, errorClass, errorMessage, true, dead);
+        }
+
+        /** The same history, with the dead letter about to be written past {@code ends}. */
+        public OffsetState deadLettering(String reason, Map<Integer, Long> ends) {
+            return new OffsetState(attempts, dueAt, firstFailure, lastFailure, errorClass, errorMessage, false, false, reason, ends);
         }
     }
 

@@ -77,6 +77,18 @@ final class DispatcherHarness implements AutoCloseable {
         return dispatcher;
     }
 
+    DeliveryStateStore states() {
+        return states;
+    }
+
+    Topic topic() {
+        return topic;
+    }
+
+    DeadLetterSink deadLetterSink() {
+        return new DeadLetterSink(topics);
+    }
+
     /** The broker stops (cleanly: what is in memory is flushed) and starts again on the same directory. */
     void restart() throws IOException {
         dispatcher.close();
