@@ -95,15 +95,18 @@ public final class DeadLetterWrite {
         if (intent == null) {
             return write.get();
         }
+        // each step goes on off the thread that completed the one before: on Kafka the intent's
+        // record completes on the internal producer's I/O thread, and a send from there waits for
+        // metadata that only that thread can fetch
         if (!intentRecorded) {
-            return intent.record().thenCompose(recorded -> {
+            return intent.record().thenComposeAsync(recorded -> {
                 intentRecorded = true;
                 mayBeWritten = true; // from here on, a failed write may have landed
                 return write.get();
-            });
+            }, CALLBACKS);
         }
         if (mayBeWritten) {
-            return intent.written().thenCompose(found -> found ? CompletableFuture.completedFuture(null) : write.get());
+            return intent.written().thenComposeAsync(found -> found ? CompletableFuture.completedFuture(null) : write.get(), CALLBACKS);
         }
         return write.get();
     }

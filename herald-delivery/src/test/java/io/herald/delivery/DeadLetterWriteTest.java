@@ -144,6 +144,22 @@ class DeadLetterWriteTest {
     }
 
     @Test
+    void theWriteAfterTheIntentIsNotMadeOnTheThreadThatRecordedTheIntent() throws Exception {
+        RecordedIntent intent = new RecordedIntent();
+        CompletableFuture<Boolean> outcome = DeadLetterWrite.start(intent, false, intent::write, () -> true, e -> { }, PAUSE);
+        CompletableFuture<Object> record = intent.records.poll(10, TimeUnit.SECONDS);
+        // on Kafka the intent's record completes on the producer's I/O thread, where a send of the
+        // dead letter would wait for metadata only that thread can fetch
+        Thread io = new Thread(() -> record.complete("recorded"), "kafka-producer-network-thread | stand-in");
+        io.start();
+        io.join();
+        nextWrite().complete("written");
+
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(writers).hasSize(1).doesNotContain(io);
+    }
+
+    @Test
     void aWriteThatFailedIsLookedForBeforeItIsWrittenAgain() throws Exception {
         RecordedIntent intent = new RecordedIntent();
         CompletableFuture<Boolean> outcome = DeadLetterWrite.start(intent, false, intent::write, () -> true, e -> { }, PAUSE);
