@@ -30,7 +30,7 @@ final class PartitionWindow {
     /** Done entries in {@link #entries}. */
     int done;
     /** Retry records of events not come in yet, by offset. */
-    final Map<Long, Window.Recorded> recorded = new HashMap<>();
+    final Map<Long, RetryRecord> recorded = new HashMap<>();
     /** With {@code KEY}: the order of each key's entries, and its parked keys. */
     final KeyQueues keys = new KeyQueues();
     final Map<String, Entry> redrives = new LinkedHashMap<>();
@@ -54,6 +54,25 @@ final class PartitionWindow {
         this.finishedBefore = finished.highest();
     }
 
+    /** Voids every entry (the partition went to another owner); returns how many were leased. */
+    int voidAll() {
+        int leased = 0;
+        for (Entry e : entries) {
+            leased += voidEntry(e);
+        }
+        for (Entry e : redrives.values()) {
+            leased += voidEntry(e);
+        }
+        return leased;
+    }
+
+    private static int voidEntry(Entry e) {
+        int wasLeased = e.state == Entry.State.LEASED ? 1 : 0;
+        e.epoch++;
+        e.state = Entry.State.DONE;
+        return wasLeased;
+    }
+
     /** Whether the offset came in done already: an earlier owner finished it. */
     boolean finishedEarlier(long offset) {
         return offset <= finishedBefore && finished.contains(offset);
@@ -64,7 +83,7 @@ final class PartitionWindow {
      * in; one of an event finished above the commit ends once a commit passes it. False if the
      * commit passed the event already: the record may end now.
      */
-    boolean restoreRetry(long offset, Window.Recorded record) {
+    boolean restoreRetry(long offset, RetryRecord record) {
         if (offset < next) {
             return false;
         }

@@ -83,16 +83,6 @@ public final class Window {
         void unparked(int partition, String key);
     }
 
-    /**
-     * A retry record a backend kept for an event: its failures so far and when it is due again;
-     * {@code intent} non-null if the policy had given up and its dead letter was being written.
-     */
-    public record Recorded(FailureRecord failures, long dueAt, DeadLetterIntent intent) {
-        public Recorded(FailureRecord failures, long dueAt) {
-            this(failures, dueAt, null);
-        }
-    }
-
     private final Ordering ordering;
     private final KeyAfterDeadLetter afterDeadLetter;
     private final RetryPolicy policy;
@@ -144,7 +134,7 @@ public final class Window {
      * event keeps its attempts and due time when it comes in. One the commit passed, or of an
      * event finished above it, is settled: it ends once a commit passes it.
      */
-    public void restoreRetry(int partition, long offset, Recorded recorded) {
+    public void restoreRetry(int partition, long offset, RetryRecord recorded) {
         if (!owned(partition).restoreRetry(offset, recorded)) {
             effects.forgotten(partition, offset);
         }
@@ -153,25 +143,11 @@ public final class Window {
     /** The partition went to another owner: its deliveries are void, its events forgotten. */
     public void revoke(int partition) {
         PartitionWindow pw = partitions.remove(partition);
-        if (pw == null) {
-            return;
+        if (pw != null) {
+            byNumber[partition] = null;
+            leased -= pw.voidAll();
+            unfinished -= pw.unfinished;
         }
-        byNumber[partition] = null;
-        for (Entry e : pw.entries) {
-            forget(e);
-        }
-        for (Entry e : pw.redrives.values()) {
-            forget(e);
-        }
-        unfinished -= pw.unfinished;
-    }
-
-    private void forget(Entry e) {
-        if (e.state == Entry.State.LEASED) {
-            leased--;
-        }
-        e.epoch++;
-        e.state = Entry.State.DONE;
     }
 
     /** The partition's window, or null if the partition is not this window's. */
@@ -234,7 +210,7 @@ public final class Window {
             return;
         }
         pw.next = offset + 1;
-        Recorded recorded = pw.recorded.isEmpty() ? null : pw.recorded.remove(offset);
+        RetryRecord recorded = pw.recorded.isEmpty() ? null : pw.recorded.remove(offset);
         boolean finishedBefore = pw.finishedEarlier(offset);
         if (finishedBefore || (filter != null && !filter.matches(stored.event()))) {
             pw.skip(offset, finishedBefore, recorded != null);
@@ -261,7 +237,7 @@ public final class Window {
             return;
         }
         pw.next = offset + 1;
-        Recorded recorded = pw.recorded.remove(offset);
+        RetryRecord recorded = pw.recorded.remove(offset);
         if (pw.finishedEarlier(offset)) {
             pw.changed = true;
             return;
@@ -285,7 +261,7 @@ public final class Window {
      * the redrive, if any.
      */
     public void admitRedrive(int partition, String redriveKey, long offset, StoredEvent event, Position originalPosition,
-                             Recorded recorded, long now) {
+                             RetryRecord recorded, long now) {
         PartitionWindow pw = owned(partition);
         if (pw == null || pw.redrives.containsKey(redriveKey)) {
             return;
@@ -304,7 +280,7 @@ public final class Window {
         enqueueOrResume(pw, e, now);
     }
 
-    private static void restore(Entry e, Recorded recorded) {
+    private static void restore(Entry e, RetryRecord recorded) {
         e.failures = recorded.failures();
         e.dueAt = recorded.dueAt();
         e.recorded = true;

@@ -139,7 +139,7 @@ class WindowProperties {
         // what the backend keeps across a restart
         long commit;
         OffsetRanges finished = new OffsetRanges();
-        final Map<Long, Window.Recorded> records = new HashMap<>();
+        final Map<Long, RetryRecord> records = new HashMap<>();
         final Set<String> parked = new HashSet<>();
         // writes started and not completed: a retry record or a dead letter, with the epoch it was asked in
         final List<Object[]> pending = new ArrayList<>();
@@ -252,7 +252,7 @@ class WindowProperties {
             int epoch = (int) w[2];
             if (w[0].equals("retry")) {
                 if (e.state == Entry.State.RECORDING && e.epoch() == epoch) {
-                    records.put(e.offset(), new Window.Recorded(e.failures(), e.dueAt()));
+                    records.put(e.offset(), new RetryRecord(e.failures(), e.dueAt()));
                 }
                 window.recorded(e, epoch, now);
             } else if (Window.awaitsDeadLetter(e, epoch)) {

@@ -219,7 +219,7 @@ class WindowTest {
         finished.add(5);
         w.assign(0, 4, finished);
         for (long offset : new long[] {2, 5, 6}) {
-            w.restoreRetry(0, offset, new Window.Recorded(new FailureRecord(1, Instant.EPOCH, Instant.EPOCH, null, "failed"), 100));
+            w.restoreRetry(0, offset, new RetryRecord(new FailureRecord(1, Instant.EPOCH, Instant.EPOCH, null, "failed"), 100));
         }
         assertThat(effects).containsExactly("forgotten 2"); // below the commit: stale
         w.admit(event(4, "a"), 0);
@@ -285,7 +285,7 @@ class WindowTest {
         Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, null);
         w.assign(0, 0, new OffsetRanges());
         DeadLetterIntent intent = new DeadLetterIntent("failed 3 of 3 attempts", java.util.Map.of(0, 7L));
-        w.restoreRetry(0, 0, new Window.Recorded(new FailureRecord(3, Instant.EPOCH, Instant.EPOCH, null, "boom"), 0, intent));
+        w.restoreRetry(0, 0, new RetryRecord(new FailureRecord(3, Instant.EPOCH, Instant.EPOCH, null, "boom"), 0, intent));
         w.admit(event(0, "a"), 10);
         w.admit(event(1, "a"), 10);
         w.admit(event(2, "b"), 10);
@@ -305,7 +305,7 @@ class WindowTest {
         Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
         w.assign(0, 0, new OffsetRanges());
         DeadLetterIntent intent = new DeadLetterIntent("not a CloudEvent: bad", java.util.Map.of(0, 3L));
-        w.restoreRetry(0, 0, new Window.Recorded(new FailureRecord(1, Instant.EPOCH, Instant.EPOCH, null, "bad"), 0, intent));
+        w.restoreRetry(0, 0, new RetryRecord(new FailureRecord(1, Instant.EPOCH, Instant.EPOCH, null, "bad"), 0, intent));
         w.admitUndecodable(event(0, null), "bad", 5);
         assertThat(only(deadLettering).resumedIntent()).isEqualTo(intent);
     }
@@ -349,8 +349,8 @@ class WindowTest {
     void aRecordedRetryScheduleIsRestoredAndAStaleOneIgnored() {
         Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
         w.assign(0, 5, new OffsetRanges());
-        w.restoreRetry(0, 4, new Window.Recorded(new FailureRecord(9, Instant.EPOCH, Instant.EPOCH, null, null), 0));
-        w.restoreRetry(0, 5, new Window.Recorded(new FailureRecord(2, Instant.EPOCH, Instant.EPOCH, null, null), 1500));
+        w.restoreRetry(0, 4, new RetryRecord(new FailureRecord(9, Instant.EPOCH, Instant.EPOCH, null, null), 0));
+        w.restoreRetry(0, 5, new RetryRecord(new FailureRecord(2, Instant.EPOCH, Instant.EPOCH, null, null), 1500));
         w.admit(event(5, null), 1000);
         w.admit(event(6, null), 1000);
         assertThat(offsets(w.take(10, 1000))).containsExactly(6L);

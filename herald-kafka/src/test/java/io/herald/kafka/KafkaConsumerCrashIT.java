@@ -48,6 +48,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  *       is not in the dead-letter topic; every event that always fails is in the dead-letter topic
  *       (read with a plain {@link TopicReader}, decoded with {@link DeadLetterFormat}) and never in
  *       the handled file, with exactly the retry policy's attempts (the schedule survived the kills);</li>
+ *   <li>a dead letter is final: no event is in the dead-letter topic twice (a kill between its
+ *       write and the commit that passes it leaves an intent, and the next owner looks first);</li>
  *   <li>order: per key, the first handling of each event (its first line in the file, which both
  *       children appended to, one after the other) comes in publish order; later lines of the same
  *       event are redeliveries (at-least-once);</li>
@@ -130,6 +132,8 @@ class KafkaConsumerCrashIT {
             }
 
             Map<Integer, DeadLetter> dead = deadLetters(broker, dlq);
+            assertThat(everyDeadLetter(broker, dlq)).extracting(d -> d.event().id()).as("dead letters, one per poison event")
+                    .doesNotHaveDuplicates();
             Handled file = Handled.read(handled);
             for (int n = 0; n < KafkaCrashConsumer.EVENTS; n++) {
                 if (KafkaCrashConsumer.poison(n)) {
@@ -202,6 +206,13 @@ class KafkaConsumerCrashIT {
     /** The dead-letter topic read from its start with a reader (no subscription), by event number. */
     private static Map<Integer, DeadLetter> deadLetters(Broker broker, String dlq) {
         Map<Integer, DeadLetter> dead = new HashMap<>();
+        everyDeadLetter(broker, dlq).forEach(d -> dead.put(KafkaCrashConsumer.number(d.event()), d));
+        return dead;
+    }
+
+    /** Every dead letter in the topic, in the order read: an event dead-lettered twice is in it twice. */
+    private static List<DeadLetter> everyDeadLetter(Broker broker, String dlq) {
+        List<DeadLetter> dead = new java.util.ArrayList<>();
         if (broker.listTopics().stream().noneMatch(t -> t.name().equals(dlq))) {
             return dead;
         }
@@ -209,7 +220,7 @@ class KafkaConsumerCrashIT {
             List<StoredEvent> batch;
             while (!(batch = reader.poll(1000, Duration.ofMillis(500))).isEmpty()) {
                 for (StoredEvent stored : batch) {
-                    DeadLetterFormat.read(stored).ifPresent(d -> dead.put(KafkaCrashConsumer.number(d.event()), d));
+                    DeadLetterFormat.read(stored).ifPresent(dead::add);
                 }
             }
         }

@@ -301,9 +301,9 @@ class KafkaDeadLetterQueueTest {
         long committed = broker.describeSubscription(topic, "s").cursors().getFirst().committed();
         assertThat(committed).isZero(); // from EARLIEST, nothing consumed
         Instant now = Instant.now();
-        send(StateRecord.write(state, new StateRecord.Retry(0, StateRecord.Source.TOPIC, 0, 1, now, now, now, null, null)));
-        send(StateRecord.write(state, new StateRecord.Retry(0, StateRecord.Source.TOPIC, 1, 1, now, now, now, "E", "x")));
-        send(StateRecord.write(state, new StateRecord.Retry(1, StateRecord.Source.REDRIVE, 7, 2, now, now, now, null, null)));
+        send(StateRecord.write(state, new StateRecord.Retry(0, StateRecord.Source.TOPIC, 0, 1, now, now, now, null, null, null)));
+        send(StateRecord.write(state, new StateRecord.Retry(0, StateRecord.Source.TOPIC, 1, 1, now, now, now, "E", "x", null)));
+        send(StateRecord.write(state, new StateRecord.Retry(1, StateRecord.Source.REDRIVE, 7, 2, now, now, now, null, null, null)));
         send(StateRecord.end(state, 0, StateRecord.retryKey(StateRecord.Source.TOPIC, 1))); // acked since
 
         SubscriptionInfo info = broker.describeSubscription(topic, "s");

@@ -8,6 +8,7 @@ import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.broker.spi.OffsetRanges;
 import io.herald.delivery.DeadLetterIntent;
 import io.herald.delivery.FailureRecord;
+import io.herald.delivery.RetryRecord;
 import io.herald.delivery.Window;
 import io.herald.embedded.deadletter.DeadLetterSink;
 import io.herald.embedded.meta.CursorStore;
@@ -114,8 +115,8 @@ final class StoredState {
         return redrives.remove(redriveKey);
     }
 
-    private static Window.Recorded recordedOf(DeliveryStateStore.OffsetState s) {
-        return new Window.Recorded(new FailureRecord(s.attempts(), Instant.ofEpochMilli(s.firstFailure()),
+    private static RetryRecord recordedOf(DeliveryStateStore.OffsetState s) {
+        return new RetryRecord(new FailureRecord(s.attempts(), Instant.ofEpochMilli(s.firstFailure()),
                 Instant.ofEpochMilli(s.lastFailure()), s.errorClass(), s.errorMessage()), s.dueAt(),
                 s.deadLetterReason() == null ? null : new DeadLetterIntent(s.deadLetterReason(), s.deadLetterEnds()));
     }

@@ -64,7 +64,7 @@ public final class Dispatchers {
 
     /** Where a subscription's failures go: its state topic and its dead-letter topic. */
     public FailureLog failureLog(String topic, String subscription, SubscriptionSpec spec) {
-        return new FailureLog(producer, topics, topic, subscription, spec.deadLetterTopicFor(topic, subscription));
+        return new FailureLog(producer, topics, cluster, clientBase, topic, subscription, spec.deadLetterTopicFor(topic, subscription));
     }
 
     /** A reader of the subscription's state partitions, for a member of its consumer group. */

@@ -2,6 +2,7 @@ package io.herald.kafka.dispatch;
 
 import io.herald.broker.StoredEvent;
 import io.herald.broker.spi.OffsetRanges;
+import io.herald.delivery.RetryRecord;
 import io.herald.delivery.Window;
 import io.herald.kafka.state.StateRecord;
 import java.time.Instant;
@@ -64,12 +65,12 @@ final class WindowFacts {
     }
 
     private static void admitRedrive(Window window, int partition, StateRecord.Read read, StateRecord.Redrive redrive,
-                                     Window.Recorded recorded, long now) {
+                                     RetryRecord recorded, long now) {
         StoredEvent stored = new StoredEvent(redrive.deadLetterTopic(), redrive.deadLetter(), Instant.ofEpochMilli(now), redrive.event());
         window.admitRedrive(partition, read.key(), read.offset(), stored, redrive.original(), recorded, now);
     }
 
-    static Window.Recorded recorded(StateRecord.Retry retry) {
-        return new Window.Recorded(retry.failures(), retry.dueAt().toEpochMilli());
+    static RetryRecord recorded(StateRecord.Retry retry) {
+        return new RetryRecord(retry.failures(), retry.dueAt().toEpochMilli(), retry.deadLettering());
     }
 }

@@ -1,9 +1,12 @@
 package io.herald.kafka.dispatch;
 
+import io.herald.broker.Position;
 import io.herald.broker.SubscriptionSpec;
 import io.herald.delivery.DeadLetterWrite;
 import io.herald.delivery.Entry;
+import io.herald.delivery.FailureRecord;
 import io.herald.delivery.Window;
+import io.herald.event.Event;
 import io.herald.kafka.failure.FailureLog;
 import io.herald.kafka.state.StateRecord;
 import java.time.Clock;
@@ -71,8 +74,14 @@ final class WindowWrites implements Window.Effects {
 
     @Override
     public void deadLetter(Entry e, int epoch, String reason) {
-        // the event is not done until its dead letter is written: tried again while it is ours
-        DeadLetterWrite.start(() -> failures.deadLetter(e.stored().event(), e.originalPosition(), e.failures(), reason),
+        Event event = e.stored().event();
+        Position original = e.originalPosition();
+        FailureRecord failed = e.failures();
+        StateRecord.Retry fact = StateRecord.Retry.of(e.partition(), source(e), e.offset(), failed, Instant.ofEpochMilli(e.dueAt()));
+        // the event is not done until its dead letter is written: tried again while it is ours,
+        // and looked for first whenever an earlier write may have landed
+        DeadLetterWrite.exactlyOnce(failures.intent(fact, reason, original, e.resumedIntent()), e.resumedIntent() != null,
+                () -> failures.deadLetter(event, original, failed, reason),
                 () -> {
                     lock.lock();
                     try {

@@ -4,14 +4,18 @@ import io.herald.broker.Position;
 import io.herald.broker.TopicExistsException;
 import io.herald.broker.TopicSpec;
 import io.herald.broker.spi.DeadLetterFormat;
+import io.herald.delivery.DeadLetterIntent;
+import io.herald.delivery.DeadLetterWrite;
 import io.herald.delivery.FailureRecord;
 import io.herald.event.Event;
+import io.herald.kafka.cluster.Cluster;
 import io.herald.kafka.cluster.InternalProducer;
 import io.herald.kafka.codec.CloudEventsBinaryMode;
 import io.herald.kafka.state.StateRecord;
 import io.herald.kafka.topic.InternalTopics;
 import io.herald.kafka.topic.Topics;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -37,15 +41,18 @@ public final class FailureLog {
     private final String subscription;
     private final String stateTopic;
     private final String deadLetterTopic;
+    private final DeadLetterLookup lookup;
     private volatile Integer deadLetterPartitions;
 
-    public FailureLog(InternalProducer producer, Topics topics, String topic, String subscription, String deadLetterTopic) {
+    public FailureLog(InternalProducer producer, Topics topics, Cluster cluster, Map<String, Object> clientBase, String topic,
+                      String subscription, String deadLetterTopic) {
         this.producer = producer;
         this.topics = topics;
         this.topic = topic;
         this.subscription = subscription;
         this.stateTopic = InternalTopics.subscriptionState(topic, subscription);
         this.deadLetterTopic = deadLetterTopic;
+        this.lookup = new DeadLetterLookup(cluster, clientBase, deadLetterTopic, topic, subscription);
     }
 
     public String stateTopic() {
@@ -71,16 +78,47 @@ public final class FailureLog {
      * the event counts as handled only once this completes.
      */
     public CompletableFuture<RecordMetadata> deadLetter(Event original, Position position, FailureRecord failures, String reason) {
+        return deadLetterPartitions().thenCompose(count -> send(original, position, failures, reason, count));
+    }
+
+    /**
+     * The intent of the dead letter of the event at {@code position} whose Retry fact is
+     * {@code retry}: recorded as that fact with the dead-letter partition's end, which the look
+     * reads past. {@code resumed}: the intent an earlier owner recorded, or null.
+     */
+    public DeadLetterWrite.Intent intent(StateRecord.Retry retry, String reason, Position position, DeadLetterIntent resumed) {
+        return new DeadLetterWrite.Intent() {
+            private volatile Map<Integer, Long> ends = resumed == null ? null : resumed.ends();
+
+            @Override
+            public CompletableFuture<?> record() {
+                return deadLetterPartitions()
+                        .thenCompose(count -> lookup.ends(Math.floorMod(position.partition(), count)))
+                        .thenCompose(now -> {
+                            ends = now;
+                            return retry(retry.deadLettering(new DeadLetterIntent(reason, now)));
+                        });
+            }
+
+            @Override
+            public CompletableFuture<Boolean> written() {
+                return lookup.written(ends, position);
+            }
+        };
+    }
+
+    private CompletableFuture<Integer> deadLetterPartitions() {
+        Integer known = deadLetterPartitions;
+        return known != null ? CompletableFuture.completedFuture(known) : CompletableFuture.supplyAsync(this::ensureDeadLetterTopic, ADMIN);
+    }
+
+    private CompletableFuture<RecordMetadata> send(Event original, Position position, FailureRecord failures, String reason, int count) {
         Instant now = Instant.now();
         Event dead = DeadLetterFormat.write(original, topic, subscription, position, failures.attempts(),
                 failures.firstFailure() == null ? now : failures.firstFailure(),
                 failures.lastFailure() == null ? now : failures.lastFailure(), failures.errorClass(), failures.error(), reason);
-        Integer known = deadLetterPartitions;
-        CompletableFuture<Integer> partitions = known != null ? CompletableFuture.completedFuture(known)
-                : CompletableFuture.supplyAsync(this::ensureDeadLetterTopic, ADMIN);
-        return partitions.thenCompose(count -> producer.send(new ProducerRecord<>(deadLetterTopic,
-                Math.floorMod(position.partition(), count), CloudEventsBinaryMode.key(dead), CloudEventsBinaryMode.value(dead),
-                CloudEventsBinaryMode.headers(dead))));
+        return producer.send(new ProducerRecord<>(deadLetterTopic, Math.floorMod(position.partition(), count),
+                CloudEventsBinaryMode.key(dead), CloudEventsBinaryMode.value(dead), CloudEventsBinaryMode.headers(dead)));
     }
 
     /*

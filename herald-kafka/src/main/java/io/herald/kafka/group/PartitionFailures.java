@@ -3,6 +3,7 @@ package io.herald.kafka.group;
 import io.herald.broker.RetryPolicy;
 import io.herald.broker.StoredEvent;
 import io.herald.broker.SubscriptionSpec;
+import io.herald.delivery.DeadLetterIntent;
 import io.herald.delivery.DeadLetterWrite;
 import io.herald.delivery.FailureRecord;
 import io.herald.kafka.failure.FailureLog;
@@ -51,6 +52,8 @@ final class PartitionFailures {
     private final Membership membership;
     /** Failures so far by offset; written by the threads that end deliveries too. */
     private final Map<TopicPartition, Map<Long, FailureRecord>> failures = new ConcurrentHashMap<>();
+    /** Dead letters an earlier owner was writing when it stopped, by offset: looked for before they are written. */
+    private final Map<TopicPartition, Map<Long, DeadLetterIntent>> intents = new ConcurrentHashMap<>();
     /** Offsets whose Retry fact is in the state topic: ended once the cursor passes them. */
     private final Map<TopicPartition, NavigableSet<Long>> recorded = new ConcurrentHashMap<>();
     /** Dead letters and retry schedules being written: close waits for them before its last commit. */
@@ -77,6 +80,32 @@ final class PartitionFailures {
     void restored(TopicPartition tp, StateRecord.Retry retry) {
         failures.computeIfAbsent(tp, k -> new ConcurrentHashMap<>()).put(retry.offset(), retry.failures());
         recorded.computeIfAbsent(tp, k -> new ConcurrentSkipListSet<>()).add(retry.offset());
+        if (retry.deadLettering() != null) {
+            intents.computeIfAbsent(tp, k -> new ConcurrentHashMap<>()).put(retry.offset(), retry.deadLettering());
+        }
+    }
+
+    /**
+     * The event at {@code offset} comes to be handed out: if an earlier owner was writing its dead
+     * letter, it is not delivered again but goes on being dead-lettered (true), the write only if
+     * a look finds no dead letter of it. The ledger holds the partition until it is written.
+     */
+    boolean resumeDeadLetter(TopicPartition tp, PartitionLedger ledger, StoredEvent stored) {
+        Map<Long, DeadLetterIntent> known = intents.get(tp);
+        DeadLetterIntent intent = known == null || known.isEmpty() ? null : known.remove(stored.position().offset());
+        if (intent == null) {
+            return false;
+        }
+        long offset = stored.position().offset();
+        FailureRecord failed = failures.getOrDefault(tp, Map.of()).getOrDefault(offset, FailureRecord.NONE);
+        if (ledger.reject(offset)) {
+            Map<Long, FailureRecord> f = failures.get(tp);
+            if (f != null) {
+                f.remove(offset);
+            }
+            deadLetter(tp, ledger, stored, failed, intent.reason(), intent);
+        }
+        return true;
     }
 
     /** The cursor passed these events (the commit may not be durable yet): their failures are history. */
@@ -90,6 +119,7 @@ final class PartitionFailures {
     /** The partition left this member. */
     void forget(TopicPartition tp) {
         failures.remove(tp);
+        intents.remove(tp);
         recorded.remove(tp);
     }
 
@@ -127,7 +157,7 @@ final class PartitionFailures {
             case RetryPolicy.Outcome.DeadLetter dead -> {
                 known.remove(offset);
                 if (ledger.nack(offset, 0, true)) {
-                    deadLetter(tp, ledger, stored, failed, dead.reason());
+                    deadLetter(tp, ledger, stored, failed, dead.reason(), null);
                 }
             }
         }
@@ -152,19 +182,37 @@ final class PartitionFailures {
                 writeRetry(StateRecord.Retry.of(queue.partition(), StateRecord.Source.REDRIVE, item.stateOffset, failed, dueAt));
                 queue.retry(item, failed, dueAt.toEpochMilli());
             }
-            case RetryPolicy.Outcome.DeadLetter dead -> redriveDeadLetter(queue, item, failed, dead.reason());
+            case RetryPolicy.Outcome.DeadLetter dead -> redriveDeadLetter(queue, item, failed, dead.reason(), null);
         }
     }
 
     void redriveRejected(Redrives queue, Redrives.Item item, String reason) {
         if (queue.contains(item) && !membership.presumedDead()) {
-            redriveDeadLetter(queue, item, item.failures.next(null, reason, clock.instant()), reason);
+            redriveDeadLetter(queue, item, item.failures.next(null, reason, clock.instant()), reason, null);
         }
     }
 
-    private void redriveDeadLetter(Redrives queue, Redrives.Item item, FailureRecord failed, String reason) {
+    /**
+     * A redriven event taken to be handed out whose dead letter an earlier owner was writing: it
+     * goes on being dead-lettered instead of being delivered again (true).
+     */
+    boolean resumeDeadLetter(Redrives queue, Redrives.Item item) {
+        DeadLetterIntent intent = item.resumed;
+        if (intent == null) {
+            return false;
+        }
+        item.resumed = null;
+        redriveDeadLetter(queue, item, item.failures, intent.reason(), intent);
+        return true;
+    }
+
+    private void redriveDeadLetter(Redrives queue, Redrives.Item item, FailureRecord failed, String reason, DeadLetterIntent resumed) {
+        StateRecord.Retry fact = StateRecord.Retry.of(queue.partition(), StateRecord.Source.REDRIVE, item.stateOffset, failed,
+                clock.instant());
+        item.retryRecorded = true; // the intent is a Retry fact: it ends with the redrive
         // a redrive given up on (closing, or no longer queued) leaves its Redrive fact: it is delivered again
-        track(DeadLetterWrite.start(() -> failureLog.deadLetter(item.stored.event(), item.originalPosition(), failed, reason),
+        track(DeadLetterWrite.exactlyOnce(failureLog.intent(fact, reason, item.originalPosition(), resumed), resumed != null,
+                () -> failureLog.deadLetter(item.stored.event(), item.originalPosition(), failed, reason),
                 () -> !membership.closing() && queue.contains(item),
                 error -> LOG.warn("subscription '{}' on '{}': cannot write the dead letter of redriven {}; trying again in {}: {}",
                         subscription, topic, item.stored.position(), DeadLetterWrite.RETRY_DELAY, error.toString()))
@@ -192,17 +240,23 @@ final class PartitionFailures {
         FailureRecord failed = known.getOrDefault(offset, FailureRecord.NONE).next(null, reason, clock.instant());
         if (ledger.reject(offset)) {
             known.remove(offset);
-            deadLetter(tp, ledger, stored, failed, reason);
+            deadLetter(tp, ledger, stored, failed, reason, null);
         }
     }
 
     /**
-     * Writes the dead letter; the ledger lets the cursor pass the event once Kafka has it. Given up
-     * on (closing, or the partition gone), the event is not acked: it comes again to whoever owns it.
+     * Writes the dead letter, once (its intent first, as a Retry fact that ends once a commit passes
+     * the event; {@code resumed}: an earlier owner's intent, looked for first); the ledger lets the
+     * cursor pass the event once Kafka has it. Given up on (closing, or the partition gone), the
+     * event is not acked: it comes again to whoever owns it, who finds the intent.
      */
-    void deadLetter(TopicPartition tp, PartitionLedger ledger, StoredEvent stored, FailureRecord failed, String reason) {
+    void deadLetter(TopicPartition tp, PartitionLedger ledger, StoredEvent stored, FailureRecord failed, String reason,
+                    DeadLetterIntent resumed) {
         long offset = stored.position().offset();
-        track(DeadLetterWrite.start(() -> failureLog.deadLetter(stored.event(), stored.position(), failed, reason),
+        StateRecord.Retry fact = StateRecord.Retry.of(tp.partition(), StateRecord.Source.TOPIC, offset, failed, clock.instant());
+        recorded.computeIfAbsent(tp, k -> new ConcurrentSkipListSet<>()).add(offset);
+        track(DeadLetterWrite.exactlyOnce(failureLog.intent(fact, reason, stored.position(), resumed), resumed != null,
+                () -> failureLog.deadLetter(stored.event(), stored.position(), failed, reason),
                 () -> !membership.closing() && !ledger.isDetached(),
                 error -> LOG.warn("subscription '{}' on '{}': cannot write the dead letter of {}@{}; trying again in {}: {}", subscription,
                         topic, tp.partition(), offset, DeadLetterWrite.RETRY_DELAY, error.toString()))

@@ -219,7 +219,7 @@ final class PartitionMember {
         long now = clock.millis();
         for (Redrives r : redrives.values()) {
             Redrives.Item item = out.size() < max ? r.take(now) : null;
-            if (item != null) {
+            if (item != null && !failures.resumeDeadLetter(r, item)) {
                 out.add(new RedriveDelivery(topic, subscription, r, item, lease, failures));
             }
         }
@@ -247,9 +247,13 @@ final class PartitionMember {
             Instant at = clock.instant();
             FailureRecord undecodable = new FailureRecord(1, at, at, malformed.getClass().getName(), malformed.getMessage());
             if (ledger.reject(r.offset())) {
-                failures.deadLetter(tp, ledger, RecordEvents.undecodable(r), undecodable, "not a CloudEvent: " + malformed.getMessage());
+                failures.deadLetter(tp, ledger, RecordEvents.undecodable(r), undecodable, "not a CloudEvent: " + malformed.getMessage(),
+                        null);
             }
             return;
+        }
+        if (failures.resumeDeadLetter(tp, ledger, stored)) {
+            return; // its dead letter was being written when its last owner stopped
         }
         if (filter != null && !filter.matches(stored.event())) {
             ledger.ack(r.offset()); // not for this subscription: done without a delivery

@@ -2,6 +2,7 @@ package io.herald.kafka.group;
 
 import io.herald.broker.Position;
 import io.herald.broker.StoredEvent;
+import io.herald.delivery.DeadLetterIntent;
 import io.herald.delivery.FailureRecord;
 import io.herald.kafka.state.StateRecord;
 import java.util.ArrayDeque;
@@ -24,6 +25,8 @@ final class Redrives {
         /** Where the event was published, if its fact says; null otherwise. */
         final Position original;
         FailureRecord failures = FailureRecord.NONE;
+        /** The dead letter an earlier owner was writing when it stopped, or null. */
+        DeadLetterIntent resumed;
         boolean retryRecorded;
         long dueAt;
         boolean out;
@@ -73,6 +76,7 @@ final class Redrives {
             item.failures = retry.failures();
             item.dueAt = retry.dueAt().toEpochMilli();
             item.retryRecorded = true;
+            item.resumed = retry.deadLettering();
         }
         items.addLast(item);
     }

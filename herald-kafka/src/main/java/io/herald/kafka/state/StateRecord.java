@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.broker.Position;
 import io.herald.broker.spi.KeyPartitioner;
+import io.herald.delivery.DeadLetterIntent;
+import io.herald.delivery.FailureRecord;
 import io.herald.event.Event;
 import io.herald.event.EventBinaryFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import io.herald.delivery.FailureRecord;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,13 +55,19 @@ public sealed interface StateRecord {
      * A delivery that failed and is due again: where it is ({@code source} REDRIVE: {@code offset}
      * is the redriven event's offset in the state topic), how many attempts were made, when the
      * next is due, and its failures so far (for the dead letter, if it comes to that).
+     * {@code deadLettering} non-null: the policy gave up and the dead letter is being written.
      */
     record Retry(int partition, Source source, long offset, int attempts, Instant dueAt, Instant firstFailure,
-                 Instant lastFailure, String errorClass, String error) implements StateRecord {
+                 Instant lastFailure, String errorClass, String error, DeadLetterIntent deadLettering) implements StateRecord {
         /** The fact that keeps an event's failures so far, due again at {@code dueAt}. */
         public static Retry of(int partition, Source source, long offset, FailureRecord failures, Instant dueAt) {
             return new Retry(partition, source, offset, failures.attempts(), dueAt, failures.firstFailure(), failures.lastFailure(),
-                    failures.errorClass(), failures.error());
+                    failures.errorClass(), failures.error(), null);
+        }
+
+        /** The same fact, saying that the dead letter is about to be written past the intent's ends. */
+        public Retry deadLettering(DeadLetterIntent intent) {
+            return new Retry(partition, source, offset, attempts, dueAt, firstFailure, lastFailure, errorClass, error, intent);
         }
 
         /** What the fact says about the event's failures. */
@@ -130,6 +137,11 @@ public sealed interface StateRecord {
                 if (r.error() != null) {
                     n.put("error", r.error());
                 }
+                if (r.deadLettering() != null) {
+                    n.put("deadLetterReason", r.deadLettering().reason());
+                    ObjectNode ends = n.putObject("deadLetterEnds");
+                    r.deadLettering().ends().forEach((partition, end) -> ends.put(Integer.toString(partition), end));
+                }
                 yield bytes(n);
             }
             case Park p -> bytes(JSON.createObjectNode().put("offset", p.offset()));
@@ -165,7 +177,7 @@ public sealed interface StateRecord {
                             n.get("attempts").asInt(), Instant.parse(n.get("dueAt").asText()),
                             Instant.parse(n.get("firstFailure").asText()), Instant.parse(n.get("lastFailure").asText()),
                             n.hasNonNull("errorClass") ? n.get("errorClass").asText() : null,
-                            n.hasNonNull("error") ? n.get("error").asText() : null);
+                            n.hasNonNull("error") ? n.get("error").asText() : null, intent(n));
                 }
                 case "park" -> new Park(p, parts[1], JSON.readTree(record.value()).get("offset").asLong());
                 case "redrive", "resolved" -> {
@@ -184,6 +196,16 @@ public sealed interface StateRecord {
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable state record '" + key + "'", e);
         }
+    }
+
+    /** The dead letter a Retry fact says is being written, or null. */
+    private static DeadLetterIntent intent(JsonNode n) {
+        if (!n.hasNonNull("deadLetterReason")) {
+            return null;
+        }
+        java.util.Map<Integer, Long> ends = new java.util.HashMap<>();
+        n.path("deadLetterEnds").properties().forEach(end -> ends.put(Integer.parseInt(end.getKey()), end.getValue().asLong()));
+        return new DeadLetterIntent(n.get("deadLetterReason").asText(), ends);
     }
 
     /** The redriven event's position in the subscription's topic, as the record's headers say; null if they do not. */

@@ -41,7 +41,7 @@ class RedrivesTest {
     void aRecordedScheduleIsRestoredAndADetachedQueueForgetsAll() {
         Redrives queue = new Redrives(2);
         StateRecord.Retry retry = new StateRecord.Retry(2, StateRecord.Source.REDRIVE, 7, 2, Instant.ofEpochMilli(900),
-                Instant.EPOCH, Instant.EPOCH, null, "no");
+                Instant.EPOCH, Instant.EPOCH, null, "no", null);
         queue.add("redrive/dlq/2/5", 7, event(5), retry);
         assertThat(queue.take(800)).isNull();
         Redrives.Item item = queue.take(900);

@@ -21,9 +21,12 @@ class StateRecordTest {
         Event event = Event.builder().id("e-1").source("/shop").type("order.placed").partitionKey("c-7").json("{\"total\": 5}").build();
         List<StateRecord> facts = List.of(
                 new StateRecord.Retry(2, StateRecord.Source.TOPIC, 41, 3, Instant.parse("2026-01-01T00:00:05Z"),
-                        Instant.parse("2026-01-01T00:00:01Z"), Instant.parse("2026-01-01T00:00:04Z"), "java.lang.IllegalStateException", "flaky"),
+                        Instant.parse("2026-01-01T00:00:01Z"), Instant.parse("2026-01-01T00:00:04Z"), "java.lang.IllegalStateException", "flaky", null),
                 new StateRecord.Retry(0, StateRecord.Source.REDRIVE, 7, 1, Instant.parse("2026-01-01T00:00:05Z"),
-                        Instant.parse("2026-01-01T00:00:01Z"), Instant.parse("2026-01-01T00:00:01Z"), null, null),
+                        Instant.parse("2026-01-01T00:00:01Z"), Instant.parse("2026-01-01T00:00:01Z"), null, null, null),
+                new StateRecord.Retry(2, StateRecord.Source.TOPIC, 42, 4, Instant.parse("2026-01-01T00:00:05Z"),
+                        Instant.parse("2026-01-01T00:00:01Z"), Instant.parse("2026-01-01T00:00:04Z"), null, "poison",
+                        new io.herald.delivery.DeadLetterIntent("failed 4 of 4 attempts", java.util.Map.of(2, 17L))),
                 new StateRecord.Park(1, "c-7", 99),
                 new StateRecord.Redrive(1, "orders.billing.dlq", new Position(1, 12), event),
                 new StateRecord.Redrive(1, "orders.billing.dlq", new Position(1, 13), event, new Position(1, 40)),
