@@ -65,6 +65,8 @@ public final class Event {
     private final Map<String, String> extensions;
     /** The types of the extensions that are not strings; null when there are none, as for nearly every event. */
     private final Map<String, ExtensionType> extensionTypes;
+    /** The partition key, looked up once: every publish and every KEY delivery asks for it. */
+    private final String partitionKey;
 
     private Event(Builder b, boolean validate) {
         if (b.id != null) {
@@ -96,6 +98,7 @@ public final class Event {
         // the event takes the builder's map as it is; a builder used again copies it before it
         // changes it (most builders, a decoder's above all, build once: no copy per event)
         this.extensions = b.extensions == null ? Map.of() : Collections.unmodifiableMap(b.extensions);
+        this.partitionKey = extensions.get(PARTITION_KEY);
         b.extensionsShared = b.extensions != null;
         if (b.extensionTypes == null || b.extensionTypes.isEmpty()) {
             this.extensionTypes = null;
@@ -235,7 +238,7 @@ public final class Event {
     }
 
     public Optional<String> partitionKey() {
-        return extension(PARTITION_KEY);
+        return Optional.ofNullable(partitionKey);
     }
 
     public Optional<String> traceparent() {
