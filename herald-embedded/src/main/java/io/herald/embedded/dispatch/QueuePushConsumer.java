@@ -24,8 +24,6 @@ import java.util.stream.IntStream;
 public final class QueuePushConsumer implements Subscriber {
 
     private static final Duration POLL_WAIT = Duration.ofMillis(100);
-    /** The most one worker takes at once (when many events are ready: see {@link Dispatcher#poll(String, int, int, Duration)}). */
-    private static final int MAX_BATCH = 32;
 
     private final Dispatcher dispatcher;
     private final String topic;
@@ -57,15 +55,19 @@ public final class QueuePushConsumer implements Subscriber {
 
     private void work() {
         AckBatch acks = new AckBatch(Thread.currentThread());
+        // at most its fair share of what is ready (see Dispatcher.poll), and what it handles within its leases
+        BatchSize size = new BatchSize(dispatcher.spec().leaseDuration());
         try {
             while (!stopping) {
-                List<Delivery> batch = dispatcher.poll(id, MAX_BATCH, concurrency, POLL_WAIT, acks);
+                List<Delivery> batch = dispatcher.poll(id, size.next(), concurrency, POLL_WAIT, acks);
                 acks.clear();
+                long start = System.nanoTime();
                 for (Delivery delivery : batch) {
                     QueueDelivery d = (QueueDelivery) delivery;
                     d.collectAcksIn(acks);
                     HandlerCall.handle(handler, d);
                 }
+                size.handled(batch.size(), System.nanoTime() - start);
             }
             dispatcher.ackAll(acks);
         } catch (HeraldException e) {
