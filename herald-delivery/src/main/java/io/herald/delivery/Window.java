@@ -470,6 +470,7 @@ public final class Window {
 
     private void deadLetter(Entry e, String reason) {
         e.state = Entry.State.DEAD_LETTERING;
+        e.recorded = true; // its dead letter's intent is a retry record, ended as any other once a commit passes it
         effects.deadLetter(e, e.epoch, reason);
     }
 

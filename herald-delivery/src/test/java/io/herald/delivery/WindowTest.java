@@ -280,6 +280,21 @@ class WindowTest {
         assertThat(offsets(w.take(10, 3))).containsExactly(1L);
     }
 
+    /** The intent a dead letter records first is a retry record too: a rejected first attempt's ends once a commit passes it. */
+    @Test
+    void theIntentOfADeadLetterEndsOnceADurableCommitPassesTheEvent() {
+        Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
+        w.assign(0, 0, new OffsetRanges());
+        w.admit(event(0, null), 0);
+        Entry e0 = only(w.take(10, 0));
+        w.reject(e0, e0.epoch, "no", 1);
+        Entry dead = only(deadLettering);
+        w.deadLettered(dead, dead.epoch, 2);
+        assertThat(effects).noneMatch(x -> x.startsWith("forgotten"));
+        w.committed(0, w.commitOffset(0));
+        assertThat(effects).contains("forgotten 0");
+    }
+
     @Test
     void anEventWhoseDeadLetterWasBeingWrittenIsNeverDeliveredAgainAndItsKeyWaitsForIt() {
         Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, null);
