@@ -84,6 +84,16 @@ public final class DeadLetterFormat {
         }
     }
 
+    /**
+     * Whether {@code stored} is a dead letter that {@code subscription} of {@code topic} wrote for
+     * the event published at {@code original}: what a dead letter's intent looks for after a crash.
+     */
+    public static boolean isDeadLetterOf(StoredEvent stored, String topic, String subscription, Position original) {
+        Optional<DeadLetter> d = read(stored);
+        return d.isPresent() && d.get().originalPosition().equals(original) && d.get().subscription().equals(subscription)
+                && d.get().topic().equals(topic);
+    }
+
     private static String nonEmpty(String text, String fallback) {
         return text == null || text.isEmpty() ? fallback : text;
     }

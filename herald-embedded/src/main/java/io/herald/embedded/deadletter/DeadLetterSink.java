@@ -6,7 +6,6 @@ import io.herald.broker.TopicExistsException;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.broker.TopicSpec;
 import io.herald.broker.spi.DeadLetterFormat;
-import io.herald.broker.DeadLetter;
 import io.herald.broker.StoredEvent;
 import io.herald.embedded.topic.Partition;
 import io.herald.embedded.topic.PartitionFetcher;
@@ -16,7 +15,6 @@ import io.herald.event.Event;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -99,9 +97,7 @@ public final class DeadLetterSink {
                     continue;
                 }
                 empty = 0;
-                Optional<DeadLetter> d = DeadLetterFormat.read(stored);
-                if (d.isPresent() && d.get().originalPosition().equals(original) && d.get().subscription().equals(subscription)
-                        && d.get().topic().equals(sourceTopic)) {
+                if (DeadLetterFormat.isDeadLetterOf(stored, sourceTopic, subscription, original)) {
                     return true;
                 }
             }

@@ -1,6 +1,5 @@
 package io.herald.kafka.failure;
 
-import io.herald.broker.DeadLetter;
 import io.herald.broker.Position;
 import io.herald.broker.spi.DeadLetterFormat;
 import io.herald.event.MalformedEventException;
@@ -10,7 +9,6 @@ import io.herald.kafka.read.RecordEvents;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -90,13 +88,10 @@ final class DeadLetterLookup {
     }
 
     private boolean isDeadLetterOf(ConsumerRecord<byte[], byte[]> record, Position original) {
-        Optional<DeadLetter> d;
         try {
-            d = DeadLetterFormat.read(RecordEvents.stored(record));
+            return DeadLetterFormat.isDeadLetterOf(RecordEvents.stored(record), topic, subscription, original);
         } catch (MalformedEventException notOurs) {
             return false; // written to the topic by someone else
         }
-        return d.isPresent() && d.get().originalPosition().equals(original) && d.get().subscription().equals(subscription)
-                && d.get().topic().equals(topic);
     }
 }

@@ -97,13 +97,10 @@ final class PartitionFailures {
             return false;
         }
         long offset = stored.position().offset();
-        FailureRecord failed = failures.getOrDefault(tp, Map.of()).getOrDefault(offset, FailureRecord.NONE);
+        Map<Long, FailureRecord> failed = failures.computeIfAbsent(tp, k -> new ConcurrentHashMap<>());
         if (ledger.reject(offset)) {
-            Map<Long, FailureRecord> f = failures.get(tp);
-            if (f != null) {
-                f.remove(offset);
-            }
-            deadLetter(tp, ledger, stored, failed, intent.reason(), intent);
+            deadLetter(tp, ledger, stored, failed.getOrDefault(offset, FailureRecord.NONE), intent.reason(), intent);
+            failed.remove(offset);
         }
         return true;
     }
