@@ -193,8 +193,8 @@ public final class EventBinaryFormat {
         } else {
             b.id(r.readString());
         }
-        b.source(r.readString());
-        b.type(r.readString());
+        b.source(r.readName());
+        b.type(r.readName());
         if ((flags & HAS_TIME) != 0) {
             long second = unZigZag(r.readVarLong());
             long nano = r.readVarLong();
@@ -217,10 +217,10 @@ public final class EventBinaryFormat {
             b.subject(r.readString());
         }
         if ((flags & HAS_CONTENT_TYPE) != 0) {
-            b.dataContentType(r.readString());
+            b.dataContentType(r.readName());
         }
         if ((flags & HAS_SCHEMA) != 0) {
-            b.dataSchema(r.readString());
+            b.dataSchema(r.readName());
         }
         if ((flags & HAS_EXTENSIONS) != 0) {
             int count = r.readLength();
@@ -228,7 +228,7 @@ public final class EventBinaryFormat {
                 readTypedExtensions(r, count, b);
             } else {
                 for (int i = 0; i < count; i++) {
-                    b.extension(r.readString(), r.readString());
+                    b.extension(r.readName(), r.readString());
                 }
             }
         }
@@ -267,7 +267,7 @@ public final class EventBinaryFormat {
     private static void readTypedExtensions(Reader r, int count, Event.Builder b) {
         boolean anyTyped = false;
         for (int i = 0; i < count; i++) {
-            String name = r.readString();
+            String name = r.readName();
             int code = r.readByte() & 0xFF;
             if (code >= TYPE_BY_CODE.length) {
                 throw new MalformedEventException("extension '" + name + "' has the unknown type code " + code);
@@ -433,6 +433,14 @@ public final class EventBinaryFormat {
         String readString() {
             int length = readLength();
             String s = new String(src, position, length, StandardCharsets.UTF_8);
+            position += length;
+            return s;
+        }
+
+        /** A string that repeats across events (a source, a type, a name): see {@link RepeatedStrings}. */
+        String readName() {
+            int length = readLength();
+            String s = RepeatedStrings.decode(src, position, length);
             position += length;
             return s;
         }
