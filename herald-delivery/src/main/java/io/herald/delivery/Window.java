@@ -372,6 +372,11 @@ public final class Window {
         return timers.leaseRecords();
     }
 
+    /** Key queues held in memory, empty ones included (a test checks they stay bounded). */
+    int keyQueuesHeld() {
+        return partitions.values().stream().mapToInt(pw -> pw.keys.keysHeld()).sum();
+    }
+
     /** Retries due become ready; expired leases fail (an attempt, then a retry at once or a dead letter). */
     public void fireTimers(long now) {
         for (Timers.Timer t = timers.pollDue(now); t != null; t = timers.pollDue(now)) {

@@ -105,6 +105,33 @@ class WindowTest {
     }
 
     @Test
+    void theQueuesOfKeysWithNothingLeftAreForgottenOnceThereAreMany() {
+        Window w = window(Ordering.KEY, THREE, KeyAfterDeadLetter.CONTINUE, null);
+        w.assign(0, 0, new OffsetRanges());
+        int keys = 10 * KeyQueues.EMPTY_KEPT;
+        int most = 0;
+        for (long o = 0; o < keys; o++) {
+            w.admit(event(o, "key-" + o), 0);
+            Entry e = only(w.take(10, 0));
+            assertThat(w.ack(e, e.epoch, 0)).isTrue();
+            most = Math.max(most, w.keyQueuesHeld());
+        }
+        assertThat(most).as("empty queues kept up to the bound").isEqualTo(KeyQueues.EMPTY_KEPT);
+        assertThat(w.keyQueuesHeld()).as("then swept").isLessThan(KeyQueues.EMPTY_KEPT);
+        assertThat(w.commitOffset(0)).isEqualTo(keys);
+        // a key whose queue was kept empty goes again at once, and in order
+        long next = keys;
+        String kept = "key-" + (keys - 1);
+        w.admit(event(next, kept), 0);
+        w.admit(event(next + 1, kept), 0);
+        Entry first = only(w.take(10, 0));
+        assertThat(first.offset).isEqualTo(next);
+        assertThat(w.take(10, 0)).isEmpty();
+        w.ack(first, first.epoch, 0);
+        assertThat(only(w.take(10, 0)).offset).isEqualTo(next + 1);
+    }
+
+    @Test
     void withNoneEveryEventGoesAtOnce() {
         Window w = window(Ordering.NONE, THREE, KeyAfterDeadLetter.CONTINUE, null);
         w.assign(0, 0, new OffsetRanges());
