@@ -165,13 +165,14 @@ public final class Dispatcher {
         while (true) {
             List<Delivery> out;
             long nextTimerMillis;
+            boolean counted = false;
             fetch();
             lock.lock();
             try {
                 checkOpen();
                 if (first) {
                     for (QueueDelivery d : acked) {
-                        d.applyAck();
+                        counted |= d.applyAck();
                     }
                     first = false;
                 }
@@ -183,6 +184,9 @@ public final class Dispatcher {
                 nextTimerMillis = window.nextTimer() - now;
             } finally {
                 lock.unlock();
+            }
+            if (counted) {
+                wakeAll(); // keys whose next event may go now: more may be ready than this batch took
             }
             long remaining = deadline - System.nanoTime();
             if (!out.isEmpty() || remaining <= 0) {
@@ -284,35 +288,47 @@ public final class Dispatcher {
     // ---- ending deliveries (called by QueueDelivery)
 
     void ack(Entry e, int epoch) {
+        boolean counted;
         lock.lock();
         try {
-            ackLocked(e, epoch);
+            counted = ackLocked(e, epoch);
         } finally {
             lock.unlock();
         }
+        if (counted) {
+            wakeAll(); // its key's next event may go
+        }
     }
 
-    /** Acks of several deliveries under one lock. */
+    /** Acks of several deliveries under one lock, and one wake-up for them all. */
     void ackAll(List<QueueDelivery> acked) {
         if (acked.isEmpty()) {
             return;
         }
+        boolean counted = false;
         lock.lock();
         try {
             for (QueueDelivery d : acked) {
-                d.applyAck();
+                counted |= d.applyAck();
             }
         } finally {
             lock.unlock();
         }
+        if (counted) {
+            wakeAll();
+        }
     }
 
-    /** An ack, with the lock held. */
-    void ackLocked(Entry e, int epoch) {
+    /**
+     * An ack, with the lock held. True if it counted: the caller then wakes the pollers once the
+     * lock is released (its key's next event may go), once for all the acks it applies together.
+     */
+    boolean ackLocked(Entry e, int epoch) {
         if (!closed && window.ack(e, epoch, clock.millis())) {
             ackRate.record();
-            wakeAll(); // its key's next event may go
+            return true;
         }
+        return false;
     }
 
     void nack(Entry e, int epoch, Duration delay, Throwable error) {

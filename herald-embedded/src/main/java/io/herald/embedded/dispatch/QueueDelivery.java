@@ -43,9 +43,9 @@ final class QueueDelivery extends AbstractDelivery {
         }
     }
 
-    /** A collected ack takes effect; the dispatcher's lock is held. */
-    void applyAck() {
-        dispatcher.ackLocked(entry, epoch);
+    /** A collected ack takes effect; the dispatcher's lock is held. True if it counted (see {@link Dispatcher#ackLocked}). */
+    boolean applyAck() {
+        return dispatcher.ackLocked(entry, epoch);
     }
 
     @Override

@@ -12,8 +12,15 @@ public final class Wakeup {
     private volatile Thread waiter;
     private volatile boolean fired;
 
-    /** Wakes the waiter, or the next one to wait. Any thread; cheap when nobody waits. */
+    /**
+     * Wakes the waiter, or the next one to wait. Any thread; cheap when nobody waits, and when
+     * fired already: the waiter has been woken (or will not park), and every ack of a busy
+     * subscription fires its pollers' wakeups.
+     */
     public void fire() {
+        if (fired) {
+            return;
+        }
         fired = true;
         Thread w = waiter;
         if (w != null) {
