@@ -35,6 +35,8 @@ final class LogSegment {
     private volatile int visibleSize;
     private volatile long nextOffset;
     private volatile long lastAppendTime;
+    private int damagedAt = -1;
+    private String damage;
 
     private LogSegment(Path dir, long baseOffset, SegmentIndex index, FileChannel channel) {
         this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
@@ -88,9 +90,10 @@ final class LogSegment {
         }
         LogSegment segment = new LogSegment(dir, base, new SegmentIndex(base, indexIntervalBytes), ch);
         segment.size = (int) fileSize;
-        SegmentRecovery.recover(segment, listener);
-        if (!last) {
-            segment.seal(); // rebuilt: write the index so the next open trusts it
+        SegmentRecovery.recover(segment, last, listener);
+        if (!last && segment.damagedAt < 0) {
+            // rebuilt: write the index so the next open trusts it (a damaged one is scanned again)
+            segment.seal();
         }
         return segment;
     }
@@ -171,6 +174,22 @@ final class LogSegment {
         visibleSize = Math.min(visibleSize, position);
         nextOffset = newNextOffset;
         lastAppendTime = newLastAppendTime;
+    }
+
+    /** Recovery found a batch at {@code position} damaged and kept it: the segment is readable up to it. */
+    void damagedAt(int position, String problem) {
+        this.damagedAt = position;
+        this.damage = problem;
+    }
+
+    /** The byte of the first damaged batch recovery found (-1: none). */
+    int damagedAt() {
+        return damagedAt;
+    }
+
+    /** What recovery found wrong at {@link #damagedAt()}. */
+    String damage() {
+        return damage;
     }
 
     /** Marks recovery's result: what was scanned is valid and visible. */

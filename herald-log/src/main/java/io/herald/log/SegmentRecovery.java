@@ -5,9 +5,11 @@ import java.nio.ByteBuffer;
 
 /**
  * Scans a segment batch by batch from its start, checks each one ({@link RecordBatchFormat#check}:
- * length, CRC32C, version, offsets, framing), rebuilds the index, and cuts the file at the first
- * batch that fails. Everything before that batch was written whole and is kept; an acknowledged
- * batch was written whole before it was acknowledged, so it is always before the cut.
+ * length, CRC32C, version, offsets, framing) and rebuilds the index up to the first batch that
+ * fails. In the last segment that is a torn tail (an acknowledged batch was written whole before
+ * it was acknowledged, so it is always before it) and the file is cut there. In any earlier
+ * segment it is damage to data that was once whole: the file is kept as it is, the segment
+ * readable up to the damage, and the damage reported, never "repaired" by deleting data.
  */
 final class SegmentRecovery {
 
@@ -24,11 +26,11 @@ final class SegmentRecovery {
         this.fileSize = segment.size();
     }
 
-    static void recover(LogSegment segment, RecoveryListener listener) throws IOException {
-        new SegmentRecovery(segment).scan(listener);
+    static void recover(LogSegment segment, boolean last, RecoveryListener listener) throws IOException {
+        new SegmentRecovery(segment).scan(last, listener);
     }
 
-    private void scan(RecoveryListener listener) throws IOException {
+    private void scan(boolean last, RecoveryListener listener) throws IOException {
         int position = 0;
         long nextOffset = segment.baseOffset();
         long lastAppendTime = Long.MIN_VALUE;
@@ -56,9 +58,12 @@ final class SegmentRecovery {
             lastAppendTime = appendTime;
             position += check.size();
         }
-        if (problem != null) {
+        if (problem != null && last) {
             listener.truncated(segment.logFile(), position, problem + " at byte " + position + " (offset " + nextOffset + ")");
             segment.truncateTo(position, nextOffset, lastAppendTime);
+        } else if (problem != null) {
+            listener.damaged(segment.logFile(), position, problem + " at byte " + position + " (offset " + nextOffset + ")");
+            segment.damagedAt(position, problem);
         }
         segment.recovered(position, nextOffset, lastAppendTime);
     }

@@ -18,9 +18,12 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * A partition's log on disk: a directory of {@link LogSegment}s, the last of which takes appends.
  *
  * <p>On open, every segment file is opened in offset order; sealed segments with a matching index
- * are trusted, the last one (and any without a matching index) is scanned and its torn or corrupt
- * tail cut ({@link SegmentRecovery}). If a cut leaves a gap before the next segment, the later
- * segments are deleted: a log has no holes. Stray temporary files are removed.
+ * are trusted, the last one (and any without a matching index) is scanned ({@link SegmentRecovery}).
+ * Only the last segment's torn tail is cut. Damage anywhere else (a batch that fails its checks, a
+ * file cut short or missing) is kept on disk as it is: the offsets it covers become a damaged
+ * range, whose reads fail with a {@link CorruptLogException} that names it, while everything before
+ * and after it stays readable. Opening or reading never deletes data. Stray temporary files are
+ * removed.
  *
  * <p>Threading: see {@link Log}. The owner thread is enforced once {@link #bindOwner} is called.
  */
@@ -30,6 +33,8 @@ public final class SegmentedLog implements Log {
     private final LogConfig config;
     private final Clock clock;
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    /** Offset ranges found damaged on open, by their first offset; usually none. */
+    private final ConcurrentSkipListMap<Long, Damage> damages = new ConcurrentSkipListMap<>();
     private volatile LogSegment active;
     private volatile long startOffset;
     private volatile long endOffset;
@@ -79,14 +84,8 @@ public final class SegmentedLog implements Log {
             boolean last = i == logFiles.size() - 1;
             LogSegment segment = LogSegment.open(logFiles.get(i), last, config.indexIntervalBytes(), listener);
             segments.put(segment.baseOffset(), segment);
-            if (!last && segment.nextOffset() != LogSegment.baseOffsetOf(logFiles.get(i + 1))) {
-                // recovery cut this segment short: what follows it would leave a hole, so it goes
-                for (Path later : logFiles.subList(i + 1, logFiles.size())) {
-                    listener.truncated(later, 0, "follows a segment cut at offset " + segment.nextOffset());
-                    Files.delete(later);
-                    Files.deleteIfExists(later.resolveSibling(LogSegment.fileName(LogSegment.baseOffsetOf(later), LogSegment.INDEX_SUFFIX)));
-                }
-                break;
+            if (!last) {
+                noteGap(segment, LogSegment.baseOffsetOf(logFiles.get(i + 1)), listener);
             }
         }
         if (segments.isEmpty()) {
@@ -101,6 +100,44 @@ public final class SegmentedLog implements Log {
         for (LogSegment s : segments.values()) {
             lastAppendTime = Math.max(lastAppendTime, s.lastAppendTime());
         }
+    }
+
+    /**
+     * The offsets between where a sealed segment's readable batches end and where the next segment
+     * begins: none in a whole log. A gap is damage (a batch that failed its checks, a file cut
+     * short, a file missing); it is kept as a damaged range, and the later segments with it.
+     */
+    private void noteGap(LogSegment segment, long nextBase, RecoveryListener listener) {
+        long from = segment.nextOffset();
+        if (from > nextBase) {
+            throw new CorruptLogException(segment.logFile() + " holds offsets up to " + (from - 1) + ", past offset " + nextBase
+                    + " where the next segment file begins; one of the two is not this log's (move it away to open the log)");
+        }
+        if (from == nextBase) {
+            return;
+        }
+        Damage damage = segment.damagedAt() >= 0
+                ? new Damage(from, nextBase, segment.logFile(), segment.damagedAt(), segment.damage())
+                : new Damage(from, nextBase, segment.logFile(), segment.size(),
+                        "the segment ends at offset " + from + " but the next segment file begins at " + nextBase
+                                + ": a file was cut short or is missing");
+        if (segment.damagedAt() < 0) {
+            listener.damaged(segment.logFile(), segment.size(), damage.problem());
+        }
+        damages.put(from, damage);
+    }
+
+    /** Offsets {@code [from, to)} that cannot be read: {@code problem} at {@code bytePosition} of {@code file}. */
+    private record Damage(long from, long to, Path file, long bytePosition, String problem) {
+
+        CorruptLogException at() {
+            return new CorruptLogException(file, bytePosition, from, to, problem);
+        }
+    }
+
+    /** The damaged ranges found on open, as the errors their reads fail with (doctor and status report them). */
+    public List<CorruptLogException> damage() {
+        return damages.values().stream().filter(d -> d.to() > startOffset).map(Damage::at).toList();
     }
 
     /** From now on, only {@code thread} may call the mutating methods. */
@@ -232,6 +269,12 @@ public final class SegmentedLog implements Log {
             if (offset == end) {
                 return LogFetch.empty(offset);
             }
+            if (!damages.isEmpty()) {
+                Map.Entry<Long, Damage> damaged = damages.floorEntry(offset);
+                if (damaged != null && offset < damaged.getValue().to()) {
+                    throw damaged.getValue().at();
+                }
+            }
             Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
             if (entry == null) {
                 continue; // retention moved the start meanwhile; check again
@@ -280,18 +323,23 @@ public final class SegmentedLog implements Log {
                 p = 0;
                 buf = segment.read(position, want, limit);
                 if (buf.limit() < RecordBatchFormat.HEADER_SIZE) {
-                    throw corrupt(segment, position, "a partial batch header below the visible end " + limit);
+                    throw corrupt(segment, position, offset, -1, "a partial batch header below the visible end " + limit);
                 }
                 continue;
             }
             int size = RecordBatchFormat.totalSize(buf, p);
             if (size < RecordBatchFormat.HEADER_SIZE || size > limit - position - p) {
-                throw corrupt(segment, position + p, "batch length " + size + " does not fit the "
+                throw corrupt(segment, position + p, offset, -1, "batch length " + size + " does not fit the "
                         + (limit - position - p) + " bytes written after it");
             }
             long base = RecordBatchFormat.baseOffset(buf, p);
             if (base >= end) {
-                return LogFetch.empty(offset);
+                // made visible after this read began, or a header that lies: only a whole batch waits
+                if (isWholeBatch(segment, position + p, limit)) {
+                    return LogFetch.empty(offset);
+                }
+                return damagedBatch(segment, offset, position + p, size, maxBytes, end, limit,
+                        "base offset " + base + " past the log's end " + end + " in a batch that fails its checks");
             }
             if (base + RecordBatchFormat.recordCount(buf, p) > offset) {
                 if (size > buf.limit() - p) {
@@ -316,7 +364,16 @@ public final class SegmentedLog implements Log {
             }
             RecordBatchFormat.Check check = RecordBatchFormat.check(buf, p, size, -1);
             if (!check.valid()) {
-                throw corrupt(segment, position + p, check.problem());
+                if (p > first) {
+                    break; // the batches before it are whole: they are served, the next read fails at it
+                }
+                return damagedBatch(segment, offset, position + p, size, maxBytes, end, limit, check.problem());
+            }
+            if (p == first && base > offset) {
+                // a damaged header before it claimed offsets it does not hold, and the skip passed them
+                throw new CorruptLogException(segment.logFile(), start, offset, base,
+                        "no whole batch holds offsets " + offset + " to " + (base - 1) + " between byte " + start
+                                + " and the next whole batch at byte " + (position + p));
             }
             next = base + RecordBatchFormat.recordCount(buf, p);
             p += size;
@@ -324,8 +381,52 @@ public final class SegmentedLog implements Log {
         return new LogFetch(buf.slice(first, p - first), offset, next, segment.baseOffset(), position + p);
     }
 
-    private static CorruptLogException corrupt(LogSegment segment, long position, String problem) {
-        return new CorruptLogException(segment.logFile() + " at byte " + position + ": " + problem);
+    /**
+     * The batch at {@code position}, read for {@code offset}, fails its checks, so none of its
+     * header can be trusted. The batch after it (its length, outside the CRC, still frames it) tells
+     * where the damage ends: if that batch begins at or before {@code offset}, the damaged header
+     * only misled the skip and the read goes on from there; otherwise the offsets up to it are
+     * the damaged range. With no whole batch after it, the range ends where the next segment begins.
+     */
+    private LogFetch damagedBatch(LogSegment segment, long offset, int position, int size, int maxBytes, long end, int limit,
+                                  String problem) throws IOException {
+        long after = nextWholeBatch(segment, position + size, limit);
+        if (after >= 0 && after <= offset) {
+            return readSegment(segment, offset, position + size, maxBytes, end);
+        }
+        throw corrupt(segment, position, offset, after, problem);
+    }
+
+    /** The base offset of the whole batch at {@code position}, or -1 if there is none. */
+    private static long nextWholeBatch(LogSegment segment, int position, int limit) throws IOException {
+        if (!isWholeBatch(segment, position, limit)) {
+            return -1;
+        }
+        return RecordBatchFormat.baseOffset(segment.read(position, RecordBatchFormat.HEADER_SIZE, limit), 0);
+    }
+
+    private static boolean isWholeBatch(LogSegment segment, int position, int limit) throws IOException {
+        if (position < 0 || limit - position < RecordBatchFormat.HEADER_SIZE) {
+            return false;
+        }
+        int size = RecordBatchFormat.totalSize(segment.read(position, RecordBatchFormat.HEADER_SIZE, limit), 0);
+        if (size < RecordBatchFormat.HEADER_SIZE || size > limit - position) {
+            return false;
+        }
+        return RecordBatchFormat.check(segment.read(position, size, limit), 0, size, -1).valid();
+    }
+
+    /**
+     * A batch of {@code segment} at {@code position} that fails its checks when read from
+     * {@code offset}; {@code resume}: the base of the next whole batch, if known, else where the
+     * next segment begins, if one does.
+     */
+    private CorruptLogException corrupt(LogSegment segment, long position, long offset, long resume, String problem) {
+        if (resume < 0) {
+            Long next = segments.higherKey(segment.baseOffset());
+            resume = next == null ? -1 : next;
+        }
+        return new CorruptLogException(segment.logFile(), position, offset, resume, problem);
     }
 
     @Override

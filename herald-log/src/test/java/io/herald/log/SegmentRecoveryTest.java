@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,35 +98,161 @@ class SegmentRecoveryTest {
         }
     }
 
-    @Test
-    void corruptionInsideASealedSegmentWithoutIndexCutsThereAndDropsLaterSegments() throws IOException {
-        LogConfig config = LogConfig.defaults().withSegmentBytes(1024);
+    private final List<String> damaged = new ArrayList<>();
+
+    private SegmentedLog openWatched(LogConfig config) throws IOException {
+        return SegmentedLog.open(dir, config, java.time.Clock.systemUTC(), new RecoveryListener() {
+            @Override
+            public void truncated(Path file, long position, String problem) {
+                truncations.add(problem);
+            }
+
+            @Override
+            public void damaged(Path file, long position, String problem) {
+                damaged.add(file.getFileName() + ": " + problem);
+            }
+        });
+    }
+
+    /** 100 batches of one value each over several 1-KiB segments; returns the segment files. */
+    private List<Path> writeHundred(LogConfig config) throws IOException {
         try (SegmentedLog log = open(config)) {
             for (int i = 0; i < 100; i++) {
                 appendBatch(log, "value-" + i);
             }
         }
-        List<Path> logs;
         try (var files = Files.list(dir)) {
-            logs = files.filter(p -> p.toString().endsWith(".log")).sorted().toList();
+            return files.filter(p -> p.toString().endsWith(".log")).sorted().toList();
         }
-        Path second = logs.get(1);
-        Files.delete(dir.resolve(second.getFileName().toString().replace(".log", ".index")));
-        try (RandomAccessFile raf = new RandomAccessFile(second.toFile(), "rw")) {
-            raf.seek(200);
+    }
+
+    private Map<Path, Long> sizes() throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.collect(java.util.stream.Collectors.toMap(p -> p, p -> p.toFile().length()));
+        }
+    }
+
+    private static void flipByte(Path file, long at) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(at);
             int b = raf.read();
-            raf.seek(200);
+            raf.seek(at);
             raf.write(b ^ 0xFF);
         }
-        try (SegmentedLog log = open(config)) {
-            List<String> read = values(readAll(log, 0));
-            assertThat(read).isNotEmpty().hasSizeLessThan(100);
-            for (int i = 0; i < read.size(); i++) {
-                assertThat(read.get(i)).isEqualTo("value-" + i);
+    }
+
+    /**
+     * Reads the whole log as a reader that meets damage would: up to it, then past it from where
+     * the error says the damage ends. Returns the values read; {@code errors} gets each error.
+     */
+    private static List<String> readAround(SegmentedLog log, List<CorruptLogException> errors) throws IOException {
+        List<String> read = new ArrayList<>();
+        long offset = log.startOffset();
+        while (offset < log.endOffset()) {
+            try {
+                LogFetch fetch = log.read(offset, 4096);
+                fetch.forEach((o, t, array, start, length) -> read.add(new String(array, start, length, java.nio.charset.StandardCharsets.UTF_8)));
+                offset = fetch.nextOffset();
+            } catch (CorruptLogException e) {
+                errors.add(e);
+                assertThat(e.firstOffset()).isEqualTo(offset);
+                offset = e.resumeOffset().orElseThrow();
             }
-            assertThat(truncations).anyMatch(t -> t.contains("crc mismatch"));
-            assertThat(log.segmentCount()).isEqualTo(2);
-            assertThat(appendBatch(log, "next")).isEqualTo(read.size());
+        }
+        return read;
+    }
+
+    private static List<String> valuesExcept(long from, long to) {
+        List<String> expected = new ArrayList<>();
+        for (long i = 0; i < 100; i++) {
+            if (i < from || i >= to) {
+                expected.add("value-" + i);
+            }
+        }
+        return expected;
+    }
+
+    @Test
+    void aCorruptBatchInASealedSegmentWithoutIndexIsKeptAndOnlyItsRangeFails() throws IOException {
+        LogConfig config = LogConfig.defaults().withSegmentBytes(1024);
+        List<Path> logs = writeHundred(config);
+        Path second = logs.get(1);
+        Files.delete(dir.resolve(second.getFileName().toString().replace(".log", ".index")));
+        flipByte(second, 200);
+        Map<Path, Long> before = sizes();
+        try (SegmentedLog log = openWatched(config)) {
+            assertThat(truncations).as("only a last segment's tail is ever cut").isEmpty();
+            assertThat(damaged).singleElement().asString().contains(second.getFileName().toString(), "crc mismatch");
+            assertThat(log.segmentCount()).isEqualTo(logs.size());
+            List<CorruptLogException> errors = new ArrayList<>();
+            List<String> read = readAround(log, errors);
+            CorruptLogException error = errors.getFirst();
+            assertThat(errors).hasSize(1);
+            assertThat(error.file()).contains(second);
+            assertThat(error).hasMessageContaining("crc mismatch").hasMessageContaining("offsets " + error.firstOffset() + " to ");
+            long third = LogSegment.baseOffsetOf(logs.get(2));
+            assertThat(error.resumeOffset()).hasValue(third);
+            assertThat(read).as("everything before and after the damaged range").isEqualTo(valuesExcept(error.firstOffset(), third));
+            assertThat(error.firstOffset()).isGreaterThan(LogSegment.baseOffsetOf(second));
+            assertThat(log.damage()).singleElement().extracting(CorruptLogException::firstOffset).isEqualTo(error.firstOffset());
+            before.forEach((file, size) -> assertThat(file).as("nothing deleted or cut").exists().hasSize(size));
+            assertThat(appendBatch(log, "next")).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void anOldSegmentCutToHalfKeepsItsWholeBatchesAndEverySegmentAfterIt() throws IOException {
+        LogConfig config = LogConfig.defaults().withSegmentBytes(1024);
+        List<Path> logs = writeHundred(config);
+        Path first = logs.getFirst();
+        try (RandomAccessFile raf = new RandomAccessFile(first.toFile(), "rw")) {
+            raf.setLength(raf.length() / 2);
+        }
+        try (SegmentedLog log = openWatched(config)) {
+            assertThat(truncations).isEmpty();
+            assertThat(damaged).singleElement().asString().startsWith(first.getFileName().toString());
+            List<CorruptLogException> errors = new ArrayList<>();
+            List<String> read = readAround(log, errors);
+            assertThat(errors).hasSize(1);
+            long second = LogSegment.baseOffsetOf(logs.get(1));
+            assertThat(read).isEqualTo(valuesExcept(errors.getFirst().firstOffset(), second));
+            assertThat(errors.getFirst().firstOffset()).isPositive();
+        }
+        assertThat(logs).allMatch(Files::exists);
+    }
+
+    @Test
+    void aMissingSegmentFileIsADamagedRangeNotTheEndOfTheLog() throws IOException {
+        LogConfig config = LogConfig.defaults().withSegmentBytes(1024);
+        List<Path> logs = writeHundred(config);
+        Path second = logs.get(1);
+        Files.delete(second);
+        Files.delete(dir.resolve(second.getFileName().toString().replace(".log", ".index")));
+        try (SegmentedLog log = openWatched(config)) {
+            List<CorruptLogException> errors = new ArrayList<>();
+            List<String> read = readAround(log, errors);
+            assertThat(errors).singleElement().satisfies(e -> {
+                assertThat(e.firstOffset()).isEqualTo(LogSegment.baseOffsetOf(second));
+                assertThat(e).hasMessageContaining("cut short or is missing");
+            });
+            assertThat(read).isEqualTo(valuesExcept(LogSegment.baseOffsetOf(second), LogSegment.baseOffsetOf(logs.get(2))));
+        }
+    }
+
+    @Test
+    void aCorruptBatchInAnIndexedSegmentFailsOnlyWhenReadAndTheBatchesAroundItAreServed() throws IOException {
+        LogConfig config = LogConfig.defaults().withSegmentBytes(1024);
+        List<Path> logs = writeHundred(config);
+        Path second = logs.get(1);
+        flipByte(second, 200); // its index matches its size: the open trusts it, the read checks it
+        try (SegmentedLog log = openWatched(config)) {
+            assertThat(damaged).isEmpty();
+            List<CorruptLogException> errors = new ArrayList<>();
+            List<String> read = readAround(log, errors);
+            CorruptLogException error = errors.getFirst();
+            assertThat(errors).hasSize(1);
+            assertThat(error.resumeOffset()).as("the batch's own header gives its end").hasValue(error.firstOffset() + 1);
+            assertThat(read).isEqualTo(valuesExcept(error.firstOffset(), error.firstOffset() + 1));
         }
     }
 
@@ -146,10 +273,21 @@ class SegmentRecoveryTest {
                 raf.seek(40);
                 raf.write(b ^ 0x01);
             }
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> log.read(0, 4096))
+            // the batches before the damaged one are served; the read that reaches it fails
+            List<String> served = new ArrayList<>();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                        long offset = 0;
+                        while (true) {
+                            LogFetch fetch = log.read(offset, 4096);
+                            fetch.forEach((o, t, array, start, length) -> served.add(new String(array, start, length,
+                                    java.nio.charset.StandardCharsets.UTF_8)));
+                            offset = fetch.nextOffset();
+                        }
+                    })
                     .isInstanceOf(CorruptLogException.class)
                     .hasMessageContaining(first.getFileName().toString())
                     .hasMessageContaining("crc mismatch");
+            assertThat(served).isEqualTo(valuesExcept(served.size(), 100));
         }
     }
 }
