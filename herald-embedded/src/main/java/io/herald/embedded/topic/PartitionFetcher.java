@@ -3,20 +3,28 @@ package io.herald.embedded.topic;
 import io.herald.broker.Position;
 import io.herald.broker.StoredEvent;
 import io.herald.event.EventBinaryFormat;
+import io.herald.log.CorruptLogException;
 import io.herald.log.LogFetch;
 import io.herald.log.OffsetOutOfRangeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads one partition forward from a position, a fetch at a time, and hands out its events one
  * by one. A position that retention deleted moves to the oldest event still held (as Kafka's
- * {@code auto.offset.reset=earliest} does for an out-of-range cursor). Not thread-safe: owned
- * by one consumer.
+ * {@code auto.offset.reset=earliest} does for an out-of-range cursor). At damaged data (a
+ * {@link CorruptLogException}) it stops: it hands out everything before the damage and nothing
+ * after it, never skipping events, until it is moved elsewhere ({@link #seek}); other partitions'
+ * fetchers go on. Not thread-safe: owned by one consumer.
  */
 public final class PartitionFetcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionFetcher.class);
 
     static final int FETCH_BYTES = 256 * 1024;
 
@@ -25,6 +33,8 @@ public final class PartitionFetcher {
     private long fetchPosition;
     /** The last fetch, so that the next one starts where it ended instead of at an index entry. */
     private LogFetch last;
+    /** The damage this fetcher stopped at, if any. */
+    private CorruptLogException damage;
 
     public PartitionFetcher(Partition partition, long position) {
         this.partition = partition;
@@ -41,11 +51,17 @@ public final class PartitionFetcher {
         return head != null ? head.position().offset() : fetchPosition;
     }
 
-    /** Moves to {@code offset}, dropping anything fetched. */
+    /** Moves to {@code offset}, dropping anything fetched (and the damage it stopped at). */
     public void seek(long offset) {
         buffered.clear();
         fetchPosition = offset;
         last = null;
+        damage = null;
+    }
+
+    /** The damaged data this fetcher stopped at: it reads nothing of the partition past {@link #position()}. */
+    public Optional<CorruptLogException> damage() {
+        return Optional.ofNullable(damage);
     }
 
     /**
@@ -85,7 +101,7 @@ public final class PartitionFetcher {
 
     private void fill() {
         var log = partition.log();
-        if (fetchPosition >= log.endOffset()) {
+        if (damage != null || fetchPosition >= log.endOffset()) {
             return;
         }
         LogFetch fetch;
@@ -99,6 +115,12 @@ public final class PartitionFetcher {
             }
             return; // past the end: nothing readable yet
 
+        } catch (CorruptLogException e) {
+            damage = e;
+            LOG.error("partition {} of topic '{}' is damaged: its readers stop at offset {} and read nothing after it until the "
+                    + "file is restored or the range skipped; the other partitions go on. {}", partition.index(), partition.topic(),
+                    fetchPosition, e.getMessage());
+            return;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + partition + " at offset " + fetchPosition, e);
         }

@@ -148,7 +148,18 @@ public final class TopicRegistry implements AutoCloseable {
     }
 
     private static RecoveryListener recoveryLogger() {
-        return (file, position, problem) -> LOG.warn("recovery cut {} at byte {}: {}", file, position, problem);
+        return new RecoveryListener() {
+            @Override
+            public void truncated(Path file, long position, String problem) {
+                LOG.warn("recovery cut the torn tail of {} at byte {}: {}", file, position, problem);
+            }
+
+            @Override
+            public void damaged(Path file, long position, String problem) {
+                LOG.error("{} is damaged at byte {} and kept as it is: reads of the offsets it covers fail, all others go on; "
+                        + "restore the file or skip the range: {}", file, position, problem);
+            }
+        };
     }
 
     /** A quarter of a segment, so that a busy writer's batches still fill several segments (retention deletes whole ones). */
