@@ -12,6 +12,12 @@ public final class TopicExistsException extends HeraldException {
         this.topic = topic;
     }
 
+    /** Taken in a way the plain message would not explain, such as data left on disk: {@code detail} says how. */
+    public TopicExistsException(String topic, String detail) {
+        super("topic '" + topic + "' already exists: " + detail);
+        this.topic = topic;
+    }
+
     public String topic() {
         return topic;
     }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.herald.Herald;
 import io.herald.broker.Broker;
 import io.herald.broker.StorageException;
+import io.herald.broker.TopicExistsException;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.broker.TopicSpec;
 import io.herald.event.Event;
@@ -81,10 +82,52 @@ class EmbeddedBrokerTest {
     }
 
     @Test
-    void creatingATopicOverAStrayDirectoryStartsEmpty() throws Exception {
-        Files.createDirectories(dir.resolve("topics/orders/0"));
-        Files.write(dir.resolve("topics/orders/0/00000000000000000000.log"), new byte[] {1, 2, 3});
+    void aTopicIsNotCreatedOverDataWhoseDefinitionIsGoneAndTheDataStays() throws Exception {
+        Path segment = dir.resolve("topics/orders/0/00000000000000000000.log");
+        Files.createDirectories(segment.getParent());
+        Files.write(segment, new byte[] {1, 2, 3});
         try (Broker broker = EmbeddedBroker.open(dir)) {
+            assertThatThrownBy(() -> broker.createTopic("orders", TopicSpec.partitions(1)))
+                    .isInstanceOf(TopicExistsException.class)
+                    .hasMessageContaining(dir.resolve("topics/orders").toString())
+                    .hasMessageContaining("3 bytes")
+                    .hasMessageContaining("Move the directory away");
+            assertThat(broker.listTopics()).isEmpty();
+        }
+        assertThat(segment).hasBinaryContent(new byte[] {1, 2, 3});
+        Files.delete(segment);
+        try (Broker broker = EmbeddedBroker.open(dir)) {
+            broker.createTopic("orders", TopicSpec.partitions(1)); // empty directories hold nothing to keep
+            assertThat(broker.describeTopic("orders").eventCount()).isZero();
+        }
+    }
+
+    @Test
+    void aTopicOfTheLongestNameIsDeletedAndCreatedAgain() throws Exception {
+        String name = "t".repeat(io.herald.broker.Names.MAX_LENGTH);
+        try (Broker broker = EmbeddedBroker.open(dir)) {
+            broker.createTopic(name, TopicSpec.partitions(2));
+            broker.publish(name, Event.builder().type("t").source("/s").data("x").build()).join();
+            broker.deleteTopic(name);
+            assertThat(dir.resolve("topics")).isEmptyDirectory();
+            broker.createTopic(name, TopicSpec.partitions(1));
+            assertThat(broker.describeTopic(name).eventCount()).isZero();
+        }
+    }
+
+    @Test
+    void aDeleteThatAStopInterruptedAfterItsRenameIsCompletedByTheNextOpen() throws Exception {
+        try (Broker broker = EmbeddedBroker.open(dir)) {
+            broker.createTopic("orders", TopicSpec.partitions(1));
+            broker.publish("orders", Event.builder().type("t").source("/s").data("x").build()).join();
+        }
+        // the state a kill -9 leaves between the delete's rename and the removal of the definition
+        Path topicDir = dir.resolve("topics/orders");
+        Files.writeString(topicDir.resolve("~topic"), "orders");
+        Files.move(topicDir, dir.resolve("topics/~deleted.12345"));
+        try (Broker broker = EmbeddedBroker.open(dir)) {
+            assertThat(broker.listTopics()).isEmpty();
+            assertThat(dir.resolve("topics")).isEmptyDirectory();
             broker.createTopic("orders", TopicSpec.partitions(1));
             assertThat(broker.describeTopic("orders").eventCount()).isZero();
         }

@@ -30,15 +30,26 @@ import org.slf4j.LoggerFactory;
 /**
  * The topics of a data directory: their definitions (in the {@link MetadataStore}) and their
  * open logs under {@code topics/<name>/<partition>/}. A definition is written before the logs are
- * made and removed before they are deleted, so a crash in between leaves either an empty topic or
- * a stray directory, which the next open deletes. Thread-safe; creation and deletion are serialized.
+ * made, so a crash in between leaves an empty topic. A delete first renames the topic's directory
+ * to a short tombstone that names the topic inside it, then removes the definition, then the
+ * files: a crash anywhere in between is completed by the next open, never leaving half a topic.
+ * Data on disk is never deleted on a guess: a directory without a definition stays, and a topic
+ * is not created over it. Thread-safe; creation and deletion are serialized.
  */
 public final class TopicRegistry implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicRegistry.class);
 
-    /** Marks a directory being deleted; '~' cannot appear in a topic name, so no topic is ever mistaken for one. */
-    static final String DELETED_SUFFIX = "~deleted";
+    /**
+     * Begins the name of a directory being deleted: short whatever the topic's name (a rename to
+     * the name plus a suffix went past the 255-byte limit of a file name for long names), and
+     * '~' cannot appear in a topic name, so no topic is ever mistaken for one.
+     */
+    static final String TOMBSTONE_PREFIX = "~deleted.";
+    /** Ended the name of a directory being deleted by an earlier version. */
+    private static final String OLD_TOMBSTONE_SUFFIX = "~deleted";
+    /** In a tombstone: the name of the topic it was, so that the next open can complete its delete. */
+    static final String TOMBSTONE_TOPIC_FILE = "~topic";
 
     private final Path topicsDir;
     private final MetadataStore metadata;
@@ -56,18 +67,21 @@ public final class TopicRegistry implements AutoCloseable {
     public static TopicRegistry open(Path topicsDir, MetadataStore metadata, int maxEventBytes, Clock clock) throws IOException {
         Files.createDirectories(topicsDir);
         TopicRegistry registry = new TopicRegistry(topicsDir, metadata, maxEventBytes, clock);
+        try (Stream<Path> dirs = Files.list(topicsDir)) {
+            for (Path dir : dirs.toList()) {
+                if (isTombstone(dir)) {
+                    completeDelete(dir, metadata); // a delete that a crash interrupted
+                }
+            }
+        }
         for (TopicRecord record : metadata.topics()) {
             registry.topics.put(record.name(), registry.openTopic(record.name(), record.toSpec()));
         }
         try (Stream<Path> dirs = Files.list(topicsDir)) {
             for (Path dir : dirs.toList()) {
-                String name = dir.getFileName().toString();
-                if (name.endsWith(DELETED_SUFFIX)) {
-                    deleteRecursively(dir); // a deletion that a crash interrupted
-                } else if (!registry.topics.containsKey(name)) {
-                    // never delete data on a guess: a directory without a definition stays until the
-                    // topic is created again (which moves it aside) or someone removes it
-                    LOG.warn("{} has no topic definition; it is left as it is", dir);
+                if (!registry.topics.containsKey(dir.getFileName().toString())) {
+                    // never delete data on a guess: a directory without a definition stays until someone moves it
+                    LOG.warn("{} has no topic definition; it is left as it is, and no topic of that name is created over it", dir);
                 }
             }
         }
@@ -92,7 +106,7 @@ public final class TopicRegistry implements AutoCloseable {
             throw new TopicExistsException(name);
         }
         try {
-            moveAsideAndDelete(topicsDir.resolve(name));
+            refuseDataWithoutDefinition(name);
             metadata.createTopic(TopicRecord.of(name, spec, clock.millis()));
             Topic topic = openTopic(name, spec);
             topics.put(name, topic);
@@ -102,19 +116,57 @@ public final class TopicRegistry implements AutoCloseable {
         }
     }
 
-    /** Removes the definition, closes the logs, deletes the files. */
+    /**
+     * Closes the logs, renames the directory to a tombstone, removes the definition, deletes the
+     * files. If the rename fails the topic stays, reopened, and the delete fails naming why; once
+     * it is done, the delete completes even across a crash.
+     */
     public synchronized Topic delete(String name) {
         Topic topic = get(name);
-        metadata.deleteTopic(name);
         topics.remove(name);
         topic.markDeleted();
         topic.close();
+        Path dir = topicsDir.resolve(name);
+        Path tombstone;
         try {
-            moveAsideAndDelete(topicsDir.resolve(name));
+            tombstone = toTombstone(dir, name);
         } catch (IOException e) {
-            LOG.warn("topic {} is deleted but its files are not; the next open removes them", name, e);
+            for (TopicRecord r : metadata.topics()) {
+                if (r.name().equals(name)) {
+                    try {
+                        topics.put(name, openTopic(name, r.toSpec()));
+                    } catch (IOException | RuntimeException reopen) {
+                        e.addSuppressed(reopen);
+                    }
+                }
+            }
+            throw new StorageException("cannot delete topic '" + name + "': renaming " + dir + " failed: " + e.getMessage()
+                    + "; the topic is kept as it was", e);
+        }
+        metadata.deleteTopic(name);
+        try {
+            deleteRecursively(tombstone);
+        } catch (IOException e) {
+            LOG.warn("topic {} is deleted but the files of {} are not all removed yet; the next open removes them", name, tombstone, e);
         }
         return topic;
+    }
+
+    /** Refuses to create a topic over a directory that still holds events of an earlier topic of that name. */
+    private void refuseDataWithoutDefinition(String name) throws IOException {
+        Path dir = topicsDir.resolve(name);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        long bytes;
+        try (Stream<Path> files = Files.walk(dir)) {
+            bytes = files.filter(f -> f.getFileName().toString().endsWith(".log")).mapToLong(f -> f.toFile().length()).sum();
+        }
+        if (bytes > 0) {
+            throw new TopicExistsException(name, dir + " holds " + bytes + " bytes of events of an earlier topic '" + name
+                    + "' whose definition is gone; nothing was changed. Move the directory away to create the topic anew");
+        }
+        deleteRecursively(dir); // empty partition directories: nothing to keep
     }
 
     /** Starts retention on every partition; returns once each has run. */
@@ -186,14 +238,36 @@ public final class TopicRegistry implements AutoCloseable {
         };
     }
 
-    /** Renames the directory first (one atomic step), so a crash mid-delete never leaves a half topic under its name. */
-    private static void moveAsideAndDelete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
+    /**
+     * Names the topic inside its directory, then renames the directory to a tombstone (one atomic
+     * step), so that a crash mid-delete never leaves a half topic under its name and the next open
+     * knows which definition to remove.
+     */
+    private static Path toTombstone(Path dir, String name) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(TOMBSTONE_TOPIC_FILE), name);
+        Path tombstone = dir.resolveSibling(TOMBSTONE_PREFIX + System.nanoTime());
+        Files.move(dir, tombstone, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return tombstone;
+    }
+
+    private static boolean isTombstone(Path dir) {
+        String name = dir.getFileName().toString();
+        return name.startsWith(TOMBSTONE_PREFIX) || name.endsWith(OLD_TOMBSTONE_SUFFIX);
+    }
+
+    /** A delete a crash interrupted after the rename: its definition goes if it is still there, then its files. */
+    private static void completeDelete(Path tombstone, MetadataStore metadata) throws IOException {
+        Path named = tombstone.resolve(TOMBSTONE_TOPIC_FILE);
+        if (Files.exists(named)) {
+            String name = Files.readString(named);
+            boolean defined = metadata.topics().stream().anyMatch(r -> r.name().equals(name));
+            if (defined && !Files.exists(tombstone.resolveSibling(name))) {
+                LOG.info("completing the delete of topic {} that a stop interrupted", name);
+                metadata.deleteTopic(name);
+            }
         }
-        Path aside = dir.resolveSibling(dir.getFileName() + "." + System.nanoTime() + DELETED_SUFFIX);
-        Files.move(dir, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        deleteRecursively(aside);
+        deleteRecursively(tombstone);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
