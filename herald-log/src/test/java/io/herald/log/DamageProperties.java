@@ -69,6 +69,8 @@ class DamageProperties {
                 }
             }
             Map<Path, Long> sizes = sizes(dir);
+            LogVerifier.Report report = LogVerifier.verify(dir);
+            assertThat(sizes(dir)).as("the verifier changes nothing").isEqualTo(sizes);
             List<String> read = new ArrayList<>();
             List<Long> offsets = new ArrayList<>();
             List<long[]> ranges = new ArrayList<>();
@@ -103,6 +105,22 @@ class DamageProperties {
                 }
             }
             assertThat(offsets).isEqualTo(expected);
+            List<Long> verifiedDamaged = new ArrayList<>();
+            report.damage().forEach(d -> {
+                for (long o = d.firstOffset(); o < (d.endOffset() < 0 ? events : d.endOffset()); o++) {
+                    verifiedDamaged.add(o);
+                }
+            });
+            List<Long> unread = new ArrayList<>();
+            ranges.forEach(r -> {
+                for (long o = r[0]; o < r[1]; o++) {
+                    unread.add(o);
+                }
+            });
+            assertThat(verifiedDamaged).as("the verifier reports the ranges a reader finds damaged").isEqualTo(unread);
+            assertThat(report.readableEvents()).isEqualTo(offsets.size());
+            assertThat(report.intact()).isEqualTo(ranges.isEmpty());
+            assertThat(report.tornTail()).isNull();
             for (int i = 0; i < read.size(); i++) {
                 assertThat(read.get(i)).isEqualTo("value-" + offsets.get(i));
             }
