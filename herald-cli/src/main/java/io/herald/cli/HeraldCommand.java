@@ -34,7 +34,7 @@ import picocli.CommandLine.ScopeType;
         description = {"Herald, the event-driven-architecture toolkit: topics, publish, read, subscriptions and their dead letters "
                 + "on a data directory, a Kafka cluster or a Herald server.", "New here? Run: herald demo"},
         subcommands = {TopicsCommand.class, PublishCommand.class, ReadCommand.class, GroupsCommand.class, DlqCommand.class,
-                DemoCommand.class, ServerCommand.class},
+                DemoCommand.class, ServerCommand.class, DoctorCommand.class},
         footer = {"", "Exit codes: 0 done, 1 Herald refused or failed, 2 wrong arguments."})
 public final class HeraldCommand extends CommandGroup {
 
