@@ -35,8 +35,15 @@ final class LogSegment {
     private volatile int visibleSize;
     private volatile long nextOffset;
     private volatile long lastAppendTime;
-    private int damagedAt = -1;
-    private String damage;
+    /** Damaged ranges recovery found and kept, in offset order. */
+    private final java.util.List<Damage> damage = new java.util.ArrayList<>();
+
+    /**
+     * Offsets {@code [firstOffset, resumeOffset)} of this segment that recovery found damaged at
+     * byte {@code position} ({@code resumeOffset} -1: up to where the next segment begins).
+     */
+    record Damage(int position, long firstOffset, long resumeOffset, String problem) {
+    }
 
     private LogSegment(Path dir, long baseOffset, SegmentIndex index, FileChannel channel) {
         this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
@@ -91,7 +98,7 @@ final class LogSegment {
         LogSegment segment = new LogSegment(dir, base, new SegmentIndex(base, indexIntervalBytes), ch);
         segment.size = (int) fileSize;
         SegmentRecovery.recover(segment, last, listener);
-        if (!last && segment.damagedAt < 0) {
+        if (!last && segment.damage.isEmpty()) {
             // rebuilt: write the index so the next open trusts it (a damaged one is scanned again)
             segment.seal();
         }
@@ -176,19 +183,13 @@ final class LogSegment {
         lastAppendTime = newLastAppendTime;
     }
 
-    /** Recovery found a batch at {@code position} damaged and kept it: the segment is readable up to it. */
-    void damagedAt(int position, String problem) {
-        this.damagedAt = position;
-        this.damage = problem;
+    /** Recovery found damage and kept it: its reads fail, the whole batches around it are served. */
+    void damaged(Damage found) {
+        damage.add(found);
     }
 
-    /** The byte of the first damaged batch recovery found (-1: none). */
-    int damagedAt() {
-        return damagedAt;
-    }
-
-    /** What recovery found wrong at {@link #damagedAt()}. */
-    String damage() {
+    /** The damage recovery found and kept, in offset order. */
+    java.util.List<Damage> damage() {
         return damage;
     }
 

@@ -1,7 +1,6 @@
 package io.herald.log;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -90,14 +89,14 @@ public final class LogVerifier {
                 List.copyOf(notes));
     }
 
-    /** One segment, batch by batch; after a bad batch whose length still frames it, it goes on at the next one. */
+    /** One segment, through the same scan as recovery, so that both see the same damage. */
     private static final class Scan {
 
         private final Path file;
+        private final long base;
         private final long nextBase;
         private final List<Damage> damage = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
-        private ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
         private long size;
         private long next;
         private long events;
@@ -106,6 +105,7 @@ public final class LogVerifier {
 
         Scan(Path file, long base, long nextBase) {
             this.file = file;
+            this.base = base;
             this.next = base;
             this.nextBase = nextBase;
         }
@@ -113,81 +113,40 @@ public final class LogVerifier {
         void run() throws IOException {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 size = ch.size();
-                long position = 0;
-                // a bad batch opens a damaged range; the next whole batch (or the end) closes it
-                long damagedFrom = -1;
-                long damagedAt = -1;
-                String problem = null;
-                while (position < size) {
-                    String bad = null;
-                    int total = -1;
-                    if (size - position < RecordBatchFormat.HEADER_SIZE) {
-                        bad = "torn batch: " + (size - position) + " bytes left, a header needs " + RecordBatchFormat.HEADER_SIZE;
-                    } else {
-                        ByteBuffer header = read(ch, position, RecordBatchFormat.HEADER_SIZE);
-                        total = RecordBatchFormat.totalSize(header, 0);
-                        if (total < RecordBatchFormat.HEADER_SIZE || total > size - position) {
-                            bad = "batch length " + total + " does not fit the " + (size - position) + " bytes left";
-                            total = -1;
-                        } else {
-                            RecordBatchFormat.Check check = RecordBatchFormat.check(read(ch, position, total), 0, total,
-                                    damagedFrom >= 0 ? -1 : next);
-                            bad = check.valid() ? null : check.problem();
-                        }
-                    }
-                    if (bad == null) {
-                        long batchBase = RecordBatchFormat.baseOffset(buf, 0);
-                        if (damagedFrom >= 0) {
-                            damage.add(new Damage(file, damagedAt, damagedFrom, batchBase, problem));
-                            damagedFrom = -1;
-                        }
-                        next = batchBase + RecordBatchFormat.recordCount(buf, 0);
-                        events += RecordBatchFormat.recordCount(buf, 0);
-                        position += total;
-                        continue;
-                    }
-                    if (damagedFrom < 0) {
-                        damagedFrom = next;
-                        damagedAt = position;
-                        problem = bad;
-                    }
-                    if (total < 0) {
-                        break; // the length no longer frames the batches: what follows is out of reach
-                    }
-                    position += total;
+                if (size > Integer.MAX_VALUE) {
+                    damage.add(new Damage(file, 0, base, nextBase, "the file is " + size + " bytes, larger than a segment can be"));
+                    return;
                 }
-                if (damagedFrom >= 0) {
-                    if (nextBase < 0 && damage.isEmpty()) {
-                        // nothing whole after it in the last segment: what a crash mid-write leaves, cut on open
-                        tail = (size - damagedAt) + " bytes after the last whole batch at byte " + damagedAt + " (" + problem
-                                + "); the next open cuts them";
-                    } else if (damagedFrom == nextBase) {
-                        notes.add(file + ": " + (size - damagedAt) + " bytes after the last whole batch at byte " + damagedAt
-                                + " hold no event (" + problem + ")");
-                    } else {
-                        damage.add(new Damage(file, damagedAt, damagedFrom, nextBase, problem));
-                        next = Math.max(next, nextBase); // the range reaches the next segment: no gap besides it
+                SegmentScan.Result result = SegmentScan.scan((dst, position) -> {
+                    long at = position;
+                    while (dst.hasRemaining() && ch.read(dst, at) >= 0) {
+                        at = position + dst.position();
                     }
-                } else if (nextBase < 0 && !damage.isEmpty()) {
-                    // recovery treats the last segment's first bad batch as a torn tail
-                    Damage first = damage.getFirst();
-                    damage.set(0, new Damage(file, first.bytePosition(), first.firstOffset(), first.endOffset(), first.problem()
-                            + "; in the last segment, so the next open cuts the segment here, whole batches after it too"));
-                }
-            }
-        }
+                }, (int) size, base, new SegmentScan.Visitor() {
+                    @Override
+                    public void batch(int position, long baseOffset, int recordCount, long appendTime, int batchSize) {
+                        events += recordCount;
+                    }
 
-        private ByteBuffer read(FileChannel ch, long position, int length) throws IOException {
-            if (buf.capacity() < length) {
-                buf = ByteBuffer.allocate(length);
-            }
-            buf.clear().limit(length);
-            while (buf.hasRemaining()) {
-                if (ch.read(buf, position + buf.position()) < 0) {
-                    throw new IOException(file + " ended while reading " + length + " bytes at byte " + position);
+                    @Override
+                    public void damaged(int position, long firstOffset, long resumeOffset, int resumePosition, String problem) {
+                        damage.add(new Damage(file, position, firstOffset, resumeOffset, problem));
+                    }
+                });
+                next = result.nextOffset();
+                String lost = (size - result.end()) + " bytes after the last whole batch at byte " + result.end();
+                if (result.tail() == null) {
+                    return;
+                }
+                if (nextBase < 0) {
+                    tail = lost + " (" + result.tail() + "); the next open cuts them";
+                } else if (next == nextBase) {
+                    notes.add(file + ": " + lost + " hold no event (" + result.tail() + ")");
+                } else {
+                    damage.add(new Damage(file, result.end(), next, nextBase, result.tail()));
+                    next = Math.max(next, nextBase); // the range reaches the next segment: no gap besides it
                 }
             }
-            return buf.flip();
         }
     }
 }

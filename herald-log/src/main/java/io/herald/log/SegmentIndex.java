@@ -45,6 +45,7 @@ final class SegmentIndex {
     private final int intervalBytes;
     private volatile Entries entries = new Entries(new int[16], new int[16], new long[16], 0);
     private int bytesSinceLastEntry;
+    private boolean forceNext;
 
     SegmentIndex(long baseOffset, int intervalBytes) {
         this.baseOffset = baseOffset;
@@ -53,11 +54,18 @@ final class SegmentIndex {
 
     /** Called for every batch written (or recovered), in order. */
     void onBatch(long batchBaseOffset, int position, long appendTime, int batchSize) {
-        if (entries.count == 0 && position == 0 || bytesSinceLastEntry >= intervalBytes) {
+        if (entries.count == 0 && position == 0 || bytesSinceLastEntry >= intervalBytes || forceNext) {
             add((int) (batchBaseOffset - baseOffset), position, appendTime);
             bytesSinceLastEntry = 0;
+            forceNext = false;
         }
         bytesSinceLastEntry += batchSize;
+    }
+
+    /** The next batch gets an entry whatever the bytes since the last one: a read for its offsets starts there, past damage before it. */
+    void entryAtNextBatch() {
+        bytesSinceLastEntry = intervalBytes;
+        forceNext = true;
     }
 
     private void add(int relativeOffset, int position, long appendTime) {

@@ -84,9 +84,7 @@ public final class SegmentedLog implements Log {
             boolean last = i == logFiles.size() - 1;
             LogSegment segment = LogSegment.open(logFiles.get(i), last, config.indexIntervalBytes(), listener);
             segments.put(segment.baseOffset(), segment);
-            if (!last) {
-                noteGap(segment, LogSegment.baseOffsetOf(logFiles.get(i + 1)), listener);
-            }
+            noteDamage(segment, last ? -1 : LogSegment.baseOffsetOf(logFiles.get(i + 1)), listener);
         }
         if (segments.isEmpty()) {
             segments.put(0L, LogSegment.create(dir, 0, config.indexIntervalBytes()));
@@ -103,28 +101,35 @@ public final class SegmentedLog implements Log {
     }
 
     /**
-     * The offsets between where a sealed segment's readable batches end and where the next segment
-     * begins: none in a whole log. A gap is damage (a batch that failed its checks, a file cut
-     * short, a file missing); it is kept as a damaged range, and the later segments with it.
+     * Registers the damaged ranges recovery found in {@code segment}, and any offsets between where
+     * a sealed segment's batches end and where the next one ({@code nextBase}; -1 for the last)
+     * begins: none in a whole log; a file cut short or missing otherwise. Each is kept as a
+     * damaged range, with everything after it.
      */
-    private void noteGap(LogSegment segment, long nextBase, RecoveryListener listener) {
+    private void noteDamage(LogSegment segment, long nextBase, RecoveryListener listener) {
+        boolean toNextSegment = false;
+        for (LogSegment.Damage d : segment.damage()) {
+            long to = d.resumeOffset() >= 0 ? d.resumeOffset() : nextBase;
+            toNextSegment |= d.resumeOffset() < 0;
+            if (to > d.firstOffset()) {
+                damages.put(d.firstOffset(), new Damage(d.firstOffset(), to, segment.logFile(), d.position(), d.problem()));
+            }
+        }
+        if (nextBase < 0) {
+            return;
+        }
         long from = segment.nextOffset();
         if (from > nextBase) {
             throw new CorruptLogException(segment.logFile() + " holds offsets up to " + (from - 1) + ", past offset " + nextBase
                     + " where the next segment file begins; one of the two is not this log's (move it away to open the log)");
         }
-        if (from == nextBase) {
+        if (from == nextBase || toNextSegment) {
             return;
         }
-        Damage damage = segment.damagedAt() >= 0
-                ? new Damage(from, nextBase, segment.logFile(), segment.damagedAt(), segment.damage())
-                : new Damage(from, nextBase, segment.logFile(), segment.size(),
-                        "the segment ends at offset " + from + " but the next segment file begins at " + nextBase
-                                + ": a file was cut short or is missing");
-        if (segment.damagedAt() < 0) {
-            listener.damaged(segment.logFile(), segment.size(), damage.problem());
-        }
-        damages.put(from, damage);
+        String problem = "the segment ends at offset " + from + " but the next segment file begins at " + nextBase
+                + ": a file was cut short or is missing";
+        listener.damaged(segment.logFile(), segment.size(), problem);
+        damages.put(from, new Damage(from, nextBase, segment.logFile(), segment.size(), problem));
     }
 
     /** Offsets {@code [from, to)} that cannot be read: {@code problem} at {@code bytePosition} of {@code file}. */
@@ -323,23 +328,21 @@ public final class SegmentedLog implements Log {
                 p = 0;
                 buf = segment.read(position, want, limit);
                 if (buf.limit() < RecordBatchFormat.HEADER_SIZE) {
-                    throw corrupt(segment, position, offset, -1, "a partial batch header below the visible end " + limit);
+                    return damagedRead(segment, offset, start, maxBytes, end, limit);
                 }
                 continue;
             }
             int size = RecordBatchFormat.totalSize(buf, p);
             if (size < RecordBatchFormat.HEADER_SIZE || size > limit - position - p) {
-                throw corrupt(segment, position + p, offset, -1, "batch length " + size + " does not fit the "
-                        + (limit - position - p) + " bytes written after it");
+                return damagedRead(segment, offset, start, maxBytes, end, limit);
             }
             long base = RecordBatchFormat.baseOffset(buf, p);
             if (base >= end) {
                 // made visible after this read began, or a header that lies: only a whole batch waits
-                if (isWholeBatch(segment, position + p, limit)) {
+                if (SegmentScan.isWholeBatch(segment::readFully, limit, position + p)) {
                     return LogFetch.empty(offset);
                 }
-                return damagedBatch(segment, offset, position + p, size, maxBytes, end, limit,
-                        "base offset " + base + " past the log's end " + end + " in a batch that fails its checks");
+                return damagedRead(segment, offset, start, maxBytes, end, limit);
             }
             if (base + RecordBatchFormat.recordCount(buf, p) > offset) {
                 if (size > buf.limit() - p) {
@@ -367,13 +370,10 @@ public final class SegmentedLog implements Log {
                 if (p > first) {
                     break; // the batches before it are whole: they are served, the next read fails at it
                 }
-                return damagedBatch(segment, offset, position + p, size, maxBytes, end, limit, check.problem());
+                return damagedRead(segment, offset, start, maxBytes, end, limit);
             }
             if (p == first && base > offset) {
-                // a damaged header before it claimed offsets it does not hold, and the skip passed them
-                throw new CorruptLogException(segment.logFile(), start, offset, base,
-                        "no whole batch holds offsets " + offset + " to " + (base - 1) + " between byte " + start
-                                + " and the next whole batch at byte " + (position + p));
+                return damagedRead(segment, offset, start, maxBytes, end, limit); // a lying header led the skip past it
             }
             next = base + RecordBatchFormat.recordCount(buf, p);
             p += size;
@@ -382,38 +382,54 @@ public final class SegmentedLog implements Log {
     }
 
     /**
-     * The batch at {@code position}, read for {@code offset}, fails its checks, so none of its
-     * header can be trusted. The batch after it (its length, outside the CRC, still frames it) tells
-     * where the damage ends: if that batch begins at or before {@code offset}, the damaged header
-     * only misled the skip and the read goes on from there; otherwise the offsets up to it are
-     * the damaged range. With no whole batch after it, the range ends where the next segment begins.
+     * A read for {@code offset} from byte {@code start} (where a batch begins) met a batch that fails
+     * its checks. The fast skip trusted the headers it passed, and a damaged one may have led it
+     * astray, so the read walks again from {@code start}, checking every batch and finding the next
+     * whole batch after damage as recovery does ({@link SegmentScan}): if a whole batch holds
+     * {@code offset}, the read goes on there; otherwise the offsets up to the next whole batch (or
+     * the next segment) are the damaged range, and the error names its first bad byte.
      */
-    private LogFetch damagedBatch(LogSegment segment, long offset, int position, int size, int maxBytes, long end, int limit,
-                                  String problem) throws IOException {
-        long after = nextWholeBatch(segment, position + size, limit);
-        if (after >= 0 && after <= offset) {
-            return readSegment(segment, offset, position + size, maxBytes, end);
+    private LogFetch damagedRead(LogSegment segment, long offset, int start, int maxBytes, long end, int limit) throws IOException {
+        SegmentScan.Source source = segment::readFully;
+        int q = start;
+        int badAt = -1;
+        while (q >= 0 && q + RecordBatchFormat.HEADER_SIZE <= limit) {
+            if (!SegmentScan.isWholeBatch(source, limit, q)) {
+                badAt = badAt < 0 ? q : badAt;
+                q = SegmentScan.nextWholeBatch(source, limit, q, -1, segment.baseOffset());
+                continue;
+            }
+            ByteBuffer header = segment.read(q, RecordBatchFormat.HEADER_SIZE, limit);
+            long base = RecordBatchFormat.baseOffset(header, 0);
+            if (base + RecordBatchFormat.recordCount(header, 0) <= offset) {
+                badAt = -1; // damage before this batch is before the offset: not this read's
+                q += RecordBatchFormat.totalSize(header, 0);
+            } else if (base <= offset) {
+                return readSegment(segment, offset, q, maxBytes, end);
+            } else {
+                throw corrupt(segment, badAt < 0 ? q : badAt, offset, base, problemAt(segment, badAt, limit));
+            }
         }
-        throw corrupt(segment, position, offset, after, problem);
+        if (badAt < 0 && q >= 0 && q < limit) {
+            badAt = q; // a partial header below the visible end
+        }
+        if (badAt < 0) {
+            return LogFetch.empty(offset); // nothing in the way after all: the offset is not visible yet
+        }
+        throw corrupt(segment, badAt, offset, -1, problemAt(segment, badAt, limit));
     }
 
-    /** The base offset of the whole batch at {@code position}, or -1 if there is none. */
-    private static long nextWholeBatch(LogSegment segment, int position, int limit) throws IOException {
-        if (!isWholeBatch(segment, position, limit)) {
-            return -1;
-        }
-        return RecordBatchFormat.baseOffset(segment.read(position, RecordBatchFormat.HEADER_SIZE, limit), 0);
-    }
-
-    private static boolean isWholeBatch(LogSegment segment, int position, int limit) throws IOException {
+    /** What is wrong with the batch at {@code position}: its check's problem, or why its length does not frame it. */
+    private static String problemAt(LogSegment segment, int position, int limit) throws IOException {
         if (position < 0 || limit - position < RecordBatchFormat.HEADER_SIZE) {
-            return false;
+            return "a partial batch header below the visible end " + limit;
         }
         int size = RecordBatchFormat.totalSize(segment.read(position, RecordBatchFormat.HEADER_SIZE, limit), 0);
         if (size < RecordBatchFormat.HEADER_SIZE || size > limit - position) {
-            return false;
+            return "batch length " + size + " does not fit the " + (limit - position) + " bytes written after it";
         }
-        return RecordBatchFormat.check(segment.read(position, size, limit), 0, size, -1).valid();
+        RecordBatchFormat.Check check = RecordBatchFormat.check(segment.read(position, size, limit), 0, size, -1);
+        return check.valid() ? "no whole batch holds the offset" : check.problem();
     }
 
     /**

@@ -74,6 +74,7 @@ class DamageProperties {
             List<String> read = new ArrayList<>();
             List<Long> offsets = new ArrayList<>();
             List<long[]> ranges = new ArrayList<>();
+            List<String> errors = new ArrayList<>();
             try (SegmentedLog log = SegmentedLog.open(dir, config)) {
                 assertThat(log.endOffset()).as("the last segment is whole: the end stays").isEqualTo(events);
                 long offset = log.startOffset();
@@ -91,6 +92,7 @@ class DamageProperties {
                         long resume = e.resumeOffset().orElseThrow();
                         assertThat(resume).isGreaterThan(offset);
                         ranges.add(new long[] {offset, resume});
+                        errors.add(e.getMessage());
                         offset = resume;
                     }
                 }
@@ -117,7 +119,8 @@ class DamageProperties {
                     unread.add(o);
                 }
             });
-            assertThat(verifiedDamaged).as("the verifier reports the ranges a reader finds damaged").isEqualTo(unread);
+            assertThat(verifiedDamaged).as("the verifier reports the ranges a reader finds damaged: %s, reader: %s", report.damage(), errors)
+                    .isEqualTo(unread);
             assertThat(report.readableEvents()).isEqualTo(offsets.size());
             assertThat(report.intact()).isEqualTo(ranges.isEmpty());
             assertThat(report.tornTail()).isNull();

@@ -53,7 +53,7 @@ class LogVerifierTest {
     }
 
     @Test
-    void damageInTheLastSegmentBeforeWholeBatchesSaysTheOpenWouldCutThemToo() throws IOException {
+    void damageInTheLastSegmentBeforeWholeBatchesIsARangeAndTheOpenKeepsWhatFollows() throws IOException {
         try (SegmentedLog log = SegmentedLog.open(dir, LogConfig.defaults())) {
             for (int i = 0; i < 100; i++) {
                 appendBatch(log, "value-" + i);
@@ -73,10 +73,18 @@ class LogVerifierTest {
         assertThat(report.intact()).isFalse();
         assertThat(report.damage()).singleElement().satisfies(d -> {
             assertThat(d.file()).isEqualTo(logs.getLast());
-            assertThat(d.problem()).contains("crc mismatch", "the next open cuts the segment here");
-            assertThat(d.endOffset()).isEqualTo(d.firstOffset() + 1);
+            assertThat(d.problem()).contains("crc mismatch");
+            assertThat(d.firstOffset()).isEqualTo(1);
+            assertThat(d.endOffset()).isEqualTo(2);
         });
         assertThat(report.readableEvents()).isEqualTo(99);
+        assertThat(report.tornTail()).isNull();
+        try (SegmentedLog log = SegmentedLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.endOffset()).as("nothing cut").isEqualTo(100);
+            assertThat(log.damage()).singleElement().satisfies(e -> assertThat(e.resumeOffset()).hasValue(2));
+            assertThat(LogTestSupport.values(LogTestSupport.readAll(log, 2))).hasSize(98).startsWith("value-2").endsWith("value-99");
+            assertThat(appendBatch(log, "next")).isEqualTo(100);
+        }
     }
 
     @Test

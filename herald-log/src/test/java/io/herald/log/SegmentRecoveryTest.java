@@ -190,9 +190,8 @@ class SegmentRecoveryTest {
             assertThat(errors).hasSize(1);
             assertThat(error.file()).contains(second);
             assertThat(error).hasMessageContaining("crc mismatch").hasMessageContaining("offsets " + error.firstOffset() + " to ");
-            long third = LogSegment.baseOffsetOf(logs.get(2));
-            assertThat(error.resumeOffset()).hasValue(third);
-            assertThat(read).as("everything before and after the damaged range").isEqualTo(valuesExcept(error.firstOffset(), third));
+            assertThat(error.resumeOffset()).as("the damaged batch alone: the whole ones after it are kept").hasValue(error.firstOffset() + 1);
+            assertThat(read).as("everything before and after the damaged range").isEqualTo(valuesExcept(error.firstOffset(), error.firstOffset() + 1));
             assertThat(error.firstOffset()).isGreaterThan(LogSegment.baseOffsetOf(second));
             assertThat(log.damage()).singleElement().extracting(CorruptLogException::firstOffset).isEqualTo(error.firstOffset());
             before.forEach((file, size) -> assertThat(file).as("nothing deleted or cut").exists().hasSize(size));
