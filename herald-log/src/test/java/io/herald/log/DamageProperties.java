@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -54,7 +53,7 @@ class DamageProperties {
             long size = Files.size(damaged);
             long at = Math.min(size - 1, (long) (where * size));
             switch (kind) {
-                case FLIP_BYTE -> flip(damaged, at);
+                case FLIP_BYTE -> LogTestSupport.flipByte(damaged, at, 0x5A);
                 case CUT -> truncate(damaged, at);
                 case APPEND_GARBAGE -> Files.write(damaged, "garbage!".getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.APPEND);
                 case DELETE_FILE -> {
@@ -64,13 +63,13 @@ class DamageProperties {
                 case DELETE_INDEX -> Files.deleteIfExists(index(damaged));
                 case CORRUPT_INDEX -> {
                     if (Files.exists(index(damaged)) && Files.size(index(damaged)) > 0) {
-                        flip(index(damaged), Math.min(Files.size(index(damaged)) - 1, (long) (where * Files.size(index(damaged)))));
+                        LogTestSupport.flipByte(index(damaged), Math.min(Files.size(index(damaged)) - 1, (long) (where * Files.size(index(damaged)))), 0x5A);
                     }
                 }
             }
-            Map<Path, Long> sizes = sizes(dir);
+            Map<Path, Long> sizes = LogTestSupport.sizes(dir);
             LogVerifier.Report report = LogVerifier.verify(dir);
-            assertThat(sizes(dir)).as("the verifier changes nothing").isEqualTo(sizes);
+            assertThat(LogTestSupport.sizes(dir)).as("the verifier changes nothing").isEqualTo(sizes);
             List<String> read = new ArrayList<>();
             List<Long> offsets = new ArrayList<>();
             List<long[]> ranges = new ArrayList<>();
@@ -160,20 +159,7 @@ class DamageProperties {
         }
     }
 
-    private static Map<Path, Long> sizes(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.collect(Collectors.toMap(p -> p, p -> p.toFile().length()));
-        }
-    }
 
-    private static void flip(Path file, long at) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(at);
-            int b = raf.read();
-            raf.seek(at);
-            raf.write(b ^ 0x5A);
-        }
-    }
 
     private static void truncate(Path file, long length) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {

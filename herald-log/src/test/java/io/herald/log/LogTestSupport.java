@@ -1,6 +1,7 @@
 package io.herald.log;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -53,6 +54,23 @@ final class LogTestSupport {
     }
 
     /** A clock a test moves by hand. */
+    /** Damages {@code file} on purpose: the byte at {@code at} flipped by {@code mask}. */
+    static void flipByte(Path file, long at, int mask) throws IOException {
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(at);
+            int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ mask);
+        }
+    }
+
+    /** The size of every file in {@code dir}: what a check that nothing was cut or deleted compares. */
+    static java.util.Map<Path, Long> sizes(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            return files.collect(java.util.stream.Collectors.toMap(p -> p, p -> p.toFile().length()));
+        }
+    }
+
     static final class ManualClock extends Clock {
         private final AtomicLong millis;
 

@@ -4,7 +4,6 @@ import static io.herald.log.LogTestSupport.appendBatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,12 +62,7 @@ class LogVerifierTest {
         try (Stream<Path> files = Files.list(dir)) {
             logs = files.filter(p -> p.toString().endsWith(".log")).toList();
         }
-        try (RandomAccessFile raf = new RandomAccessFile(logs.getLast().toFile(), "rw")) {
-            raf.seek(70); // a value of the second batch (38 bytes each): its length still frames it
-            int b = raf.read();
-            raf.seek(70);
-            raf.write(b ^ 0xFF);
-        }
+        LogTestSupport.flipByte(logs.getLast(), 70, 0xFF); // a value of the second batch (38 bytes each): its length still frames it
         LogVerifier.Report report = LogVerifier.verify(dir);
         assertThat(report.intact()).isFalse();
         assertThat(report.damage()).singleElement().satisfies(d -> {

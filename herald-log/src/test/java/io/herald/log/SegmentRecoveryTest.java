@@ -126,20 +126,7 @@ class SegmentRecoveryTest {
         }
     }
 
-    private Map<Path, Long> sizes() throws IOException {
-        try (var files = Files.list(dir)) {
-            return files.collect(java.util.stream.Collectors.toMap(p -> p, p -> p.toFile().length()));
-        }
-    }
 
-    private static void flipByte(Path file, long at) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(at);
-            int b = raf.read();
-            raf.seek(at);
-            raf.write(b ^ 0xFF);
-        }
-    }
 
     /**
      * Reads the whole log as a reader that meets damage would: up to it, then past it from where
@@ -178,8 +165,8 @@ class SegmentRecoveryTest {
         List<Path> logs = writeHundred(config);
         Path second = logs.get(1);
         Files.delete(dir.resolve(second.getFileName().toString().replace(".log", ".index")));
-        flipByte(second, 200);
-        Map<Path, Long> before = sizes();
+        LogTestSupport.flipByte(second, 200, 0xFF);
+        Map<Path, Long> before = LogTestSupport.sizes(dir);
         try (SegmentedLog log = openWatched(config)) {
             assertThat(truncations).as("only a last segment's tail is ever cut").isEmpty();
             assertThat(damaged).singleElement().asString().contains(second.getFileName().toString(), "crc mismatch");
@@ -243,7 +230,7 @@ class SegmentRecoveryTest {
         LogConfig config = LogConfig.defaults().withSegmentBytes(1024);
         List<Path> logs = writeHundred(config);
         Path second = logs.get(1);
-        flipByte(second, 200); // its index matches its size: the open trusts it, the read checks it
+        LogTestSupport.flipByte(second, 200, 0xFF); // its index matches its size: the open trusts it, the read checks it
         try (SegmentedLog log = openWatched(config)) {
             assertThat(damaged).isEmpty();
             List<CorruptLogException> errors = new ArrayList<>();
