@@ -1,7 +1,10 @@
 package io.herald.cli;
 
 import io.herald.broker.Broker;
+import io.herald.error.HeraldException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -24,13 +27,38 @@ abstract class BrokerCommand implements Callable<Integer> {
         // Wrong arguments are reported before the directory is touched (or created).
         validate();
         PrintWriter out = spec.commandLine().getOut();
-        try (BrokerSession opened = BrokerSession.open(HeraldCommand.of(spec).target(spec.commandLine()))) {
+        BrokerTarget target = HeraldCommand.of(spec).target(spec.commandLine());
+        if (target instanceof BrokerTarget.DataDirectory data) {
+            checkDataDirectory(data.directory());
+        }
+        try (BrokerSession opened = BrokerSession.open(target)) {
             session = opened;
             return run(opened.broker(), out);
         } finally {
             session = null;
             out.flush();
         }
+    }
+
+    /**
+     * A data directory that is a file, or (for a command that only works on what is there) that does
+     * not exist, is a mistyped {@code --data}: said so, rather than failing deep inside or creating
+     * an empty directory where the user did not mean one.
+     */
+    private void checkDataDirectory(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new HeraldException(dir + " is a file, not a data directory; give the directory with --data DIR "
+                    + "(or $" + HeraldCommand.DATA_ENVIRONMENT_VARIABLE + ")");
+        }
+        if (!Files.exists(dir) && !createsDataDirectory()) {
+            throw new HeraldException("there is no data directory at " + dir.toAbsolutePath() + "; check --data (or $"
+                    + HeraldCommand.DATA_ENVIRONMENT_VARIABLE + "): 'herald topics create' makes a new one");
+        }
+    }
+
+    /** Whether this command may create a data directory that does not exist yet (only one that makes something does). */
+    boolean createsDataDirectory() {
+        return false;
     }
 
     /** Checks what picocli cannot; throws {@link ParameterException}. */

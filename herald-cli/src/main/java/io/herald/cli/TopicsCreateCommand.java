@@ -43,6 +43,11 @@ final class TopicsCreateCommand extends BrokerCommand {
     private TopicSpec topicSpec;
 
     @Override
+    boolean createsDataDirectory() {
+        return true; // the first topic makes the data directory
+    }
+
+    @Override
     void validate() {
         try {
             TopicSpec s = TopicSpec.partitions(partitions);

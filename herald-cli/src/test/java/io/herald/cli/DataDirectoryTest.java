@@ -43,4 +43,30 @@ class DataDirectoryTest {
         HeraldCommand blankEnvironment = new HeraldCommand(System.in, Map.of("HERALD_DATA", " "));
         assertThat(blankEnvironment.dataDirectory()).isEqualTo(Path.of("herald-data"));
     }
+
+    @Test
+    void aMistypedDataDirectoryIsNamedAndNotCreatedByACommandThatOnlyReads() {
+        Path mistyped = fromOption.resolve("herald-dta");
+        for (String[] command : new String[][] {{"topics", "list"}, {"read", "orders"}, {"publish", "orders", "{}"},
+                {"groups", "list", "orders"}, {"dlq", "list", "orders", "billing"}}) {
+            var result = new Cli(mistyped).run(command);
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+            assertThat(result.err()).contains("there is no data directory at " + mistyped.toAbsolutePath(), "check --data",
+                    "'herald topics create' makes a new one");
+        }
+        assertThat(mistyped).doesNotExist();
+        assertThat(new Cli(mistyped).run("topics", "create", "orders").exitCode()).isZero();
+        assertThat(mistyped).isDirectory();
+    }
+
+    @Test
+    void aDataDirectoryThatIsAFileIsNamedAsSuch() throws Exception {
+        Path file = java.nio.file.Files.writeString(fromOption.resolve("data.json"), "{}");
+        for (String[] command : new String[][] {{"topics", "list"}, {"topics", "create", "orders"}}) {
+            var result = new Cli(file).run(command);
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+            assertThat(result.err()).contains(file + " is a file, not a data directory; give the directory with --data DIR");
+        }
+        assertThat(file).hasContent("{}");
+    }
 }

@@ -65,7 +65,7 @@ class ErrorsTest {
             read orders --max 0                | herald: --max must be at least 1, got 0                                              | herald read
             groups reset orders g              | herald: Missing required option: '--to=POSITION'                                     | herald groups reset
             groups reset orders g --to never   | herald: Invalid value for option '--to': start position must be                      | herald groups reset
-            topicz                             | herald: unknown command 'topicz' for 'herald'; did you mean topics?                  | herald
+            topicz                             | herald: unknown command 'topicz' for 'herald'; did you mean topics or doctor?        | herald
             topics craete x                    | herald: unknown command 'craete' for 'herald topics'                                 | herald topics
             read orders --bogus                | herald: Unknown option: '--bogus'                                                    | herald read
             topics                             | herald: missing command; choose one of: create, list, describe, delete               | herald topics
@@ -104,7 +104,7 @@ class ErrorsTest {
         var result = Cli.execute("", java.util.Map.of());
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.errLines()).containsExactly("herald: missing command; choose one of: topics, publish, read, groups, dlq, demo, server",
+        assertThat(result.errLines()).containsExactly("herald: missing command; choose one of: topics, publish, read, groups, dlq, demo, server, doctor",
                 "Try 'herald --help' for more information.");
     }
 

@@ -110,6 +110,9 @@ public final class EmbeddedBroker extends AbstractBroker {
         CursorStore cursors = null;
         DeliveryStateStore states = null;
         TopicRegistry topics = null;
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new StorageException("data directory " + dir.toAbsolutePath() + " is a file, not a directory");
+        }
         try {
             Files.createDirectories(dir);
             lockChannel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
