@@ -19,9 +19,17 @@ public record SubscriptionInfo(String topic, String name, SubscriptionSpec spec,
 
     /**
      * One partition: {@code committed} is the next offset the subscription will consume,
-     * {@code end} the partition's end offset, {@code owner} the member that holds it now.
+     * {@code end} the partition's end offset, {@code owner} the member that holds it now;
+     * {@code damage}: why its consumers stop before {@code end}, when damaged data lies between
+     * the two (the file, offsets and check; consumers never skip it: restore the file, or move the
+     * cursor past it with a reset).
      */
-    public record PartitionCursor(int partition, long committed, long end, Optional<String> owner) {
+    public record PartitionCursor(int partition, long committed, long end, Optional<String> owner, Optional<String> damage) {
+
+        public PartitionCursor(int partition, long committed, long end, Optional<String> owner) {
+            this(partition, committed, end, owner, Optional.empty());
+        }
+
         public long lag() {
             return Math.max(0, end - committed);
         }

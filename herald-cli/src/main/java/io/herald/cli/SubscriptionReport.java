@@ -52,6 +52,11 @@ final class SubscriptionReport {
             cursors.row(c.partition(), c.committed(), c.end(), c.lag(), c.owner().orElse("-"));
         }
         cursors.print(out);
+        for (SubscriptionInfo.PartitionCursor c : info.cursors()) {
+            c.damage().ifPresent(damage -> out.println("partition " + c.partition() + " stops at damaged data: " + damage
+                    + " (restore the file, or move this cursor past the damage with 'herald groups reset', giving every "
+                    + "partition's offset)"));
+        }
     }
 
     /** {@code 5 attempts, backoff 1s x2 up to 1m}, plus the errors that are never retried. */

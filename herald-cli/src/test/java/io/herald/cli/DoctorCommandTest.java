@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.broker.Broker;
+import io.herald.broker.Ordering;
+import io.herald.broker.StartPosition;
+import io.herald.broker.SubscriptionSpec;
 import io.herald.broker.TopicSpec;
 import io.herald.embedded.EmbeddedBroker;
 import io.herald.event.Event;
@@ -88,6 +91,21 @@ class DoctorCommandTest {
         assertThat(damage.get("file").asText()).endsWith(damaged.getFileName().toString());
         assertThat(damage.get("endOffset").asLong()).isGreaterThan(damage.get("firstOffset").asLong());
         assertThat(sizes()).as("doctor changes nothing").isEqualTo(before);
+    }
+
+    @Test
+    void aSubscriptionOfTheDamagedPartitionSaysWhereItsConsumersStop() throws Exception {
+        publish();
+        Path damaged = damageSecondSegmentOfPartitionZero();
+        Files.delete(damaged.resolveSibling(damaged.getFileName().toString().replace(".log", ".index"))); // found on open
+        try (Broker broker = EmbeddedBroker.open(data)) {
+            broker.pullSubscriber("orders", "audit", SubscriptionSpec.ordering(Ordering.NONE).startAt(StartPosition.EARLIEST)).close();
+        }
+        var result = new Cli(data).run("groups", "describe", "orders", "audit");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("partition 0 stops at damaged data: ", damaged.getFileName().toString(), "crc mismatch",
+                "herald groups reset");
+        assertThat(result.out()).doesNotContain("partition 1 stops");
     }
 
     @Test

@@ -139,8 +139,12 @@ class DamagedPartitionTest {
             consumed.values().forEach(list -> list.sort(Long::compare));
             assertThat(consumed).isEqualTo(expected);
             assertThat(expected.get(0)).isEqualTo(upTo(expected.get(0).size()));
-            assertThat(broker.describeSubscription("orders", "audit").lag()).as("the damaged range and what follows it wait")
+            var info = broker.describeSubscription("orders", "audit");
+            assertThat(info.lag()).as("the damaged range and what follows it wait")
                     .isEqualTo(EVENTS - consumed.values().stream().mapToInt(List::size).sum());
+            assertThat(info.cursors().get(0).damage()).as("the subscription shows why partition 0 stops").hasValueSatisfying(why ->
+                    assertThat(why).contains(damaged.getFileName().toString(), "offsets " + expected.get(0).size() + " to ", "crc mismatch"));
+            assertThat(info.cursors().get(1).damage()).isEmpty();
         }
     }
 }

@@ -172,6 +172,7 @@ public final class SubscriptionJson {
             ObjectNode cursor = cursors.addObject().put("partition", c.partition()).put("committed", c.committed()).put("end", c.end())
                     .put("lag", c.lag());
             c.owner().ifPresent(owner -> cursor.put("owner", owner));
+            c.damage().ifPresent(damage -> cursor.put("damage", damage));
         }
         SubscriptionInfo.Stats s = info.stats();
         o.putObject("stats")
@@ -201,7 +202,8 @@ public final class SubscriptionJson {
         List<SubscriptionInfo.PartitionCursor> cursors = new ArrayList<>();
         for (JsonNode c : o.path("cursors")) {
             cursors.add(new SubscriptionInfo.PartitionCursor(c.path("partition").asInt(), c.path("committed").asLong(),
-                    c.path("end").asLong(), Optional.ofNullable(c.get("owner")).map(JsonNode::asText)));
+                    c.path("end").asLong(), Optional.ofNullable(c.get("owner")).map(JsonNode::asText),
+                    Optional.ofNullable(c.get("damage")).map(JsonNode::asText)));
         }
         List<String> members = new ArrayList<>();
         o.path("members").forEach(m -> members.add(m.asText()));

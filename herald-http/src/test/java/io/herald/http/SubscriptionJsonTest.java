@@ -25,7 +25,8 @@ class SubscriptionJsonTest {
     private static SubscriptionInfo info(SubscriptionSpec spec) {
         return new SubscriptionInfo("orders", "billing", spec, List.of("m-1"),
                 List.of(new SubscriptionInfo.PartitionCursor(0, 3, 7, Optional.of("m-1")),
-                        new SubscriptionInfo.PartitionCursor(1, 0, 0, Optional.empty())),
+                        new SubscriptionInfo.PartitionCursor(1, 0, 9, Optional.empty(),
+                                Optional.of("00000000000000000105.log at byte 180, offsets 114 to 116: crc mismatch"))),
                 new SubscriptionInfo.Stats(1, 2, 3, 4, 0));
     }
 

@@ -27,6 +27,14 @@ public interface Log extends AutoCloseable {
     long sizeInBytes();
 
     /**
+     * The damaged ranges known so far (found on open, or by a read that met one), each as the
+     * error its reads fail with; none in a whole log.
+     */
+    default java.util.List<CorruptLogException> damage() {
+        return java.util.List.of();
+    }
+
+    /**
      * Appends the records in {@code batch}, which holds {@link RecordBatchFormat#HEADER_SIZE}
      * free bytes followed by {@code recordCount} framed records from its position to its limit.
      * The log fills in the header. Returns the offset of the first record. Not visible to readers

@@ -140,9 +140,9 @@ public final class SegmentedLog implements Log {
         }
     }
 
-    /** The damaged ranges found on open, as the errors their reads fail with (doctor and status report them). */
+    @Override
     public List<CorruptLogException> damage() {
-        return damages.values().stream().filter(d -> d.to() > startOffset).map(Damage::at).toList();
+        return damages.values().stream().filter(d -> d.to() < 0 || d.to() > startOffset).map(Damage::at).toList();
     }
 
     /** From now on, only {@code thread} may call the mutating methods. */
@@ -276,7 +276,7 @@ public final class SegmentedLog implements Log {
             }
             if (!damages.isEmpty()) {
                 Map.Entry<Long, Damage> damaged = damages.floorEntry(offset);
-                if (damaged != null && offset < damaged.getValue().to()) {
+                if (damaged != null && (offset < damaged.getValue().to() || damaged.getValue().to() < 0 && offset == damaged.getKey())) {
                     throw damaged.getValue().at();
                 }
             }
@@ -442,6 +442,8 @@ public final class SegmentedLog implements Log {
             Long next = segments.higherKey(segment.baseOffset());
             resume = next == null ? -1 : next;
         }
+        // kept, so that the log's status names it and later reads of the range fail at once
+        damages.putIfAbsent(offset, new Damage(offset, resume, segment.logFile(), position, problem));
         return new CorruptLogException(segment.logFile(), position, offset, resume, problem);
     }
 

@@ -23,6 +23,7 @@ import io.herald.embedded.meta.DeliveryStateStore;
 import io.herald.embedded.meta.MetadataStore;
 import io.herald.embedded.meta.SubscriptionRecord;
 import io.herald.embedded.topic.Partition;
+import io.herald.log.CorruptLogException;
 import io.herald.embedded.topic.Topic;
 import io.herald.embedded.topic.TopicRegistry;
 import java.time.Clock;
@@ -197,7 +198,11 @@ public final class SubscriptionCoordinator implements AutoCloseable {
         for (Partition partition : topic.partitions()) {
             int p = partition.index();
             long committed = d != null ? d.cursor(p) : cursors.cursor(topicName, name, p).orElse(partition.log().startOffset());
-            list.add(new SubscriptionInfo.PartitionCursor(p, committed, partition.log().endOffset(), Optional.ofNullable(owners.get(p))));
+            long end = partition.log().endOffset();
+            Optional<String> damage = partition.log().damage().stream()
+                    .filter(e -> e.resumeOffset().orElse(Long.MAX_VALUE) > committed && e.firstOffset() < end)
+                    .findFirst().map(CorruptLogException::getMessage);
+            list.add(new SubscriptionInfo.PartitionCursor(p, committed, end, Optional.ofNullable(owners.get(p)), damage));
         }
         long deadLettered = deadLetters(topicName, name).count(DeadLetterSelector.all());
         SubscriptionInfo.Stats stats = d != null ? d.stats(deadLettered)
