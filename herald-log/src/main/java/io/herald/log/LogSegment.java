@@ -183,6 +183,15 @@ final class LogSegment {
         lastAppendTime = newLastAppendTime;
     }
 
+    /** When the file was last written, by the file system's clock (0 if it cannot say). */
+    long lastModifiedMillis() {
+        try {
+            return java.nio.file.Files.getLastModifiedTime(logFile).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** Recovery found damage and kept it: its reads fail, the whole batches around it are served. */
     void damaged(Damage found) {
         damage.add(found);
@@ -206,6 +215,9 @@ final class LogSegment {
      * still moves). Forcing its data is the log's {@code sync}, off the writer's path.
      */
     void seal() throws IOException {
+        if (!damage.isEmpty()) {
+            return; // no index that matches: every open scans it again and finds its damage
+        }
         index.writeTo(indexFile, size, nextOffset, lastAppendTime);
     }
 

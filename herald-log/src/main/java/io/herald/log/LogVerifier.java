@@ -130,7 +130,11 @@ public final class LogVerifier {
 
                     @Override
                     public void damaged(int position, long firstOffset, long resumeOffset, int resumePosition, String problem) {
-                        damage.add(new Damage(file, position, firstOffset, resumeOffset, problem));
+                        if (resumeOffset == firstOffset) {
+                            notes.add(file + ": bytes " + position + " to " + (resumePosition - 1) + " hold no event (" + problem + ")");
+                        } else {
+                            damage.add(new Damage(file, position, firstOffset, resumeOffset, problem));
+                        }
                     }
                 });
                 next = result.nextOffset();

@@ -41,19 +41,24 @@ final class SegmentScan {
     record Result(int end, long nextOffset, long lastAppendTime, String tail) {
     }
 
+    /** A reader's one look past damage reads less at a time than a scan of the whole file. */
+    private static final int LOOK_CHUNK = 64 * 1024;
+
     private final Source source;
     private final int fileSize;
+    private final int chunkSize;
     private ByteBuffer chunk = ByteBuffer.allocate(0);
     private int chunkStart;
     private int chunkLength;
 
-    private SegmentScan(Source source, int fileSize) {
+    private SegmentScan(Source source, int fileSize, int chunkSize) {
         this.source = source;
         this.fileSize = fileSize;
+        this.chunkSize = chunkSize;
     }
 
     static Result scan(Source source, int fileSize, long baseOffset, Visitor visitor) throws IOException {
-        return new SegmentScan(source, fileSize).run(baseOffset, visitor);
+        return new SegmentScan(source, fileSize, CHUNK).run(baseOffset, visitor);
     }
 
     /**
@@ -62,12 +67,12 @@ final class SegmentScan {
      * begins, among the first {@code fileSize} bytes, or -1.
      */
     static int nextWholeBatch(Source source, int fileSize, int position, int size, long minOffset) throws IOException {
-        return new SegmentScan(source, fileSize).nextWholeBatch(position, size, minOffset, Long.MIN_VALUE);
+        return new SegmentScan(source, fileSize, LOOK_CHUNK).nextWholeBatch(position, size, minOffset, Long.MIN_VALUE);
     }
 
     /** Whether a whole batch begins at {@code position}, among the first {@code fileSize} bytes. */
     static boolean isWholeBatch(Source source, int fileSize, int position) throws IOException {
-        return new SegmentScan(source, fileSize).isWholeAfter(position, Long.MIN_VALUE, Long.MIN_VALUE);
+        return new SegmentScan(source, fileSize, LOOK_CHUNK).isWholeAfter(position, Long.MIN_VALUE, Long.MIN_VALUE);
     }
 
     /** The base offset of the batch at {@code position}. */
@@ -157,12 +162,30 @@ final class SegmentScan {
 
     private boolean isWholeAfter(int position, long nextOffset, long lastAppendTime) throws IOException {
         int available = cover(position, RecordBatchFormat.HEADER_SIZE);
-        if (available < RecordBatchFormat.HEADER_SIZE || frame(position, available) < 0) {
+        if (available < RecordBatchFormat.HEADER_SIZE || !plausibleHeader(position - chunkStart, position, nextOffset, lastAppendTime)
+                || frame(position, available) < 0) {
             return false;
         }
         int at = position - chunkStart;
         RecordBatchFormat.Check check = RecordBatchFormat.check(chunk, at, chunkStart + chunkLength - position, -1);
         return check.valid() && RecordBatchFormat.baseOffset(chunk, at) >= nextOffset
+                && RecordBatchFormat.appendTime(chunk, at) >= lastAppendTime;
+    }
+
+    /**
+     * The header's cheap fields, before a CRC reads the whole length it claims: random bytes seldom
+     * pass them, so a search through garbage checks few CRCs. A batch has attributes 0, at least one
+     * record of at least a byte, a base offset not before {@code nextOffset} nor further on than the
+     * file has bytes, and an append time that does not go back.
+     */
+    private boolean plausibleHeader(int at, int position, long nextOffset, long lastAppendTime) {
+        long total = (long) chunk.getInt(at) + RecordBatchFormat.LENGTH_FIELD_SIZE;
+        int count = RecordBatchFormat.recordCount(chunk, at);
+        long base = RecordBatchFormat.baseOffset(chunk, at);
+        return total >= RecordBatchFormat.HEADER_SIZE && total <= fileSize - position
+                && chunk.get(at + RecordBatchFormat.ATTRIBUTES_OFFSET) == 0
+                && count >= 1 && count <= total - RecordBatchFormat.HEADER_SIZE
+                && base >= nextOffset && (nextOffset == Long.MIN_VALUE || base - nextOffset <= fileSize)
                 && RecordBatchFormat.appendTime(chunk, at) >= lastAppendTime;
     }
 
@@ -172,7 +195,7 @@ final class SegmentScan {
             return chunkStart + chunkLength - position;
         }
         if (chunk.capacity() < n) {
-            chunk = ByteBuffer.allocate(Math.max(n, Math.min(CHUNK, fileSize)));
+            chunk = ByteBuffer.allocate(Math.max(n, Math.min(chunkSize, fileSize)));
         }
         chunk.clear();
         chunk.limit(Math.min(chunk.capacity(), fileSize - position));

@@ -142,7 +142,7 @@ public final class SegmentedLog implements Log {
 
     @Override
     public List<CorruptLogException> damage() {
-        return damages.values().stream().filter(d -> d.to() < 0 || d.to() > startOffset).map(Damage::at).toList();
+        return damages.values().stream().filter(d -> d.to() > startOffset).map(Damage::at).toList();
     }
 
     /** From now on, only {@code thread} may call the mutating methods. */
@@ -276,7 +276,7 @@ public final class SegmentedLog implements Log {
             }
             if (!damages.isEmpty()) {
                 Map.Entry<Long, Damage> damaged = damages.floorEntry(offset);
-                if (damaged != null && (offset < damaged.getValue().to() || damaged.getValue().to() < 0 && offset == damaged.getKey())) {
+                if (damaged != null && offset < damaged.getValue().to()) {
                     throw damaged.getValue().at();
                 }
             }
@@ -322,6 +322,10 @@ public final class SegmentedLog implements Log {
         while (true) {
             if (buf.limit() - p < RecordBatchFormat.HEADER_SIZE) {
                 if (position + p >= limit) {
+                    if (offset < Math.min(end, segment.nextOffset())) {
+                        // the offset is visible in this segment, so a damaged length skipped it
+                        return damagedRead(segment, offset, start, maxBytes, end, limit);
+                    }
                     return LogFetch.empty(offset); // not visible in this segment yet
                 }
                 position += p;
@@ -356,6 +360,7 @@ public final class SegmentedLog implements Log {
         }
         int first = p;
         long next = offset;
+        long lastAppendTime = Long.MIN_VALUE;
         while (buf.limit() - p >= RecordBatchFormat.HEADER_SIZE) {
             int size = RecordBatchFormat.totalSize(buf, p);
             if (size < RecordBatchFormat.HEADER_SIZE || size > buf.limit() - p) {
@@ -375,7 +380,12 @@ public final class SegmentedLog implements Log {
             if (p == first && base > offset) {
                 return damagedRead(segment, offset, start, maxBytes, end, limit); // a lying header led the skip past it
             }
+            long appendTime = RecordBatchFormat.appendTime(buf, p);
+            if (p > first && (base != next || appendTime < lastAppendTime)) {
+                break; // whole but out of place (a stray copy): the next read, from where this one ends, decides
+            }
             next = base + RecordBatchFormat.recordCount(buf, p);
+            lastAppendTime = appendTime;
             p += size;
         }
         return new LogFetch(buf.slice(first, p - first), offset, next, segment.baseOffset(), position + p);
@@ -407,7 +417,9 @@ public final class SegmentedLog implements Log {
             } else if (base <= offset) {
                 return readSegment(segment, offset, q, maxBytes, end);
             } else {
-                throw corrupt(segment, badAt < 0 ? q : badAt, offset, base, problemAt(segment, badAt, limit));
+                throw corrupt(segment, badAt < 0 ? q : badAt, offset, base, badAt < 0
+                        ? "no whole batch holds offsets " + offset + " to " + (base - 1) + " before byte " + q
+                        : problemAt(segment, badAt, limit));
             }
         }
         if (badAt < 0 && q >= 0 && q < limit) {
@@ -442,8 +454,11 @@ public final class SegmentedLog implements Log {
             Long next = segments.higherKey(segment.baseOffset());
             resume = next == null ? -1 : next;
         }
-        // kept, so that the log's status names it and later reads of the range fail at once
-        damages.putIfAbsent(offset, new Damage(offset, resume, segment.logFile(), position, problem));
+        if (resume >= 0) {
+            // kept, so that the log's status names it and later reads of the range fail at once; a range
+            // with no end known yet is not (whole batches appended after it end it)
+            damages.putIfAbsent(offset, new Damage(offset, resume, segment.logFile(), position, problem));
+        }
         return new CorruptLogException(segment.logFile(), position, offset, resume, problem);
     }
 
@@ -459,10 +474,14 @@ public final class SegmentedLog implements Log {
             while (position + RecordBatchFormat.HEADER_SIZE <= limit) {
                 header.clear();
                 segment.readFully(header, position);
+                int size = RecordBatchFormat.totalSize(header, 0);
+                if (size < RecordBatchFormat.HEADER_SIZE || size > limit - position) {
+                    break; // damage: a length that frames nothing (a read of these offsets names it)
+                }
                 if (RecordBatchFormat.appendTime(header, 0) >= epochMillis) {
                     return Math.min(Math.max(RecordBatchFormat.baseOffset(header, 0), startOffset), endOffset);
                 }
-                position += RecordBatchFormat.totalSize(header, 0);
+                position += size;
             }
         }
         return endOffset;
@@ -474,8 +493,10 @@ public final class SegmentedLog implements Log {
         long before = startOffset;
         while (segments.size() > 0) {
             LogSegment first = segments.firstEntry().getValue();
-            boolean expired = config.retentionTime().isPresent() && !first.isEmpty()
-                    && first.lastAppendTime() < nowMillis - config.retentionTime().get().toMillis();
+            // a sealed segment with no whole batch (all of it damaged) has no append time: its file's own time stands in
+            long lastWrite = first.isEmpty() && first != active ? first.lastModifiedMillis() : first.lastAppendTime();
+            boolean expired = config.retentionTime().isPresent() && (first != active || !first.isEmpty())
+                    && lastWrite < nowMillis - config.retentionTime().get().toMillis();
             boolean oversize = config.retentionBytes().isPresent() && first != active
                     && sizeInBytes() - first.size() >= config.retentionBytes().get();
             if (!expired && !oversize) {

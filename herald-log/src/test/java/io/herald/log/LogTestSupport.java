@@ -53,7 +53,6 @@ final class LogTestSupport {
     record Record(long offset, String value) {
     }
 
-    /** A clock a test moves by hand. */
     /** Damages {@code file} on purpose: the byte at {@code at} flipped by {@code mask}. */
     static void flipByte(Path file, long at, int mask) throws IOException {
         try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
@@ -71,6 +70,7 @@ final class LogTestSupport {
         }
     }
 
+    /** A clock a test moves by hand. */
     static final class ManualClock extends Clock {
         private final AtomicLong millis;
 

@@ -4,6 +4,7 @@ import static io.herald.log.LogTestSupport.appendBatch;
 import static io.herald.log.LogTestSupport.readAll;
 import static io.herald.log.LogTestSupport.values;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -274,6 +275,84 @@ class SegmentRecoveryTest {
                     .hasMessageContaining(first.getFileName().toString())
                     .hasMessageContaining("crc mismatch");
             assertThat(served).isEqualTo(valuesExcept(served.size(), 100));
+        }
+    }
+
+    @Test
+    void aDamagedLengthThatSkipsToTheSegmentEndFailsTheReadInsteadOfEndingIt() throws IOException {
+        LogConfig config = LogConfig.defaults().withSegmentBytes(1024);
+        List<Path> logs = writeHundred(config);
+        Path first = logs.getFirst();
+        long size = Files.size(first);
+        try (RandomAccessFile raf = new RandomAccessFile(first.toFile(), "rw")) {
+            raf.seek(0);
+            raf.writeInt((int) size - RecordBatchFormat.LENGTH_FIELD_SIZE); // batch 0 now claims the whole file
+        }
+        try (SegmentedLog log = openWatched(config)) {
+            assertThat(values(readAll(log, 1)).getFirst()).as("the skip no longer ends at the file's end").isEqualTo("value-1");
+            assertThatThrownBy(() -> log.read(0, 4096)).isInstanceOfSatisfying(CorruptLogException.class,
+                    e -> assertThat(e.resumeOffset()).hasValue(1));
+            List<CorruptLogException> errors = new ArrayList<>();
+            assertThat(readAround(log, errors)).isEqualTo(valuesExcept(0, 1));
+        }
+    }
+
+    @Test
+    void aReadOfDamageAtTheActiveEndFindsItsEndOnceWholeBatchesFollow() throws IOException {
+        LogConfig config = LogConfig.defaults();
+        try (SegmentedLog log = open(config)) {
+            for (int i = 0; i < 5; i++) {
+                appendBatch(log, "value-" + i);
+            }
+            LogTestSupport.flipByte(activeSegment(), 4 * 38 + 34, 0xFF); // a value of the last batch, while the log is open
+            assertThatThrownBy(() -> log.read(4, 4096)).isInstanceOfSatisfying(CorruptLogException.class,
+                    e -> assertThat(e.resumeOffset()).isEmpty());
+            for (int i = 5; i < 10; i++) {
+                appendBatch(log, "value-" + i);
+            }
+            assertThatThrownBy(() -> log.read(4, 4096)).isInstanceOfSatisfying(CorruptLogException.class,
+                    e -> assertThat(e.resumeOffset()).hasValue(5));
+            assertThat(values(readAll(log, 5))).hasSize(5).startsWith("value-5");
+        }
+    }
+
+    @Test
+    void aTimeSeekOverADamagedLengthEndsAndRetentionDeletesASegmentWithNothingWhole() throws Exception {
+        LogConfig config = LogConfig.defaults().withSegmentBytes(1024);
+        List<Path> logs = writeHundred(config);
+        Path first = logs.getFirst();
+        Files.delete(dir.resolve(first.getFileName().toString().replace(".log", ".index")));
+        Files.write(first, new byte[(int) Files.size(first)]); // zeroed: what a power loss can leave of an unsynced file
+        Files.setLastModifiedTime(first, java.nio.file.attribute.FileTime.fromMillis(1000));
+        try (SegmentedLog log = SegmentedLog.open(dir, config.withRetentionTime(java.time.Duration.ofMinutes(1)),
+                java.time.Clock.systemUTC(), RecoveryListener.IGNORE)) {
+            assertThat(log.damage()).singleElement().satisfies(e -> assertThat(e.firstOffset()).isZero());
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                    () -> assertThat(log.offsetForTime(0)).isBetween(0L, 100L));
+            long removed = log.applyRetention(System.currentTimeMillis());
+            assertThat(removed).as("the damaged segment's offsets").isEqualTo(LogSegment.baseOffsetOf(logs.get(1)));
+            assertThat(first).doesNotExist();
+            assertThat(log.damage()).isEmpty();
+        }
+    }
+
+    @Test
+    void aStrayCopyOfABatchIsNeitherServedTwiceNorDamage() throws IOException {
+        LogConfig config = LogConfig.defaults().withSegmentBytes(1024);
+        List<Path> logs = writeHundred(config);
+        Path second = logs.get(1);
+        byte[] bytes = Files.readAllBytes(second);
+        int firstBatch = java.nio.ByteBuffer.wrap(bytes).getInt(0) + RecordBatchFormat.LENGTH_FIELD_SIZE;
+        byte[] doubled = new byte[bytes.length + firstBatch];
+        System.arraycopy(bytes, 0, doubled, 0, firstBatch);
+        System.arraycopy(bytes, 0, doubled, firstBatch, bytes.length);
+        Files.write(second, doubled);
+        assertThat(LogVerifier.verify(dir).intact()).isTrue();
+        try (SegmentedLog log = openWatched(config)) {
+            List<CorruptLogException> errors = new ArrayList<>();
+            assertThat(readAround(log, errors)).isEqualTo(valuesExcept(0, 0));
+            assertThat(errors).isEmpty();
+            assertThat(log.damage()).isEmpty();
         }
     }
 }
