@@ -73,7 +73,8 @@ final class LogSegment {
 
     /**
      * An existing segment. A sealed one is trusted if its index file matches its log file; the
-     * last one, or one without a matching index, is scanned batch by batch and its bad tail cut.
+     * last one, or one without a matching index, is scanned ({@link SegmentRecovery}): damage is kept as a damaged
+     * range, and only the last segment's torn tail is cut.
      */
     static LogSegment open(Path logFile, boolean last, int indexIntervalBytes, RecoveryListener listener) throws IOException {
         Path dir = logFile.getParent();

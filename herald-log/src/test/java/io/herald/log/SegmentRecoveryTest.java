@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Breaks the log's files on purpose and checks that recovery cuts exactly the bad tail. */
+/** Breaks the log's files on purpose: recovery cuts only a last segment's torn tail and keeps every other damage as a range. */
 class SegmentRecoveryTest {
 
     @TempDir
