@@ -6,21 +6,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.event.CloudEventsJson;
 import io.herald.event.Event;
+import io.herald.event.MalformedEventException;
+import java.io.IOException;
 
 /**
- * Turns what a user typed into an event. A JSON object with a {@code specversion} member is a
- * CloudEvents JSON event and is taken as it is; anything else is the data of a new event with
- * this input's type, source, key and subject, typed {@code application/json} when it parses as
- * JSON and {@code text/plain} otherwise (unless a content type was given). A partition key, when
- * given, is set on CloudEvents events too: the option is the user's latest word on it.
+ * Turns what a user gave into an event, strictly: nothing is guessed and no byte is changed.
+ * Without a content type the input must be JSON: a JSON object with a {@code specversion} member
+ * is a CloudEvents JSON event, taken as it is; any other JSON document is the data of a new event
+ * with this input's type, source, key and subject, typed {@code application/json}. Anything else
+ * is refused, naming why, so that a truncated event or a binary file is never published as text.
+ * With a content type the input is that data, byte for byte (checked to be JSON when the type
+ * says JSON). A partition key, when given, is set on CloudEvents events too: the option is the
+ * user's latest word on it.
  *
  * <p>Immutable and thread-safe.
  */
 final class EventInput {
 
-    static final String TEXT_PLAIN = "text/plain";
-
-    // Trailing tokens make `{"a":1} extra` plain text, not a JSON document with garbage after it.
+    // Trailing tokens make `{"a":1} extra` not a JSON document.
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final String type;
@@ -29,7 +32,7 @@ final class EventInput {
     private final String subject;
     private final String contentType;
 
-    /** {@code key}, {@code subject} and {@code contentType} may be null: not set, or (content type) detected. */
+    /** {@code key}, {@code subject} and {@code contentType} may be null: not set. */
     EventInput(String type, String source, String key, String subject, String contentType) {
         this.type = type;
         this.source = source;
@@ -38,32 +41,43 @@ final class EventInput {
         this.contentType = contentType;
     }
 
-    /** Throws {@link io.herald.event.MalformedEventException} or {@link io.herald.event.InvalidEventException}. */
-    Event toEvent(String text) {
-        JsonNode json = parseJson(text);
-        if (json != null && json.isObject() && json.has("specversion")) {
-            Event event = CloudEventsJson.parse(text);
+    /** Throws {@link MalformedEventException} (naming why the input is refused) or {@link io.herald.event.InvalidEventException}. */
+    Event toEvent(byte[] input) {
+        if (contentType != null && !CloudEventsJson.declaresJson(contentType)) {
+            return data(input, contentType);
+        }
+        JsonNode json = parseJson(input);
+        if (contentType == null && json.isObject() && json.has("specversion")) {
+            Event event = CloudEventsJson.parse(input);
             return key == null ? event : event.withPartitionKey(key);
         }
+        return data(input, contentType != null ? contentType : Event.APPLICATION_JSON);
+    }
+
+    private Event data(byte[] input, String dataContentType) {
         return Event.builder()
                 .type(type)
                 .source(source)
                 .subject(subject)
-                .data(text)
-                .dataContentType(contentType != null ? contentType : json != null ? Event.APPLICATION_JSON : TEXT_PLAIN)
+                .data(input)
+                .dataContentType(dataContentType)
                 .partitionKey(key)
                 .build();
     }
 
-    /** The JSON document the text is, or null when it is not one. */
-    private static JsonNode parseJson(String text) {
-        if (text.isBlank()) {
-            return null;
-        }
+    /** The JSON document the input is; refused, with the parser's reason, when it is not one. */
+    private JsonNode parseJson(byte[] input) {
         try {
-            return JSON.readTree(text);
-        } catch (JacksonException notJson) {
-            return null;
+            JsonNode json = JSON.readTree(input);
+            if (json == null || json.isMissingNode()) {
+                throw new MalformedEventException("it is empty, not JSON");
+            }
+            return json;
+        } catch (IOException notJson) {
+            String reason = notJson instanceof JacksonException j ? j.getOriginalMessage() : notJson.getMessage();
+            throw new MalformedEventException("it is not JSON (" + (reason == null ? notJson.getClass().getSimpleName() : reason)
+                    + (contentType == null ? "); to publish other data give its type, such as --content-type text/plain"
+                            : "), which --content-type " + contentType + " says it is"));
         }
     }
 }

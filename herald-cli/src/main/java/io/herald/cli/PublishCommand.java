@@ -2,14 +2,15 @@ package io.herald.cli;
 
 import io.herald.broker.Broker;
 import io.herald.error.HeraldException;
-import java.io.BufferedReader;
+import io.herald.event.Event;
+import io.herald.event.MalformedEventException;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +20,10 @@ import picocli.CommandLine.Parameters;
         description = {"Publish one event (the argument) or one per line of stdin, and print each position as "
                 + "PARTITION@OFFSET.",
                 "An input that is a CloudEvents JSON event (a JSON object with \"specversion\") is published as it is; "
-                        + "anything else becomes the data of a new event.",
+                        + "any other JSON becomes the data of a new event. Other data needs --content-type and is published "
+                        + "byte for byte; without it, input that is not JSON is refused.",
+                "Lines of stdin are all checked before any is published: the first bad line is named and nothing is "
+                        + "published (--stream publishes each line as it comes, for input that never ends).",
                 "With --delay or --at the events are kept in the data directory and enter the topic at that time "
                         + "(no subscription or reader sees them before): while a process has the directory open, "
                         + "else when the next command opens it."},
@@ -27,6 +31,7 @@ import picocli.CommandLine.Parameters;
                 "  herald publish orders '{\"total\": 42}' --key customer-7",
                 "  herald publish orders \"$(cat order-placed.cloudevent.json)\"",
                 "  cat events.jsonl | herald publish orders --quiet",
+                "  tail -f app.log | herald publish logs --content-type text/plain --stream",
                 "  herald publish reminders '{\"order\": 7}' --delay 30m"})
 final class PublishCommand extends BrokerCommand {
 
@@ -54,8 +59,13 @@ final class PublishCommand extends BrokerCommand {
     String subject;
 
     @Option(names = "--content-type", paramLabel = "TYPE",
-            description = "Content type of plain data (default: application/json if it parses as JSON, else text/plain).")
+            description = "Content type of the data: the input is published byte for byte as data of this type (checked "
+                    + "to be JSON if the type is JSON). Without it the input must be JSON or a CloudEvents JSON event.")
     String contentType;
+
+    @Option(names = "--stream", description = "Publish each line of stdin as it comes (for input that never ends, such as "
+            + "tail -f) instead of checking all lines first; a bad line then stops after the lines before it were published.")
+    boolean stream;
 
     @Option(names = {"-q", "--quiet"}, description = "Print only how many events were published.")
     boolean quiet;
@@ -98,9 +108,15 @@ final class PublishCommand extends BrokerCommand {
         EventInput events = new EventInput(type, source, key, subject, contentType);
         String done = deliverAt == null ? "published" : "scheduled";
         if (input != null) {
-            publisher.add(events.toEvent(input));
+            try {
+                publisher.add(events.toEvent(input.getBytes(StandardCharsets.UTF_8)));
+            } catch (MalformedEventException e) {
+                throw new HeraldException("the EVENT_OR_DATA argument: " + e.getMessage() + "; nothing was " + done, e);
+            }
+        } else if (stream) {
+            publishLinesAsTheyCome(events, publisher, done);
         } else {
-            publishLines(events, publisher, done);
+            publishAllLines(events, publisher, done);
         }
         long count = publisher.finish();
         if (deliverAt != null) {
@@ -111,14 +127,34 @@ final class PublishCommand extends BrokerCommand {
         return 0;
     }
 
-    /** {@code done} is what happened to the events: published or scheduled. */
-    private void publishLines(EventInput events, BatchPublisher publisher, String done) throws IOException {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(HeraldCommand.of(spec).stdin(), StandardCharsets.UTF_8));
+    /** Every line checked first: the first bad one is named, and then nothing is published. */
+    private void publishAllLines(EventInput events, BatchPublisher publisher, String done) throws IOException {
+        ByteLines lines = new ByteLines(HeraldCommand.of(spec).stdin());
+        List<Event> all = new ArrayList<>();
         long lineNumber = 0;
-        String line;
-        while (!stopRequested() && (line = lines.readLine()) != null) {
+        byte[] line;
+        while (!stopRequested() && (line = lines.next()) != null) {
             lineNumber++;
-            if (line.isBlank()) {
+            if (ByteLines.isBlank(line)) {
+                continue;
+            }
+            try {
+                all.add(events.toEvent(line));
+            } catch (HeraldException e) {
+                throw new HeraldException("stdin line " + lineNumber + ": " + e.getMessage() + "; nothing was " + done, e);
+            }
+        }
+        all.forEach(publisher::add);
+    }
+
+    /** {@code done} is what happened to the events: published or scheduled. */
+    private void publishLinesAsTheyCome(EventInput events, BatchPublisher publisher, String done) throws IOException {
+        ByteLines lines = new ByteLines(HeraldCommand.of(spec).stdin());
+        long lineNumber = 0;
+        byte[] line;
+        while (!stopRequested() && (line = lines.next()) != null) {
+            lineNumber++;
+            if (ByteLines.isBlank(line)) {
                 continue;
             }
             try {
@@ -129,7 +165,7 @@ final class PublishCommand extends BrokerCommand {
                         + " events before it were " + done + ")", e);
             }
             // When the writer pauses, what came so far goes now and its positions are printed:
-            // `tail -f log | herald publish` must not hold events back waiting for a full batch.
+            // `tail -f log | herald publish --stream` must not hold events back waiting for a full batch.
             if (!lines.ready()) {
                 publisher.flush();
             }

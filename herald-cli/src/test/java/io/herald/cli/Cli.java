@@ -34,9 +34,21 @@ final class Cli {
 
     /** Without the {@code --data} option: as a user types it, with the given environment. */
     static Result execute(String stdin, Map<String, String> environment, String... args) {
+        return execute(stdin.getBytes(StandardCharsets.UTF_8), environment, args);
+    }
+
+    /** With {@code --data data} and stdin as the bytes given: input that is not text. */
+    static Result executeBytes(byte[] stdin, Path data, String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.add("--data");
+        all.add(data.toString());
+        return execute(stdin, Map.of(), all.toArray(String[]::new));
+    }
+
+    private static Result execute(byte[] stdin, Map<String, String> environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        HeraldCommand root = new HeraldCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), environment);
+        HeraldCommand root = new HeraldCommand(new ByteArrayInputStream(stdin), environment);
         CommandLine cmd = HeraldCommand.commandLine(root);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));

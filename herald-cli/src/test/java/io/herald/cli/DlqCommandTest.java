@@ -42,7 +42,7 @@ class DlqCommandTest {
         cli = new Cli(data);
         cli.run("topics", "create", "orders", "--partitions", "2");
         cli.runWithStdin("{\"total\":1}\n{\"total\":2}\n{\"total\":3}\n", "publish", "orders", "--key", "a", "--type", "order.placed", "-q");
-        cli.runWithStdin("c1\nc2\n", "publish", "orders", "--key", "d", "--type", "order.cancelled", "-q");
+        cli.runWithStdin("c1\nc2\n", "publish", "orders", "--key", "d", "--type", "order.cancelled", "-q", "--content-type", "text/plain");
         rejectAll("billing", 5, "total out of range");
     }
 

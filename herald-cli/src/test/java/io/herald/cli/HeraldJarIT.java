@@ -36,7 +36,7 @@ class HeraldJarIT {
         assertThat(herald("topics", "create", "orders", "--partitions", "2", "--data", data.toString()).exitValue()).isZero();
 
         Process publish = start("publish", "orders", "--data", data.toString(), "--quiet");
-        publish.getOutputStream().write("one\n{\"two\":2}\n".getBytes(StandardCharsets.UTF_8));
+        publish.getOutputStream().write("\"one\"\n{\"two\":2}\n".getBytes(StandardCharsets.UTF_8));
         publish.getOutputStream().close();
         assertThat(publish.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(output(publish)).isEqualTo("published 2 events to 'orders'\n");
@@ -97,7 +97,7 @@ class HeraldJarIT {
         Process server = start("server", "--data", data.toString(), "--port", "0");
         try {
             awaitServerFile(server);
-            Process publish = herald("publish", "orders", "hello", "--key", "k", "--data", data.toString());
+            Process publish = herald("publish", "orders", "hello", "--key", "k", "--content-type", "text/plain", "--data", data.toString());
             assertThat(publish.exitValue()).as("publish: %s", errors(publish)).isZero();
             assertThat(output(publish)).isEqualTo("0@0\n");
 

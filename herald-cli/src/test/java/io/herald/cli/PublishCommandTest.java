@@ -34,7 +34,7 @@ class PublishCommandTest {
 
     @Test
     void publishesPlainTextFromTheArgument() {
-        var result = cli.run("publish", "orders", "hello world", "--key", "customer-7", "--subject", "greeting");
+        var result = cli.run("publish", "orders", "hello world", "--key", "customer-7", "--subject", "greeting", "--content-type", "text/plain");
 
         int partition = KeyPartitioner.partition("customer-7", 4);
         assertThat(result.exitCode()).as(result.toString()).isZero();
@@ -93,7 +93,7 @@ class PublishCommandTest {
     @Test
     void publishesEachLineOfStdinInOrderSkippingBlankLines() {
         String cloudEvent = "{\"specversion\":\"1.0\",\"id\":\"ce-1\",\"source\":\"/s\",\"type\":\"from.json\"}";
-        String stdin = "first\n\n{\"n\": 2}\n" + cloudEvent + "\r\n  \nlast\n";
+        String stdin = "\"first\"\n\n{\"n\": 2}\n" + cloudEvent + "\r\n  \n\"last\"\n";
 
         var result = cli.runWithStdin(stdin, "publish", "orders", "--key", "same");
 
@@ -101,7 +101,7 @@ class PublishCommandTest {
         int p = KeyPartitioner.partition("same", 4);
         assertThat(result.outLines()).containsExactly(p + "@0", p + "@1", p + "@2", p + "@3");
         List<Event> events = stored().stream().map(StoredEvent::event).toList();
-        assertThat(events).extracting(Event::dataAsString).containsExactly("first", "{\"n\": 2}", "", "last");
+        assertThat(events).extracting(Event::dataAsString).containsExactly("\"first\"", "{\"n\": 2}", "", "\"last\"");
         assertThat(events).extracting(Event::type).containsExactly("herald.cli", "herald.cli", "from.json", "herald.cli");
         assertThat(events.get(1).dataContentType()).contains("application/json");
         assertThat(events.get(2).id()).isEqualTo("ce-1");
@@ -120,20 +120,53 @@ class PublishCommandTest {
     }
 
     @Test
-    void aMalformedLineStopsWithItsLineNumberAfterPublishingTheLinesBeforeIt() {
-        String stdin = "one\ntwo\n{\"specversion\":\"1.0\",\"id\":\"x\"}\nfour\n";
+    void aBadLineIsNamedWithItsNumberAndNothingIsPublished() {
+        String stdin = "{\"n\": 1}\n{\"n\": 2}\n{\"specversion\":\"1.0\",\"id\":\"x\"}\n{\"n\": 4}\n";
 
         var result = cli.runWithStdin(stdin, "publish", "orders", "-q");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.errLines()).hasSize(1);
+        assertThat(result.err()).startsWith("herald: stdin line 3: ").contains("nothing was published");
+        assertThat(stored()).isEmpty();
+    }
+
+    @Test
+    void withStreamABadLineStopsAfterPublishingTheLinesBeforeIt() {
+        String stdin = "{\"n\": 1}\n{\"n\": 2}\n{\"specversion\":\"1.0\",\"id\":\"x\"}\n{\"n\": 4}\n";
+
+        var result = cli.runWithStdin(stdin, "publish", "orders", "-q", "--stream");
+
+        assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).startsWith("herald: stdin line 3: ").contains("(the 2 events before it were published)");
-        assertThat(stored()).extracting(e -> e.event().dataAsString()).containsExactlyInAnyOrder("one", "two");
+        assertThat(stored()).extracting(e -> e.event().dataAsString()).containsExactlyInAnyOrder("{\"n\": 1}", "{\"n\": 2}");
+    }
+
+    @Test
+    void inputThatIsNotJsonIsRefusedWithoutAContentTypeAndKeptByteForByteWithOne() {
+        for (String bad : new String[] {"hello world", "{\"total\": 4", "{\"specversion\": \"1.0\", \"id\""}) {
+            var result = cli.run("publish", "orders", bad);
+            assertThat(result.exitCode()).as(bad).isEqualTo(1);
+            assertThat(result.err()).as(bad).contains("is not JSON", "--content-type text/plain", "nothing was published");
+        }
+        var lines = cli.runWithStdin("{\"ok\": 1}\nplain words\n", "publish", "orders");
+        assertThat(lines.err()).startsWith("herald: stdin line 2: ").contains("is not JSON");
+        assertThat(cli.run("publish", "orders", "{oops", "--content-type", "application/json").err())
+                .contains("is not JSON", "which --content-type application/json says it is");
+        assertThat(stored()).isEmpty();
+
+        byte[] binary = {(byte) 0xC3, (byte) 0x28, 0, (byte) 0xFF, 'x', '\r'}; // invalid UTF-8, a NUL, a carriage return
+        var result = Cli.executeBytes(binary, data, "publish", "orders", "--content-type", "application/octet-stream");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(stored()).singleElement().satisfies(e -> {
+            assertThat(e.event().data()).isEqualTo(binary);
+            assertThat(e.event().dataContentType()).contains("application/octet-stream");
+        });
     }
 
     @Test
     void anUnknownTopicFailsBeforeReadingStdin() {
-        var result = cli.runWithStdin("x\n", "publish", "nope");
+        var result = cli.runWithStdin("{}\n", "publish", "nope");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).isEqualTo("herald: topic 'nope' does not exist\n");
@@ -141,7 +174,7 @@ class PublishCommandTest {
 
     @Test
     void anInvalidAttributeIsReportedByName() {
-        var result = cli.run("publish", "orders", "x", "--type", "");
+        var result = cli.run("publish", "orders", "{}", "--type", "");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.errLines()).hasSize(1);
@@ -151,7 +184,7 @@ class PublishCommandTest {
     @Test
     void aDelayedEventEntersTheTopicAfterTheDelayInTheOrderGiven() {
         Instant before = Instant.now();
-        var result = cli.runWithStdin("a\nb\nc\n", "publish", "orders", "--key", "k", "--delay", "1s");
+        var result = cli.runWithStdin("a\nb\nc\n", "publish", "orders", "--key", "k", "--delay", "1s", "--content-type", "text/plain");
         Instant after = Instant.now();
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
@@ -171,7 +204,7 @@ class PublishCommandTest {
     void anEventAtAnInstantWaitsForItWhileALaterOneStillWaits() {
         Instant soon = Instant.now().plusMillis(800).truncatedTo(ChronoUnit.MILLIS);
 
-        var later = cli.run("publish", "orders", "next century", "--at", "2100-01-01T00:00:00Z");
+        var later = cli.run("publish", "orders", "\"next century\"", "--at", "2100-01-01T00:00:00Z");
         var result = cli.run("publish", "orders", "{\"reminder\": 1}", "--at", soon.toString(), "--type", "reminder");
 
         assertThat(later.out()).isEqualTo("scheduled 1 event for 2100-01-01T00:00:00Z\n");
@@ -186,7 +219,7 @@ class PublishCommandTest {
 
     @Test
     void aTimeInThePastMeansNow() {
-        var result = cli.run("publish", "orders", "overdue", "--at", "2020-01-01T00:00:00Z");
+        var result = cli.run("publish", "orders", "overdue", "--at", "2020-01-01T00:00:00Z", "--content-type", "text/plain");
 
         assertThat(result.out()).isEqualTo("scheduled 1 event for 2020-01-01T00:00:00Z\n");
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
@@ -194,13 +227,12 @@ class PublishCommandTest {
     }
 
     @Test
-    void aMalformedLineStopsAScheduleAfterSchedulingTheLinesBeforeIt() {
-        var result = cli.runWithStdin("one\n{\"specversion\":\"1.0\",\"id\":\"x\"}\n", "publish", "orders", "--delay", "5m");
+    void aBadLineStopsAScheduleBeforeAnythingIsScheduled() {
+        var result = cli.runWithStdin("{}\n{\"specversion\":\"1.0\",\"id\":\"x\"}\n", "publish", "orders", "--delay", "5m");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.out()).isEmpty();
-        assertThat(result.errLines()).singleElement().asString().startsWith("herald: stdin line 2: ")
-                .endsWith("(the 1 events before it were scheduled)");
+        assertThat(result.errLines()).singleElement().asString().startsWith("herald: stdin line 2: ").endsWith("nothing was scheduled");
         assertThat(readLines()).isEmpty();
     }
 

@@ -25,7 +25,8 @@ class ReadCommandTest {
 
     @Test
     void readsFromEarliestAsCloudEventsJsonByDefault() {
-        cli.runWithStdin("{\"n\":1}\n{\"n\":2}\nthree\n", "publish", "orders", "--key", "k", "--type", "order.placed");
+        cli.runWithStdin("{\"n\":1}\n{\"n\":2}\n", "publish", "orders", "--key", "k", "--type", "order.placed");
+        cli.run("publish", "orders", "three", "--key", "k", "--type", "order.placed", "--content-type", "text/plain");
 
         var result = cli.run("read", "orders");
 
@@ -39,7 +40,7 @@ class ReadCommandTest {
 
     @Test
     void theJsonOfAReadCanBePublishedAgain() {
-        cli.runWithStdin("a\nb\n", "publish", "orders", "--key", "k");
+        cli.runWithStdin("a\nb\n", "publish", "orders", "--key", "k", "--content-type", "text/plain");
         cli.run("topics", "create", "copy");
 
         String json = cli.run("read", "orders").out();
@@ -51,7 +52,7 @@ class ReadCommandTest {
     @Test
     void eachEventStaysOnOneLineEvenWithMultiLineData() {
         cli.run("publish", "orders", "{\n  \"n\": 1\n}");
-        cli.run("publish", "orders", "line one\nline two\ttabbed");
+        cli.run("publish", "orders", "line one\nline two\ttabbed", "--content-type", "text/plain");
 
         var json = cli.run("read", "orders");
         var line = cli.run("read", "orders", "--format", "line");
@@ -64,7 +65,7 @@ class ReadCommandTest {
 
     @Test
     void lineFormatShowsPositionAppendTimeTypeIdAndData() {
-        cli.run("publish", "orders", "hello", "--key", "k", "--type", "greeting");
+        cli.run("publish", "orders", "hello", "--key", "k", "--type", "greeting", "--content-type", "text/plain");
 
         var result = cli.run("read", "orders", "--format", "line");
 
@@ -79,8 +80,8 @@ class ReadCommandTest {
 
     @Test
     void readsFromAnOffsetInEveryPartition() {
-        cli.runWithStdin("a0\na1\na2\n", "publish", "orders", "--key", "a");
-        cli.runWithStdin("d0\nd1\n", "publish", "orders", "--key", "d"); // keys a and d: partitions 0 and 1
+        cli.runWithStdin("a0\na1\na2\n", "publish", "orders", "--key", "a", "--content-type", "text/plain");
+        cli.runWithStdin("d0\nd1\n", "publish", "orders", "--key", "d", "--content-type", "text/plain"); // keys a and d: partitions 0 and 1
 
         var result = cli.run("read", "orders", "--from", "1", "--format", "line");
 
@@ -90,11 +91,11 @@ class ReadCommandTest {
 
     @Test
     void readsFromATime() throws InterruptedException {
-        cli.runWithStdin("before-1\nbefore-2\n", "publish", "orders");
+        cli.runWithStdin("before-1\nbefore-2\n", "publish", "orders", "--content-type", "text/plain");
         Thread.sleep(20);
         Instant between = Instant.now();
         Thread.sleep(20);
-        cli.runWithStdin("after-1\nafter-2\n", "publish", "orders");
+        cli.runWithStdin("after-1\nafter-2\n", "publish", "orders", "--content-type", "text/plain");
 
         var result = cli.run("read", "orders", "--from", between.toString(), "--format", "line");
 
@@ -105,7 +106,7 @@ class ReadCommandTest {
 
     @Test
     void fromLatestPrintsNothingAndEnds() {
-        cli.runWithStdin("a\nb\n", "publish", "orders");
+        cli.runWithStdin("a\nb\n", "publish", "orders", "--content-type", "text/plain");
 
         var result = cli.run("read", "orders", "--from", "latest");
 

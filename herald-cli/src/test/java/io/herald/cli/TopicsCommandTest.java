@@ -52,7 +52,7 @@ class TopicsCommandTest {
     void listsTopicsAsATableSortedByName() {
         cli.run("topics", "create", "payments", "-p", "2", "--fsync", "never");
         cli.run("topics", "create", "orders", "-p", "4", "--retention", "12h");
-        cli.runWithStdin("a\nb\nc\n", "publish", "orders", "-q");
+        cli.runWithStdin("a\nb\nc\n", "publish", "orders", "-q", "--content-type", "text/plain");
 
         var result = cli.run("topics", "list");
 
@@ -76,7 +76,7 @@ class TopicsCommandTest {
     @Test
     void describesSettingsSubscriptionsAndPartitions() {
         cli.run("topics", "create", "orders", "-p", "2", "--retention-bytes", "512MiB");
-        cli.runWithStdin("one\ntwo\nthree\n", "publish", "orders", "--key", "k", "-q");
+        cli.runWithStdin("one\ntwo\nthree\n", "publish", "orders", "--key", "k", "-q", "--content-type", "text/plain");
 
         var result = cli.run("topics", "describe", "orders");
 
