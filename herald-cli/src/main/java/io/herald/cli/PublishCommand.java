@@ -113,10 +113,8 @@ final class PublishCommand extends BrokerCommand {
             } catch (MalformedEventException e) {
                 throw new HeraldException("the EVENT_OR_DATA argument: " + e.getMessage() + "; nothing was " + done, e);
             }
-        } else if (stream) {
-            publishLinesAsTheyCome(events, publisher, done);
         } else {
-            publishAllLines(events, publisher, done);
+            publishLines(events, publisher, done);
         }
         long count = publisher.finish();
         if (deliverAt != null) {
@@ -127,10 +125,14 @@ final class PublishCommand extends BrokerCommand {
         return 0;
     }
 
-    /** Every line checked first: the first bad one is named, and then nothing is published. */
-    private void publishAllLines(EventInput events, BatchPublisher publisher, String done) throws IOException {
+    /**
+     * Each non-blank line of stdin is one event. Without {@code --stream} every line is checked
+     * first, and the first bad one is named with nothing published; with it each line goes as it
+     * comes, and a bad one stops after those before it. {@code done}: published or scheduled.
+     */
+    private void publishLines(EventInput events, BatchPublisher publisher, String done) throws IOException {
         ByteLines lines = new ByteLines(HeraldCommand.of(spec).stdin());
-        List<Event> all = new ArrayList<>();
+        List<Event> checked = new ArrayList<>();
         long lineNumber = 0;
         byte[] line;
         while (!stopRequested() && (line = lines.next()) != null) {
@@ -138,37 +140,25 @@ final class PublishCommand extends BrokerCommand {
             if (ByteLines.isBlank(line)) {
                 continue;
             }
+            Event event;
             try {
-                all.add(events.toEvent(line));
+                event = events.toEvent(line);
             } catch (HeraldException e) {
-                throw new HeraldException("stdin line " + lineNumber + ": " + e.getMessage() + "; nothing was " + done, e);
+                String outcome = stream ? " (the " + publisher.finish() + " events before it were " + done + ")"
+                        : "; nothing was " + done;
+                throw new HeraldException("stdin line " + lineNumber + ": " + e.getMessage() + outcome, e);
             }
-        }
-        all.forEach(publisher::add);
-    }
-
-    /** {@code done} is what happened to the events: published or scheduled. */
-    private void publishLinesAsTheyCome(EventInput events, BatchPublisher publisher, String done) throws IOException {
-        ByteLines lines = new ByteLines(HeraldCommand.of(spec).stdin());
-        long lineNumber = 0;
-        byte[] line;
-        while (!stopRequested() && (line = lines.next()) != null) {
-            lineNumber++;
-            if (ByteLines.isBlank(line)) {
+            if (!stream) {
+                checked.add(event);
                 continue;
             }
-            try {
-                publisher.add(events.toEvent(line));
-            } catch (HeraldException e) {
-                long sent = publisher.finish();
-                throw new HeraldException("stdin line " + lineNumber + ": " + e.getMessage() + " (the " + sent
-                        + " events before it were " + done + ")", e);
-            }
+            publisher.add(event);
             // When the writer pauses, what came so far goes now and its positions are printed:
             // `tail -f log | herald publish --stream` must not hold events back waiting for a full batch.
             if (!lines.ready()) {
                 publisher.flush();
             }
         }
+        checked.forEach(publisher::add);
     }
 }
