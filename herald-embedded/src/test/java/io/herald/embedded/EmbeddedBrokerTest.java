@@ -103,6 +103,35 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void garbageInTheMetadataCostsAtMostTheRecordItHitsAndNeverTheTopicsData() throws Exception {
+        try (Broker broker = EmbeddedBroker.open(dir)) {
+            for (String name : new String[] {"alpha", "beta", "gamma"}) {
+                broker.createTopic(name, TopicSpec.partitions(1));
+                broker.publish(name, Event.builder().type("t").source("/s").data(name).build()).join();
+            }
+        }
+        Path metadata;
+        try (var files = Files.list(dir.resolve("internal/metadata/0"))) {
+            metadata = files.filter(p -> p.toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(metadata);
+        int at = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("\"alpha\"");
+        assertThat(at).isPositive();
+        System.arraycopy("GARBAGE!".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, bytes, at, 8);
+        Files.write(metadata, bytes); // the independent tester's 8 bytes of garbage, on alpha's record
+        try (Broker broker = EmbeddedBroker.open(dir)) {
+            var names = broker.listTopics().stream().map(io.herald.broker.TopicInfo::name).toList();
+            assertThat(names).as("the records after the damaged one are kept").contains("beta", "gamma");
+            assertThat(broker.describeTopic("gamma").eventCount()).isEqualTo(1);
+            if (!names.contains("alpha")) {
+                assertThatThrownBy(() -> broker.createTopic("alpha", TopicSpec.partitions(1)))
+                        .as("alpha's events are on disk: no topic is created over them").isInstanceOf(TopicExistsException.class);
+            }
+        }
+        assertThat(dir.resolve("topics/alpha/0")).isDirectory();
+    }
+
+    @Test
     void aTopicOfTheLongestNameIsDeletedAndCreatedAgain() throws Exception {
         String name = "t".repeat(io.herald.broker.Names.MAX_LENGTH);
         try (Broker broker = EmbeddedBroker.open(dir)) {

@@ -3,6 +3,7 @@ package io.herald.embedded.delay;
 import io.herald.broker.StorageException;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.embedded.meta.DeliveryStateStore;
+import io.herald.embedded.meta.RecoveryLogger;
 import io.herald.embedded.topic.EventEncoder;
 import io.herald.embedded.topic.Topic;
 import io.herald.embedded.topic.TopicRegistry;
@@ -13,7 +14,7 @@ import io.herald.log.LogConfig;
 import io.herald.log.LogFetch;
 import io.herald.log.LogWriter;
 import io.herald.log.RecordSet;
-import io.herald.log.RecoveryListener;
+import io.herald.log.CorruptLogException;
 import io.herald.log.SegmentedLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -71,7 +72,7 @@ public final class DelayedEvents implements AutoCloseable {
 
     public static DelayedEvents open(Path dir, TopicRegistry topics, DeliveryStateStore states, EventEncoder encoder, Clock clock)
             throws IOException {
-        SegmentedLog log = SegmentedLog.open(dir, LogConfig.defaults().withSegmentBytes(16L * 1024 * 1024), clock, RecoveryListener.IGNORE);
+        SegmentedLog log = SegmentedLog.open(dir, LogConfig.defaults().withSegmentBytes(16L * 1024 * 1024), clock, new RecoveryLogger());
         DelayedEvents delayed = new DelayedEvents(new LogWriter(log, FlushPolicy.EVERY_BATCH, "herald-delayed-writer"), topics, states,
                 encoder, clock);
         delayed.load(log);
@@ -83,7 +84,15 @@ public final class DelayedEvents implements AutoCloseable {
     private void load(SegmentedLog log) throws IOException {
         long offset = Math.max(log.startOffset(), states.resolvedBelow(RESOLUTION_KEY, 0));
         while (offset < log.endOffset()) {
-            LogFetch fetch = log.read(offset, 1 << 20);
+            LogFetch fetch;
+            try {
+                fetch = log.read(offset, 1 << 20);
+            } catch (CorruptLogException e) {
+                // damaged schedules are lost, with an error that says where; the others are kept
+                LOG.error("delayed events in a damaged range cannot be read and will not be delivered: {}", e.getMessage());
+                offset = e.resumeOffset().orElse(log.endOffset());
+                continue;
+            }
             fetch.forEach((o, t, array, start, length) -> {
                 if (!states.isResolved(RESOLUTION_KEY, 0, o)) {
                     ByteBuffer b = ByteBuffer.wrap(array, start, length);

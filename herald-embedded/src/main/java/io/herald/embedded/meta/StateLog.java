@@ -5,7 +5,7 @@ import io.herald.log.LogConfig;
 import io.herald.log.LogFetch;
 import io.herald.log.LogWriter;
 import io.herald.log.RecordSet;
-import io.herald.log.RecoveryListener;
+import io.herald.log.CorruptLogException;
 import io.herald.log.SegmentedLog;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,6 +13,8 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An internal topic that holds a state machine's history: a snapshot of the whole state followed
@@ -25,6 +27,8 @@ import java.util.function.BiConsumer;
  * around apply and {@link #append}); the log's writer keeps that order.
  */
 public final class StateLog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StateLog.class);
 
     static final byte SNAPSHOT = 0;
     static final byte CHANGE = 1;
@@ -42,11 +46,19 @@ public final class StateLog implements AutoCloseable {
      */
     public static StateLog open(Path dir, String name, BiConsumer<Boolean, byte[]> replay) throws IOException {
         LogConfig config = LogConfig.defaults().withSegmentBytes(16L * 1024 * 1024);
-        SegmentedLog log = SegmentedLog.open(dir, config, Clock.systemUTC(), RecoveryListener.IGNORE);
+        SegmentedLog log = SegmentedLog.open(dir, config, Clock.systemUTC(), new RecoveryLogger());
         long[] changes = {0};
         long offset = log.startOffset();
         while (offset < log.endOffset()) {
-            LogFetch fetch = log.read(offset, 1 << 20);
+            LogFetch fetch;
+            try {
+                fetch = log.read(offset, 1 << 20);
+            } catch (CorruptLogException e) {
+                // a damaged record costs itself, never the records after it nor the store
+                LOG.error("the {} store lost the records a damage holds and goes on after it: {}", name, e.getMessage());
+                offset = e.resumeOffset().orElse(log.endOffset());
+                continue;
+            }
             fetch.forEach((o, t, array, start, length) -> {
                 boolean snapshot = array[start] == SNAPSHOT;
                 changes[0] = snapshot ? 0 : changes[0] + 1;

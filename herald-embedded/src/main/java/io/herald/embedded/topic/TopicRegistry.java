@@ -7,13 +7,13 @@ import io.herald.broker.TopicExistsException;
 import io.herald.broker.TopicNotFoundException;
 import io.herald.broker.TopicSpec;
 import io.herald.embedded.meta.MetadataStore;
+import io.herald.embedded.meta.RecoveryLogger;
 import io.herald.embedded.meta.TopicRecord;
 import io.herald.log.FlushPolicy;
 import io.herald.log.Log;
 import io.herald.log.LogConfig;
 import io.herald.log.LogWriter;
 import io.herald.log.MemoryLog;
-import io.herald.log.RecoveryListener;
 import io.herald.log.SegmentedLog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -189,7 +189,7 @@ public final class TopicRegistry implements AutoCloseable {
             for (int p = 0; p < spec.partitions(); p++) {
                 Log log = spec.ephemeral()
                         ? new MemoryLog(name + "/" + p, config, spec.retentionBytes().orElse(TopicSpec.DEFAULT_EPHEMERAL_BYTES), clock)
-                        : SegmentedLog.open(topicsDir.resolve(name).resolve(Integer.toString(p)), config, clock, recoveryLogger());
+                        : SegmentedLog.open(topicsDir.resolve(name).resolve(Integer.toString(p)), config, clock, new RecoveryLogger());
                 partitions.add(new Partition(name, p, new LogWriter(log, flush, maxBatchBytes(spec), "herald-" + name + "-" + p)));
             }
         } catch (IOException | RuntimeException e) {
@@ -199,20 +199,6 @@ public final class TopicRegistry implements AutoCloseable {
         return new Topic(name, spec, partitions, encoder);
     }
 
-    private static RecoveryListener recoveryLogger() {
-        return new RecoveryListener() {
-            @Override
-            public void truncated(Path file, long position, String problem) {
-                LOG.warn("recovery cut the torn tail of {} at byte {}: {}", file, position, problem);
-            }
-
-            @Override
-            public void damaged(Path file, long position, String problem) {
-                LOG.error("{} is damaged at byte {} and kept as it is: reads of the offsets it covers fail, all others go on; "
-                        + "restore the file or skip the range: {}", file, position, problem);
-            }
-        };
-    }
 
     /** A quarter of a segment, so that a busy writer's batches still fill several segments (retention deletes whole ones). */
     static int maxBatchBytes(TopicSpec spec) {
