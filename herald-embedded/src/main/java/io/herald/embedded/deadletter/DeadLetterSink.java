@@ -101,6 +101,10 @@ public final class DeadLetterSink {
                     return true;
                 }
             }
+            if (fetcher.damage().isPresent()) {
+                // damage hides what is past it: "not written" would write the dead letter a second time
+                throw fetcher.damage().get();
+            }
         }
         return false;
     }
