@@ -388,8 +388,11 @@ public final class Dispatcher {
             OffsetRanges finished = window.finished(p);
             cursors.commit(topic.name(), name, p, cursor, finished.rangeCount() == 0 ? null : finished.encode(cursor, FINISHED_MAX_CHARS));
             if (cursor != handedOver[p]) {
-                states.forgetBelow(topic.name(), name, p, cursor);
                 handedOver[p] = cursor;
+                // the retry records below the cursor go only once the cursor is on disk: forgotten
+                // first, a kill would bring those events back at attempt 1 from the older cursor
+                int partition = p;
+                cursors.flush().thenRun(() -> states.forgetBelow(topic.name(), name, partition, cursor));
             }
         }
     }
